@@ -1,0 +1,235 @@
+//! `graphrpc.v1.GraphQuery`: Run and RunStream, auto-commit statements.
+
+use std::time::Duration;
+
+use tokio::{
+    sync::mpsc,
+    time::{timeout_at, Instant},
+};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use crate::{
+    configuration::QueryLimits,
+    conversions::{
+        self,
+        request::{run_plan, RunKind, RunPlan},
+    },
+    database::{GraphDb, ResultStream, Statement},
+    errors::{deadline_exceeded, from_database, row_limit_exceeded},
+    proto::v1::{
+        self as pb, graph_query_server::GraphQuery, run_stream_response::Message, RunRequest,
+        RunResponse, RunStreamResponse,
+    },
+};
+
+/// Batches waiting to be sent per stream. With the driver's fetch size this bounds a
+/// stream's memory whatever the result's size: rows are pulled from the database only as
+/// fast as the client reads them.
+const STREAM_BUFFER_BATCHES: usize = 2;
+
+pub struct QueryApi {
+    db: GraphDb,
+    limits: QueryLimits,
+}
+
+impl QueryApi {
+    pub fn new(db: GraphDb, limits: QueryLimits) -> Self {
+        QueryApi { db, limits }
+    }
+}
+
+#[tonic::async_trait]
+impl GraphQuery for QueryApi {
+    async fn run(&self, request: Request<RunRequest>) -> Result<Response<RunResponse>, Status> {
+        let (metadata, _, message) = request.into_parts();
+        let plan = run_plan(message, &metadata, &self.limits, RunKind::Unary)?;
+        let deadline = Instant::now() + plan.time_limit;
+        let mut result = open(&self.db, plan.statement, None, deadline, plan.time_limit).await?;
+
+        let mut rows = Vec::new();
+        loop {
+            match timeout_at(deadline, result.next_record()).await {
+                Err(_) => {
+                    result.cancel().await;
+                    return Err(deadline_exceeded(plan.time_limit));
+                }
+                Ok(Err(e)) => return Err(from_database(&e)),
+                Ok(Ok(None)) => break,
+                Ok(Ok(Some(record))) => {
+                    if rows.len() >= plan.max_rows as usize {
+                        // Nothing is truncated silently; a write rolls back with the reset.
+                        result.cancel().await;
+                        return Err(row_limit_exceeded(plan.max_rows));
+                    }
+                    rows.push(conversions::row(record));
+                }
+            }
+        }
+        let keys = result.keys().to_vec();
+        let summary = finish(result, deadline, plan.time_limit).await?;
+        Ok(Response::new(RunResponse {
+            keys,
+            summary: Some(conversions::summary::summary(summary, rows.len() as u64)),
+            rows,
+        }))
+    }
+
+    type RunStreamStream = ReceiverStream<Result<RunStreamResponse, Status>>;
+
+    async fn run_stream(
+        &self,
+        request: Request<RunRequest>,
+    ) -> Result<Response<Self::RunStreamStream>, Status> {
+        let (metadata, _, message) = request.into_parts();
+        let plan = run_plan(message, &metadata, &self.limits, RunKind::Stream)?;
+        let deadline = Instant::now() + plan.time_limit;
+        // Errors before the first row (syntax, unknown database) end the call with their
+        // status and no messages.
+        let result = open(
+            &self.db,
+            plan.statement.clone(),
+            None,
+            deadline,
+            plan.time_limit,
+        )
+        .await?;
+        let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
+        tokio::spawn(stream_result(result, tx, plan, deadline));
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
+}
+
+async fn open(
+    db: &GraphDb,
+    statement: Statement,
+    fetch_size: Option<usize>,
+    deadline: Instant,
+    limit: Duration,
+) -> Result<ResultStream, Status> {
+    match timeout_at(deadline, db.execute(statement, fetch_size)).await {
+        Err(_) => Err(deadline_exceeded(limit)),
+        Ok(result) => result.map_err(|e| from_database(&e)),
+    }
+}
+
+async fn finish(
+    result: ResultStream,
+    deadline: Instant,
+    limit: Duration,
+) -> Result<neo4rs::summary::ResultSummary, Status> {
+    match timeout_at(deadline, result.finish()).await {
+        Err(_) => Err(deadline_exceeded(limit)),
+        Ok(summary) => summary.map_err(|e| from_database(&e)),
+    }
+}
+
+type Sender = mpsc::Sender<Result<RunStreamResponse, Status>>;
+
+/// Why a stream stopped before its summary.
+enum Stop {
+    /// The client went away or cancelled: nobody to tell.
+    ClientGone,
+    Failed(Status),
+}
+
+/// Sends header, row batches and summary; stops the query as soon as the client goes
+/// away or the deadline passes.
+async fn stream_result(mut result: ResultStream, tx: Sender, plan: RunPlan, deadline: Instant) {
+    match pump(&mut result, &tx, &plan, deadline).await {
+        Ok(row_count) => {
+            let message = match finish(result, deadline, plan.time_limit).await {
+                Ok(summary) => Ok(response(Message::Summary(conversions::summary::summary(
+                    summary, row_count,
+                )))),
+                Err(status) => Err(status),
+            };
+            let _ = tx.send(message).await;
+        }
+        Err(stop) => {
+            result.cancel().await;
+            if let Stop::Failed(status) = stop {
+                let _ = tx.send(Err(status)).await;
+            }
+        }
+    }
+}
+
+async fn pump(
+    result: &mut ResultStream,
+    tx: &Sender,
+    plan: &RunPlan,
+    deadline: Instant,
+) -> Result<u64, Stop> {
+    let header = pb::Header {
+        keys: result.keys().to_vec(),
+    };
+    send(
+        tx,
+        response(Message::Header(header)),
+        deadline,
+        plan.time_limit,
+    )
+    .await?;
+
+    let batch_size = plan.batch_size as usize;
+    let mut batch = Vec::with_capacity(batch_size);
+    let mut row_count = 0u64;
+    loop {
+        let next = tokio::select! {
+            biased;
+            () = tx.closed() => return Err(Stop::ClientGone),
+            next = timeout_at(deadline, result.next_record()) => next,
+        };
+        match next {
+            Err(_) => return Err(Stop::Failed(deadline_exceeded(plan.time_limit))),
+            Ok(Err(e)) => return Err(Stop::Failed(from_database(&e))),
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(record))) => {
+                batch.push(conversions::row(record));
+                row_count += 1;
+                if batch.len() == batch_size {
+                    let rows = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                    send(
+                        tx,
+                        response(Message::Rows(pb::RowBatch { rows })),
+                        deadline,
+                        plan.time_limit,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        send(
+            tx,
+            response(Message::Rows(pb::RowBatch { rows: batch })),
+            deadline,
+            plan.time_limit,
+        )
+        .await?;
+    }
+    Ok(row_count)
+}
+
+/// Waits for room in the channel: a slow reader slows the query down rather than letting
+/// rows pile up in memory.
+async fn send(
+    tx: &Sender,
+    message: RunStreamResponse,
+    deadline: Instant,
+    limit: Duration,
+) -> Result<(), Stop> {
+    match timeout_at(deadline, tx.send(Ok(message))).await {
+        Err(_) => Err(Stop::Failed(deadline_exceeded(limit))),
+        Ok(Err(_)) => Err(Stop::ClientGone),
+        Ok(Ok(())) => Ok(()),
+    }
+}
+
+fn response(message: Message) -> RunStreamResponse {
+    RunStreamResponse {
+        message: Some(message),
+    }
+}

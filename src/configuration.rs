@@ -1,0 +1,448 @@
+//! Typed configuration: command-line flags and environment variables are parsed once, at
+//! start-up, into [`Settings`]; a bad value stops start-up with a message naming it.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "graphrpc",
+    version,
+    about = "Cypher over gRPC through one pooled Neo4j driver"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the gRPC API.
+    Serve(Box<ServeArgs>),
+}
+
+/// Flags of `graphrpc serve`; each can also be set by the environment variable shown.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address the gRPC listener binds.
+    #[arg(long, env = "GRAPHRPC_LISTEN", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+
+    /// Database URI: bolt://, bolt+s://, bolt+ssc://, neo4j://, neo4j+s:// or neo4j+ssc://.
+    /// neo4j:// routes reads to a cluster's readers.
+    #[arg(long, env = "NEO4J_URI", default_value = "bolt://127.0.0.1:7687")]
+    pub neo4j_uri: String,
+
+    #[arg(long, env = "NEO4J_USERNAME", default_value = "neo4j")]
+    pub neo4j_username: String,
+
+    /// The database password. Prefer --neo4j-password-file in production.
+    #[arg(
+        long,
+        env = "NEO4J_PASSWORD",
+        hide_env_values = true,
+        conflicts_with = "neo4j_password_file"
+    )]
+    pub neo4j_password: Option<String>,
+
+    /// A file holding the database password (a trailing newline is ignored).
+    #[arg(long, env = "NEO4J_PASSWORD_FILE")]
+    pub neo4j_password_file: Option<PathBuf>,
+
+    /// Database used when a request names none; empty means the server's default.
+    #[arg(long, env = "NEO4J_DATABASE", default_value = "")]
+    pub neo4j_database: String,
+
+    /// Most Bolt connections the driver's pool opens (per cluster member with neo4j://).
+    #[arg(long, env = "GRAPHRPC_POOL_SIZE", default_value_t = 16)]
+    pub pool_size: usize,
+
+    /// Records the driver pulls from the database per round trip.
+    #[arg(long, env = "GRAPHRPC_FETCH_SIZE", default_value_t = 1000)]
+    pub fetch_size: usize,
+
+    /// Time allowed to open a Bolt connection (TCP, TLS and login).
+    #[arg(long, env = "GRAPHRPC_CONNECT_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+
+    /// Statement timeout for requests that set none (their gRPC deadline still applies).
+    #[arg(long, env = "GRAPHRPC_DEFAULT_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub default_timeout: Duration,
+
+    /// Longest statement timeout a request may ask for.
+    #[arg(long, env = "GRAPHRPC_MAX_TIMEOUT", default_value = "10m", value_parser = parse_duration)]
+    pub max_timeout: Duration,
+
+    /// Row limit of a unary Run when the request sets none.
+    #[arg(long, env = "GRAPHRPC_DEFAULT_MAX_ROWS", default_value_t = 10_000)]
+    pub default_max_rows: u32,
+
+    /// Largest row limit a unary Run may ask for.
+    #[arg(long, env = "GRAPHRPC_MAX_ROWS", default_value_t = 100_000)]
+    pub max_rows: u32,
+
+    /// Rows per RunStream batch when the request sets none.
+    #[arg(long, env = "GRAPHRPC_DEFAULT_BATCH_SIZE", default_value_t = 500)]
+    pub default_batch_size: u32,
+
+    /// Largest RunStream batch a request may ask for.
+    #[arg(long, env = "GRAPHRPC_MAX_BATCH_SIZE", default_value_t = 10_000)]
+    pub max_batch_size: u32,
+
+    /// How often the health service probes the database.
+    #[arg(long, env = "GRAPHRPC_HEALTH_INTERVAL", default_value = "2s", value_parser = parse_duration)]
+    pub health_interval: Duration,
+
+    /// On SIGTERM or SIGINT, how long in-flight calls may take to finish.
+    #[arg(long, env = "GRAPHRPC_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration)]
+    pub shutdown_grace: Duration,
+
+    /// Log format: human-readable lines or one JSON object per line.
+    #[arg(long, env = "GRAPHRPC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
+
+    /// Log filter in tracing's EnvFilter syntax, e.g. "info" or "graphrpc=debug,info".
+    #[arg(long, env = "GRAPHRPC_LOG", default_value = "info")]
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (write e.g. 500ms, 30s, 5m)"))
+}
+
+/// Everything graphrpc needs to run, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub database: DatabaseSettings,
+    pub limits: QueryLimits,
+    pub health_interval: Duration,
+    pub shutdown_grace: Duration,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+}
+
+#[derive(Clone)]
+pub struct DatabaseSettings {
+    pub uri: String,
+    pub username: String,
+    pub password: String,
+    /// None: the server's default database.
+    pub database: Option<String>,
+    pub pool_size: usize,
+    pub fetch_size: usize,
+    pub connect_timeout: Duration,
+    /// How long the driver waits for any one response; it must outlast the longest statement.
+    pub response_timeout: Duration,
+}
+
+// The password never reaches a log line.
+impl fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("uri", &self.uri)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("database", &self.database)
+            .field("pool_size", &self.pool_size)
+            .field("fetch_size", &self.fetch_size)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+/// Per-request bounds: the defaults a request gets when it sets nothing, and the maxima it
+/// may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryLimits {
+    pub default_timeout: Duration,
+    pub max_timeout: Duration,
+    pub default_max_rows: u32,
+    pub max_rows: u32,
+    pub default_batch_size: u32,
+    pub max_batch_size: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {setting}: {reason}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub reason: String,
+}
+
+fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting,
+        reason: reason.into(),
+    }
+}
+
+const URI_SCHEMES: &[&str] = &[
+    "bolt",
+    "bolt+s",
+    "bolt+ssc",
+    "neo4j",
+    "neo4j+s",
+    "neo4j+ssc",
+];
+
+impl ServeArgs {
+    /// Parses and validates the flags into [`Settings`]; reads the password file.
+    pub fn into_settings(self) -> Result<Settings, ConfigError> {
+        let scheme = self
+            .neo4j_uri
+            .split_once("://")
+            .map(|(scheme, _)| scheme)
+            .ok_or_else(|| {
+                invalid(
+                    "NEO4J_URI",
+                    format!(
+                        "`{}` has no scheme; write e.g. bolt://host:7687",
+                        self.neo4j_uri
+                    ),
+                )
+            })?;
+        if !URI_SCHEMES.contains(&scheme) {
+            return Err(invalid(
+                "NEO4J_URI",
+                format!("scheme `{scheme}` is not one of {}", URI_SCHEMES.join(", ")),
+            ));
+        }
+
+        let password = match (self.neo4j_password, &self.neo4j_password_file) {
+            (Some(password), None) => password,
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    invalid(
+                        "NEO4J_PASSWORD_FILE",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                })?;
+                text.trim_end_matches(['\r', '\n']).to_owned()
+            }
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "NEO4J_PASSWORD",
+                    "set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(invalid(
+                    "NEO4J_PASSWORD",
+                    "no database password: set NEO4J_PASSWORD or NEO4J_PASSWORD_FILE",
+                ))
+            }
+        };
+
+        positive("GRAPHRPC_POOL_SIZE", self.pool_size as u64)?;
+        positive("GRAPHRPC_FETCH_SIZE", self.fetch_size as u64)?;
+        positive("GRAPHRPC_MAX_ROWS", self.max_rows.into())?;
+        positive("GRAPHRPC_DEFAULT_MAX_ROWS", self.default_max_rows.into())?;
+        positive("GRAPHRPC_MAX_BATCH_SIZE", self.max_batch_size.into())?;
+        positive(
+            "GRAPHRPC_DEFAULT_BATCH_SIZE",
+            self.default_batch_size.into(),
+        )?;
+        nonzero_duration("GRAPHRPC_CONNECT_TIMEOUT", self.connect_timeout)?;
+        nonzero_duration("GRAPHRPC_DEFAULT_TIMEOUT", self.default_timeout)?;
+        nonzero_duration("GRAPHRPC_MAX_TIMEOUT", self.max_timeout)?;
+        nonzero_duration("GRAPHRPC_HEALTH_INTERVAL", self.health_interval)?;
+        not_above(
+            "GRAPHRPC_DEFAULT_MAX_ROWS",
+            self.default_max_rows,
+            "GRAPHRPC_MAX_ROWS",
+            self.max_rows,
+        )?;
+        not_above(
+            "GRAPHRPC_DEFAULT_BATCH_SIZE",
+            self.default_batch_size,
+            "GRAPHRPC_MAX_BATCH_SIZE",
+            self.max_batch_size,
+        )?;
+        not_above(
+            "GRAPHRPC_DEFAULT_TIMEOUT",
+            self.default_timeout,
+            "GRAPHRPC_MAX_TIMEOUT",
+            self.max_timeout,
+        )?;
+        tracing_subscriber::EnvFilter::try_new(&self.log)
+            .map_err(|e| invalid("GRAPHRPC_LOG", e.to_string()))?;
+
+        let database = Some(self.neo4j_database.trim().to_owned()).filter(|db| !db.is_empty());
+        Ok(Settings {
+            listen: self.listen,
+            database: DatabaseSettings {
+                uri: self.neo4j_uri,
+                username: self.neo4j_username,
+                password,
+                database,
+                pool_size: self.pool_size,
+                fetch_size: self.fetch_size,
+                connect_timeout: self.connect_timeout,
+                // A statement may run for max_timeout before its first response arrives.
+                response_timeout: self.max_timeout + Duration::from_secs(5),
+            },
+            limits: QueryLimits {
+                default_timeout: self.default_timeout,
+                max_timeout: self.max_timeout,
+                default_max_rows: self.default_max_rows,
+                max_rows: self.max_rows,
+                default_batch_size: self.default_batch_size,
+                max_batch_size: self.max_batch_size,
+            },
+            health_interval: self.health_interval,
+            shutdown_grace: self.shutdown_grace,
+            log_format: self.log_format,
+            log_filter: self.log,
+        })
+    }
+}
+
+fn positive(setting: &'static str, value: u64) -> Result<(), ConfigError> {
+    if value == 0 {
+        return Err(invalid(setting, "must be at least 1"));
+    }
+    Ok(())
+}
+
+fn nonzero_duration(setting: &'static str, value: Duration) -> Result<(), ConfigError> {
+    if value.is_zero() {
+        return Err(invalid(setting, "must be longer than zero"));
+    }
+    Ok(())
+}
+
+fn not_above<T: PartialOrd + fmt::Debug>(
+    setting: &'static str,
+    value: T,
+    max_setting: &'static str,
+    max: T,
+) -> Result<(), ConfigError> {
+    if value > max {
+        return Err(invalid(
+            setting,
+            format!("{value:?} is above {max_setting} ({max:?})"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Settings, String> {
+        let mut argv = vec!["graphrpc", "serve"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        let Command::Serve(args) = cli.command;
+        args.into_settings().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_with_a_password_are_valid() {
+        let settings = parse(&["--neo4j-password", "pw"]).expect("valid");
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:50051");
+        assert_eq!(settings.database.pool_size, 16);
+        assert_eq!(settings.database.database, None);
+        assert_eq!(settings.limits.default_max_rows, 10_000);
+        assert!(settings.database.response_timeout > settings.limits.max_timeout);
+    }
+
+    #[test]
+    fn every_documented_uri_scheme_is_accepted() {
+        for scheme in URI_SCHEMES {
+            let uri = format!("{scheme}://db.example:7687");
+            parse(&["--neo4j-password", "pw", "--neo4j-uri", &uri]).expect(&uri);
+        }
+    }
+
+    #[test]
+    fn a_wrong_scheme_names_the_setting() {
+        let err = parse(&["--neo4j-password", "pw", "--neo4j-uri", "http://x:7474"]).unwrap_err();
+        assert!(err.contains("NEO4J_URI") && err.contains("`http`"), "{err}");
+        let err = parse(&["--neo4j-password", "pw", "--neo4j-uri", "localhost:7687"]).unwrap_err();
+        assert!(
+            err.contains("NEO4J_URI") && err.contains("no scheme"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_password_is_required_and_read_from_a_file() {
+        let err = parse(&[]).unwrap_err();
+        assert!(err.contains("NEO4J_PASSWORD"), "{err}");
+
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), "s3cret\n").expect("write");
+        let path = file.path().to_str().expect("utf-8 path");
+        let settings = parse(&["--neo4j-password-file", path]).expect("valid");
+        assert_eq!(settings.database.password, "s3cret");
+
+        let err = parse(&["--neo4j-password-file", "/nonexistent/pw"]).unwrap_err();
+        assert!(
+            err.contains("NEO4J_PASSWORD_FILE") && err.contains("/nonexistent/pw"),
+            "{err}"
+        );
+
+        let err = parse(&["--neo4j-password", "a", "--neo4j-password-file", path]).unwrap_err();
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
+
+    #[test]
+    fn the_password_is_never_in_debug_output() {
+        let settings = parse(&["--neo4j-password", "hunter2-secret"]).expect("valid");
+        assert!(!format!("{settings:?}").contains("hunter2-secret"));
+    }
+
+    #[test]
+    fn bounds_are_checked() {
+        let err = parse(&["--neo4j-password", "pw", "--pool-size", "0"]).unwrap_err();
+        assert!(err.contains("GRAPHRPC_POOL_SIZE"), "{err}");
+        let err = parse(&[
+            "--neo4j-password",
+            "pw",
+            "--default-max-rows",
+            "20",
+            "--max-rows",
+            "10",
+        ])
+        .unwrap_err();
+        assert!(
+            err.contains("GRAPHRPC_DEFAULT_MAX_ROWS") && err.contains("GRAPHRPC_MAX_ROWS"),
+            "{err}"
+        );
+        let err = parse(&[
+            "--neo4j-password",
+            "pw",
+            "--default-timeout",
+            "2m",
+            "--max-timeout",
+            "1m",
+        ])
+        .unwrap_err();
+        assert!(err.contains("GRAPHRPC_DEFAULT_TIMEOUT"), "{err}");
+        let err = parse(&["--neo4j-password", "pw", "--connect-timeout", "soon"]).unwrap_err();
+        assert!(err.contains("--connect-timeout"), "{err}");
+        let err = parse(&["--neo4j-password", "pw", "--listen", "nowhere"]).unwrap_err();
+        assert!(err.contains("--listen"), "{err}");
+        let err = parse(&["--neo4j-password", "pw", "--log", "graphrpc=loud"]).unwrap_err();
+        assert!(err.contains("GRAPHRPC_LOG"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_database_means_the_server_default() {
+        let settings = parse(&["--neo4j-password", "pw", "--neo4j-database", " "]).expect("valid");
+        assert_eq!(settings.database.database, None);
+        let settings =
+            parse(&["--neo4j-password", "pw", "--neo4j-database", "graph"]).expect("valid");
+        assert_eq!(settings.database.database.as_deref(), Some("graph"));
+    }
+}

@@ -1,0 +1,419 @@
+//! `RunRequest` -> a checked [`Statement`] plus the limits that apply to the call.
+
+use std::time::Duration;
+
+use tonic::{metadata::MetadataMap, Status};
+
+use crate::{
+    configuration::QueryLimits,
+    conversions::{json, value},
+    database::{AccessMode, Statement},
+    errors::invalid_argument,
+    proto::v1 as pb,
+};
+
+/// Which RPC a request came in on: some options apply to one of them only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Unary,
+    Stream,
+}
+
+/// A request, checked: what to run and within which bounds.
+#[derive(Debug)]
+pub struct RunPlan {
+    pub statement: Statement,
+    /// The smaller of the statement timeout and the gRPC deadline.
+    pub time_limit: Duration,
+    /// Unary: the most rows the response may hold.
+    pub max_rows: u32,
+    /// Stream: rows per batch.
+    pub batch_size: u32,
+}
+
+pub fn run_plan(
+    request: pb::RunRequest,
+    metadata: &MetadataMap,
+    limits: &QueryLimits,
+    kind: RunKind,
+) -> Result<RunPlan, Status> {
+    if request.cypher.trim().is_empty() {
+        return Err(invalid_argument(
+            "cypher",
+            "is empty; send a Cypher statement",
+        ));
+    }
+
+    let mut params = neo4rs::BoltMap::with_capacity(request.params.len());
+    for (name, v) in request.params {
+        let bolt = value::param_to_bolt(&name, v)
+            .map_err(|e| invalid_argument(&format!("params.{}", e.path), e.reason))?;
+        params.put(name.into(), bolt);
+    }
+    if let Some(json_params) = request.json_params {
+        for (name, v) in json_params.fields {
+            let key = neo4rs::BoltString::from(name.as_str());
+            if params.value.contains_key(&key) {
+                return Err(invalid_argument(
+                    &format!("json_params.{name}"),
+                    "is also in params; give each parameter once",
+                ));
+            }
+            params.put(key, json::to_bolt(v));
+        }
+    }
+
+    let access_mode = match pb::AccessMode::try_from(request.access_mode) {
+        Ok(pb::AccessMode::Read) => AccessMode::Read,
+        Ok(pb::AccessMode::Write | pb::AccessMode::Unspecified) => AccessMode::Write,
+        Err(_) => {
+            return Err(invalid_argument(
+                "access_mode",
+                format!(
+                    "{} is not an access mode; use READ or WRITE",
+                    request.access_mode
+                ),
+            ))
+        }
+    };
+
+    let timeout = match request.timeout {
+        None => limits.default_timeout,
+        Some(t) => {
+            let t = Duration::try_from(t).map_err(|_| {
+                invalid_argument("timeout", "is negative; give a positive duration")
+            })?;
+            if t.is_zero() {
+                return Err(invalid_argument(
+                    "timeout",
+                    "is zero; give a positive duration or leave it unset",
+                ));
+            }
+            if t > limits.max_timeout {
+                return Err(invalid_argument(
+                    "timeout",
+                    format!(
+                        "{} is above the server's maximum of {}",
+                        humantime::format_duration(t),
+                        humantime::format_duration(limits.max_timeout)
+                    ),
+                ));
+            }
+            t
+        }
+    };
+    let time_limit = match grpc_timeout(metadata)? {
+        Some(deadline) => timeout.min(deadline),
+        None => timeout,
+    };
+
+    let (max_rows, batch_size) = match kind {
+        RunKind::Unary => {
+            if request.batch_size != 0 {
+                return Err(invalid_argument(
+                    "batch_size",
+                    "applies to RunStream only; leave it 0 for Run",
+                ));
+            }
+            let max_rows = bounded(
+                "max_rows",
+                request.max_rows,
+                limits.default_max_rows,
+                limits.max_rows,
+            )?;
+            (max_rows, 0)
+        }
+        RunKind::Stream => {
+            if request.max_rows != 0 {
+                return Err(invalid_argument(
+                    "max_rows",
+                    "applies to Run only; RunStream has no row limit, leave it 0",
+                ));
+            }
+            let batch_size = bounded(
+                "batch_size",
+                request.batch_size,
+                limits.default_batch_size,
+                limits.max_batch_size,
+            )?;
+            (0, batch_size)
+        }
+    };
+
+    let database = Some(request.database.trim().to_owned()).filter(|db| !db.is_empty());
+    let bookmarks = request
+        .bookmarks
+        .into_iter()
+        .filter(|b| !b.is_empty())
+        .collect();
+
+    Ok(RunPlan {
+        statement: Statement {
+            cypher: request.cypher,
+            params,
+            database,
+            access_mode,
+            bookmarks,
+            timeout: time_limit,
+        },
+        time_limit,
+        max_rows,
+        batch_size,
+    })
+}
+
+fn bounded(field: &str, requested: u32, default: u32, max: u32) -> Result<u32, Status> {
+    match requested {
+        0 => Ok(default),
+        n if n > max => Err(invalid_argument(
+            field,
+            format!("{n} is above the server's maximum of {max}"),
+        )),
+        n => Ok(n),
+    }
+}
+
+/// The call's deadline from the `grpc-timeout` header: at most 8 digits and a unit
+/// (H, M, S, m, u, n), as the gRPC over HTTP/2 specification defines it.
+pub fn grpc_timeout(metadata: &MetadataMap) -> Result<Option<Duration>, Status> {
+    let Some(value) = metadata.get("grpc-timeout") else {
+        return Ok(None);
+    };
+    let malformed = || Status::invalid_argument("the grpc-timeout header is malformed");
+    let text = value.to_str().map_err(|_| malformed())?;
+    if text.len() < 2 || text.len() > 9 {
+        return Err(malformed());
+    }
+    let (digits, unit) = text.split_at(text.len() - 1);
+    let amount: u64 = digits.parse().map_err(|_| malformed())?;
+    let duration = match unit {
+        "H" => Duration::from_secs(amount.saturating_mul(3600)),
+        "M" => Duration::from_secs(amount.saturating_mul(60)),
+        "S" => Duration::from_secs(amount),
+        "m" => Duration::from_millis(amount),
+        "u" => Duration::from_micros(amount),
+        "n" => Duration::from_nanos(amount),
+        _ => return Err(malformed()),
+    };
+    Ok(Some(duration))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn limits() -> QueryLimits {
+        QueryLimits {
+            default_timeout: Duration::from_secs(60),
+            max_timeout: Duration::from_secs(600),
+            default_max_rows: 100,
+            max_rows: 1000,
+            default_batch_size: 50,
+            max_batch_size: 500,
+        }
+    }
+
+    fn request(cypher: &str) -> pb::RunRequest {
+        pb::RunRequest {
+            cypher: cypher.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    fn plan(req: pb::RunRequest, kind: RunKind) -> Result<RunPlan, Status> {
+        run_plan(req, &MetadataMap::new(), &limits(), kind)
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let p = plan(request("RETURN 1"), RunKind::Unary).expect("valid");
+        assert_eq!(p.max_rows, 100);
+        assert_eq!(p.time_limit, Duration::from_secs(60));
+        assert_eq!(p.statement.access_mode, AccessMode::Write);
+        assert_eq!(p.statement.database, None);
+        let p = plan(request("RETURN 1"), RunKind::Stream).expect("valid");
+        assert_eq!(p.batch_size, 50);
+    }
+
+    #[test]
+    fn the_smaller_of_timeout_and_deadline_wins() {
+        let mut metadata = MetadataMap::new();
+        metadata.insert("grpc-timeout", "1500m".parse().expect("ascii"));
+        let mut req = request("RETURN 1");
+        req.timeout = Some(prost_types::Duration {
+            seconds: 10,
+            nanos: 0,
+        });
+        let p = run_plan(req.clone(), &metadata, &limits(), RunKind::Unary).expect("valid");
+        assert_eq!(p.time_limit, Duration::from_millis(1500));
+        req.timeout = Some(prost_types::Duration {
+            seconds: 1,
+            nanos: 0,
+        });
+        let p = run_plan(req, &metadata, &limits(), RunKind::Unary).expect("valid");
+        assert_eq!(p.time_limit, Duration::from_secs(1));
+        assert_eq!(p.statement.timeout, Duration::from_secs(1));
+    }
+
+    #[test]
+    fn grpc_timeout_units() {
+        for (text, expected) in [
+            ("2H", Duration::from_secs(7200)),
+            ("3M", Duration::from_secs(180)),
+            ("4S", Duration::from_secs(4)),
+            ("5m", Duration::from_millis(5)),
+            ("6u", Duration::from_micros(6)),
+            ("99999999n", Duration::from_nanos(99_999_999)),
+        ] {
+            let mut metadata = MetadataMap::new();
+            metadata.insert("grpc-timeout", text.parse().expect("ascii"));
+            assert_eq!(grpc_timeout(&metadata).expect(text), Some(expected));
+        }
+        for bad in ["", "S", "12", "1x", "123456789S", "-1S"] {
+            let mut metadata = MetadataMap::new();
+            metadata.insert("grpc-timeout", bad.parse().expect("ascii"));
+            assert!(grpc_timeout(&metadata).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_requests_name_the_field() {
+        let cases: Vec<(pb::RunRequest, RunKind, &str)> = vec![
+            (request("  "), RunKind::Unary, "cypher"),
+            (
+                pb::RunRequest {
+                    max_rows: 1001,
+                    ..request("RETURN 1")
+                },
+                RunKind::Unary,
+                "max_rows",
+            ),
+            (
+                pb::RunRequest {
+                    batch_size: 501,
+                    ..request("RETURN 1")
+                },
+                RunKind::Stream,
+                "batch_size",
+            ),
+            (
+                pb::RunRequest {
+                    batch_size: 5,
+                    ..request("RETURN 1")
+                },
+                RunKind::Unary,
+                "batch_size",
+            ),
+            (
+                pb::RunRequest {
+                    max_rows: 5,
+                    ..request("RETURN 1")
+                },
+                RunKind::Stream,
+                "max_rows",
+            ),
+            (
+                pb::RunRequest {
+                    access_mode: 7,
+                    ..request("RETURN 1")
+                },
+                RunKind::Unary,
+                "access_mode",
+            ),
+            (
+                pb::RunRequest {
+                    timeout: Some(prost_types::Duration {
+                        seconds: 601,
+                        nanos: 0,
+                    }),
+                    ..request("RETURN 1")
+                },
+                RunKind::Unary,
+                "timeout",
+            ),
+            (
+                pb::RunRequest {
+                    timeout: Some(prost_types::Duration {
+                        seconds: -1,
+                        nanos: 0,
+                    }),
+                    ..request("RETURN 1")
+                },
+                RunKind::Unary,
+                "timeout",
+            ),
+            (
+                pb::RunRequest {
+                    timeout: Some(prost_types::Duration::default()),
+                    ..request("RETURN 1")
+                },
+                RunKind::Unary,
+                "timeout",
+            ),
+        ];
+        for (req, kind, field) in cases {
+            let status = plan(req, kind).expect_err(field);
+            assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            assert!(
+                status.message().starts_with(field),
+                "{field}: {}",
+                status.message()
+            );
+        }
+    }
+
+    #[test]
+    fn params_merge_and_collisions_are_refused() {
+        let mut req = request("RETURN $a, $b");
+        req.params = HashMap::from([(
+            "a".to_owned(),
+            pb::Value {
+                kind: Some(pb::value::Kind::Integer(1)),
+            },
+        )]);
+        req.json_params = Some(prost_types::Struct {
+            fields: [(
+                "b".to_owned(),
+                prost_types::Value {
+                    kind: Some(prost_types::value::Kind::NumberValue(2.0)),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        });
+        let p = plan(req.clone(), RunKind::Unary).expect("valid");
+        assert_eq!(p.statement.params.value.len(), 2);
+
+        req.json_params = Some(prost_types::Struct {
+            fields: [("a".to_owned(), prost_types::Value::default())]
+                .into_iter()
+                .collect(),
+        });
+        let status = plan(req, RunKind::Unary).expect_err("collision");
+        assert!(
+            status.message().starts_with("json_params.a"),
+            "{}",
+            status.message()
+        );
+    }
+
+    #[test]
+    fn a_bad_param_is_named() {
+        let mut req = request("RETURN $when");
+        req.params = HashMap::from([(
+            "when".to_owned(),
+            pb::Value {
+                kind: Some(pb::value::Kind::LocalTime(pb::LocalTime {
+                    nanos_of_day: -5,
+                })),
+            },
+        )]);
+        let status = plan(req, RunKind::Unary).expect_err("bad");
+        assert!(
+            status.message().starts_with("params.when:"),
+            "{}",
+            status.message()
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! The one pooled Neo4j driver, and the statements it runs.
+//!
+//! [`GraphDb`] is created once at start-up and shared (it is cheap to clone: clones share
+//! the same pool) by every call and every stream. No call ever opens its own connection.
+
+use std::time::Duration;
+
+use neo4rs::{
+    summary::ResultSummary, BoltMap, BoltType, ConfigBuilder, DetachedRowStream, Graph, PoolStatus,
+    Query, SessionConfig,
+};
+
+use crate::configuration::DatabaseSettings;
+
+/// How long an abandoned result may take to be drained and reset before its connection is
+/// closed instead of pooled.
+const CANCEL_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessMode {
+    Read,
+    Write,
+}
+
+/// A statement ready to run: converted and checked at the edge (see `conversions`).
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub cypher: String,
+    pub params: BoltMap,
+    /// None: graphrpc's configured database, else the server's default.
+    pub database: Option<String>,
+    pub access_mode: AccessMode,
+    pub bookmarks: Vec<String>,
+    /// Sent to the server as the transaction timeout, so that the database itself stops a
+    /// statement that outlives its caller's patience.
+    pub timeout: Duration,
+}
+
+#[derive(Clone)]
+pub struct GraphDb {
+    graph: Graph,
+    default_database: Option<String>,
+}
+
+impl GraphDb {
+    /// Creates the driver and its pool. No connection is opened until the first statement,
+    /// so graphrpc starts even while the database is still down.
+    pub fn connect(settings: &DatabaseSettings) -> Result<Self, neo4rs::Error> {
+        let mut config = ConfigBuilder::default()
+            .uri(&settings.uri)
+            .user(&settings.username)
+            .password(&settings.password)
+            .max_connections(settings.pool_size)
+            .fetch_size(settings.fetch_size)
+            .connection_timeout(settings.connect_timeout)
+            .recv_timeout(settings.response_timeout);
+        if let Some(db) = &settings.database {
+            config = config.db(db.as_str());
+        }
+        Ok(GraphDb {
+            graph: Graph::connect(config.build()?)?,
+            default_database: settings.database.clone(),
+        })
+    }
+
+    /// Runs the statement in an auto-commit transaction and returns its result as a stream
+    /// that pulls `fetch_size` records per round trip (the configured size when None).
+    pub async fn execute(
+        &self,
+        statement: Statement,
+        fetch_size: Option<usize>,
+    ) -> Result<ResultStream, neo4rs::Error> {
+        let database = statement.database.or_else(|| self.default_database.clone());
+        let mut session_config = SessionConfig::builder().with_bookmarks(statement.bookmarks);
+        if let Some(db) = &database {
+            session_config = session_config.with_db(db.as_str().into());
+        }
+        if let Some(fetch_size) = fetch_size {
+            session_config = session_config.with_fetch_size(fetch_size);
+        }
+        let timeout_ms = i64::try_from(statement.timeout.as_millis()).unwrap_or(i64::MAX);
+        let query = Query::new(statement.cypher)
+            .with_params(statement.params)
+            .extra("tx_timeout", timeout_ms);
+
+        let mut session = self.graph.with_session(Some(session_config.build()));
+        let inner = match statement.access_mode {
+            AccessMode::Read => session.execute_read(query).await?,
+            AccessMode::Write => session.execute_write(query).await?,
+        };
+        let keys = inner.keys().map(str::to_owned).collect();
+        Ok(ResultStream {
+            inner,
+            keys,
+            database,
+        })
+    }
+
+    /// Runs `RETURN 1`: succeeds only if a pooled connection can reach the database.
+    pub async fn ping(&self) -> Result<(), neo4rs::Error> {
+        let statement = Statement {
+            cypher: "RETURN 1".to_owned(),
+            params: BoltMap::default(),
+            database: None,
+            access_mode: AccessMode::Read,
+            bookmarks: Vec::new(),
+            timeout: Duration::from_secs(10),
+        };
+        let mut result = self.execute(statement, None).await?;
+        while result.next_record().await?.is_some() {}
+        result.finish().await.map(drop)
+    }
+
+    /// The pool's state; None for a routed (`neo4j://`) driver, which pools per member.
+    pub fn pool_status(&self) -> Option<PoolStatus> {
+        self.graph.pool_status()
+    }
+}
+
+/// An open result holding one pooled connection until it is finished, cancelled or dropped.
+pub struct ResultStream {
+    inner: DetachedRowStream,
+    keys: Vec<String>,
+    database: Option<String>,
+}
+
+impl ResultStream {
+    /// Column names, in the order of the RETURN clause.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
+    /// The next record's values in column order; None at the end of the result.
+    pub async fn next_record(&mut self) -> Result<Option<Vec<BoltType>>, neo4rs::Error> {
+        Ok(self.inner.next_record().await?.map(|record| record.value))
+    }
+
+    /// Completes the result and returns the server's summary. The database is filled in
+    /// from the request when the server does not report it.
+    pub async fn finish(self) -> Result<ResultSummary, neo4rs::Error> {
+        let mut summary = self.inner.finish().await?;
+        if summary.db.is_none() {
+            summary.db = self.database;
+        }
+        Ok(summary)
+    }
+
+    /// Abandons the result: the server stops the query (an unfinished auto-commit
+    /// transaction rolls back) and the connection returns to the pool, or is closed if it
+    /// cannot be reset promptly.
+    pub async fn cancel(self) {
+        if let Err(e) = self.inner.cancel(CANCEL_TIMEOUT).await {
+            tracing::debug!(error = %e, "closed a connection that could not be reset");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! graphrpc: Cypher over gRPC through one pooled Neo4j driver.
+//!
+//! A newcomer's map, one concern per file:
+//! - `configuration`: typed settings, parsed and validated once at start-up.
+//! - `telemetry`: the tracing subscriber.
+//! - `startup`: builds the application (driver, services, listener) and runs it until shutdown.
+//! - `database`: the one pooled driver and the statements it runs.
+//! - `conversions`: every proto <-> domain conversion (values, requests, summaries).
+//! - `errors`: the table from database and service errors to gRPC statuses.
+//! - `api`: one module per RPC family; `health`: the gRPC health service's database probe.
+//! - `transport`: tower layers around every call (call logging).
+
+pub mod api;
+pub mod configuration;
+pub mod conversions;
+pub mod database;
+pub mod errors;
+pub mod health;
+pub mod proto;
+pub mod startup;
+pub mod telemetry;
+pub mod transport;

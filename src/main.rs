@@ -1,0 +1,44 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use graphrpc::{
+    configuration::{Cli, Command},
+    startup::{shutdown_signal, Application},
+    telemetry,
+};
+
+fn main() -> ExitCode {
+    let Cli { command } = Cli::parse();
+    let Command::Serve(args) = command;
+    let settings = match args.into_settings() {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("graphrpc: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format, &settings.log_filter);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("graphrpc: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        let app = Application::build(settings).await?;
+        app.run_until_stopped(shutdown_signal()).await
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "graphrpc failed");
+            eprintln!("graphrpc: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Building the application (driver, services, listener) and running it until shutdown.
+
+use std::{future::Future, net::SocketAddr};
+
+use anyhow::Context;
+use tokio::{net::TcpListener, sync::watch};
+use tonic::transport::{server::TcpIncoming, Server};
+use tonic_health::ServingStatus;
+
+use crate::{
+    api::QueryApi,
+    configuration::Settings,
+    database::GraphDb,
+    health,
+    proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
+    transport::CallLogLayer,
+};
+
+pub struct Application {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    db: GraphDb,
+    settings: Settings,
+}
+
+impl Application {
+    /// Creates the one pooled driver and binds the listener (port 0 picks a free port).
+    /// The database need not be up: the driver connects when it first needs to.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = GraphDb::connect(&settings.database).context("cannot create the Neo4j driver")?;
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let local_addr = listener.local_addr()?;
+        Ok(Application {
+            listener,
+            local_addr,
+            db,
+            settings,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The shared driver (tests read its pool).
+    pub fn db(&self) -> &GraphDb {
+        &self.db
+    }
+
+    /// Serves until `shutdown` completes, then drains: health turns NOT_SERVING, the
+    /// listener closes and new calls are refused, in-flight calls get the grace period to
+    /// finish, and the pool is closed.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Application {
+            listener,
+            local_addr,
+            db,
+            settings,
+        } = self;
+
+        let (reporter, health_service) = tonic_health::server::health_reporter();
+        health::set_all(&reporter, ServingStatus::NotServing).await;
+        let (stop_probe, probe_stopped) = watch::channel(false);
+        let probe = tokio::spawn(health::watch_database(
+            db.clone(),
+            reporter.clone(),
+            settings.health_interval,
+            probe_stopped,
+        ));
+
+        // Reflection describes the public services only: GraphQuery and Health.
+        let reflection = || {
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        };
+        let reflection_v1 = reflection().build_v1()?;
+        let reflection_v1alpha = reflection().build_v1alpha()?;
+
+        let api = QueryApi::new(db.clone(), settings.limits);
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        let (drain, drain_requested) = tokio::sync::oneshot::channel::<()>();
+        let server = Server::builder()
+            .layer(CallLogLayer)
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .add_service(GraphQueryServer::new(api))
+            .serve_with_incoming_shutdown(incoming, async {
+                let _ = drain_requested.await;
+            });
+        let mut server = tokio::spawn(server);
+        tracing::info!(address = %local_addr, database = %settings.database.uri, "graphrpc serving");
+
+        tokio::select! {
+            result = &mut server => {
+                // The server stopped on its own: an error, not a shutdown.
+                let _ = stop_probe.send(true);
+                return result.context("the server task failed")?.context("the server failed");
+            }
+            () = shutdown => {}
+        }
+
+        tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
+        let _ = stop_probe.send(true);
+        let _ = probe.await;
+        health::set_all(&reporter, ServingStatus::NotServing).await;
+        let _ = drain.send(());
+        match tokio::time::timeout(settings.shutdown_grace, &mut server).await {
+            Ok(result) => result
+                .context("the server task failed")?
+                .context("the server failed")?,
+            Err(_) => {
+                tracing::warn!("grace period over: cutting off the calls still running");
+                server.abort();
+            }
+        }
+        // The last handle on the driver: dropping it closes the pooled connections.
+        drop(db);
+        tracing::info!("graphrpc stopped");
+        Ok(())
+    }
+}
+
+/// Completes on SIGTERM (Kubernetes stopping the pod) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}
