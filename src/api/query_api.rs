@@ -58,7 +58,8 @@ impl GraphQuery for QueryApi {
                 Ok(Ok(None)) => break,
                 Ok(Ok(Some(record))) => {
                     if rows.len() >= plan.max_rows as usize {
-                        // Nothing is truncated silently; a write rolls back with the reset.
+                        // Never truncated silently. The reset stops the statement: on Neo4j an
+                        // unfinished auto-commit write rolls back with it.
                         result.cancel().await;
                         return Err(row_limit_exceeded(plan.max_rows));
                     }

@@ -1,0 +1,259 @@
+//! Spawns the real application in-process on port 0 against the real test database, and
+//! real tonic clients over real sockets.
+//!
+//! The database comes from `make test`, which starts one and exports GRAPHRPC_TEST_NEO4J_*.
+//! Without it these tests fail (never skip): they exist to run against a real database.
+
+use std::{net::SocketAddr, path::PathBuf, process::Command, time::Duration};
+
+use clap::Parser;
+use graphrpc::{
+    configuration::{Cli, Command as CliCommand, Settings},
+    database::GraphDb,
+    proto::v1::{self as pb, graph_query_client::GraphQueryClient},
+    startup::Application,
+};
+use tokio::sync::oneshot;
+use tonic::transport::Channel;
+
+pub struct TestDb {
+    pub uri: String,
+    pub username: String,
+    pub password: String,
+    pub database: String,
+}
+
+/// The shared test database started by `make test`.
+pub fn test_db() -> TestDb {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{name} is not set: these tests need the real database that `make test` starts \
+                 (or run `deploy/local/graphdb.sh start` and export GRAPHRPC_TEST_NEO4J_URI, \
+                 GRAPHRPC_TEST_NEO4J_PASSWORD, GRAPHRPC_TEST_NEO4J_DATABASE)"
+            )
+        })
+    };
+    TestDb {
+        uri: var("GRAPHRPC_TEST_NEO4J_URI"),
+        username: std::env::var("GRAPHRPC_TEST_NEO4J_USERNAME").unwrap_or_else(|_| "root".into()),
+        password: var("GRAPHRPC_TEST_NEO4J_PASSWORD"),
+        database: var("GRAPHRPC_TEST_NEO4J_DATABASE"),
+    }
+}
+
+/// Settings as `graphrpc serve` would parse them from these flags, listening on port 0.
+pub fn settings(db: &TestDb, extra: &[&str]) -> Settings {
+    let mut argv: Vec<String> = [
+        "graphrpc",
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--neo4j-uri",
+        &db.uri,
+        "--neo4j-username",
+        &db.username,
+        "--neo4j-password",
+        &db.password,
+        "--neo4j-database",
+        &db.database,
+        "--health-interval",
+        "200ms",
+        "--log",
+        "warn",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    argv.extend(extra.iter().map(|s| s.to_string()));
+    let cli = Cli::try_parse_from(argv).expect("test flags parse");
+    let CliCommand::Serve(args) = cli.command;
+    args.into_settings().expect("test settings are valid")
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: GraphQueryClient<Channel>,
+    pub channel: Channel,
+    pub db: GraphDb,
+    stop: Option<oneshot::Sender<()>>,
+    pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl TestApp {
+    /// Asks the app to shut down as SIGTERM would, and waits for it.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.server).await.expect("server task")
+    }
+
+    /// Connections checked out of the pool now.
+    pub fn in_use(&self) -> usize {
+        let status = self
+            .db
+            .pool_status()
+            .expect("a bolt:// test database has a direct pool");
+        status.size - status.available
+    }
+
+    /// Waits until no connection is checked out, or fails.
+    pub async fn wait_pool_idle(&self) {
+        for _ in 0..100 {
+            if self.in_use() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("{} connections still checked out after 2 s", self.in_use());
+    }
+
+    pub async fn run(&self, request: pb::RunRequest) -> Result<pb::RunResponse, tonic::Status> {
+        self.client
+            .clone()
+            .run(request)
+            .await
+            .map(|r| r.into_inner())
+    }
+
+    /// Runs and returns the single value of the single row.
+    pub async fn value(&self, cypher: &str, params: Vec<(&str, pb::Value)>) -> pb::Value {
+        let response = self.run(request(cypher, params)).await.expect(cypher);
+        assert_eq!(response.rows.len(), 1, "{cypher}: one row");
+        response.rows[0].values[0].clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+    spawn_with_settings(settings(&test_db(), extra)).await
+}
+
+pub async fn spawn_with_settings(settings: Settings) -> TestApp {
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    let addr = app.local_addr();
+    let db = app.db().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let channel = Channel::from_shared(format!("http://{addr}"))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect to the app");
+    TestApp {
+        addr,
+        client: GraphQueryClient::new(channel.clone()),
+        channel,
+        db,
+        stop: Some(stop),
+        server,
+    }
+}
+
+pub fn request(cypher: &str, params: Vec<(&str, pb::Value)>) -> pb::RunRequest {
+    pb::RunRequest {
+        cypher: cypher.to_owned(),
+        params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        ..Default::default()
+    }
+}
+
+pub fn v(kind: pb::value::Kind) -> pb::Value {
+    pb::Value { kind: Some(kind) }
+}
+
+pub fn int(i: i64) -> pb::Value {
+    v(pb::value::Kind::Integer(i))
+}
+
+pub fn string(s: &str) -> pb::Value {
+    v(pb::value::Kind::String(s.to_owned()))
+}
+
+/// A label no other test uses, so tests can share one database and run in parallel.
+pub fn unique_label(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A database server of a test's own (for tests that stop and start it), started with the
+/// project's script on free ports and stopped when dropped.
+pub struct OwnGraphDb {
+    pub home: tempfile::TempDir,
+    pub bolt_port: u16,
+    pub http_port: u16,
+    pub password: String,
+}
+
+impl OwnGraphDb {
+    pub fn start() -> OwnGraphDb {
+        let db = OwnGraphDb {
+            home: tempfile::tempdir().expect("temp dir"),
+            bolt_port: free_port(),
+            http_port: free_port(),
+            password: "own-test-db".into(),
+        };
+        db.script("start");
+        db
+    }
+
+    pub fn script(&self, action: &str) {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("deploy/local/graphdb.sh");
+        let status = Command::new("bash")
+            .arg(&script)
+            .arg(action)
+            .env("GRAPHDB_HOME", self.home.path())
+            .env("GRAPHDB_BOLT_PORT", self.bolt_port.to_string())
+            .env("GRAPHDB_HTTP_PORT", self.http_port.to_string())
+            .env("GRAPHDB_PASSWORD", &self.password)
+            .env("GRAPHDB_NAME", "graph")
+            .status()
+            .expect("run graphdb.sh");
+        assert!(status.success(), "graphdb.sh {action} failed");
+    }
+
+    pub fn target(&self) -> TestDb {
+        TestDb {
+            uri: format!("bolt://127.0.0.1:{}", self.bolt_port),
+            username: "root".into(),
+            password: self.password.clone(),
+            database: "graph".into(),
+        }
+    }
+}
+
+impl Drop for OwnGraphDb {
+    fn drop(&mut self) {
+        self.script("stop");
+    }
+}

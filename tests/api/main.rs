@@ -1,0 +1,9 @@
+//! Integration tests: the real application against the real database, through real clients.
+
+mod errors;
+mod health;
+mod helpers;
+mod pool;
+mod run;
+mod run_stream;
+mod values;

@@ -1,0 +1,60 @@
+//! The one shared pool: every call and stream goes through it, and it never grows past its
+//! configured size. (The socket-level count against the real binary is in tests/process.rs.)
+
+use std::time::Duration;
+
+use graphrpc::proto::v1 as pb;
+use tokio_stream::StreamExt;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn many_concurrent_calls_share_a_small_pool() {
+    let app = spawn_app_with(&["--pool-size", "4"]).await;
+    let calls = (0..100).map(|i| {
+        let client = app.client.clone();
+        async move {
+            let mut client = client;
+            if i % 2 == 0 {
+                let r = client
+                    .run(request(
+                        "UNWIND range(1, 200) AS x RETURN sum(x) + $i AS s",
+                        vec![("i", int(i))],
+                    ))
+                    .await
+                    .expect("run")
+                    .into_inner();
+                assert_eq!(r.rows[0].values[0], int(20100 + i));
+            } else {
+                let mut stream = client
+                    .run_stream(pb::RunRequest {
+                        batch_size: 50,
+                        ..request("UNWIND range(1, 500) AS x RETURN x", vec![])
+                    })
+                    .await
+                    .expect("stream")
+                    .into_inner();
+                let mut rows = 0;
+                while let Some(m) = stream.next().await {
+                    if let Some(pb::run_stream_response::Message::Rows(b)) = m.expect("ok").message
+                    {
+                        rows += b.rows.len();
+                    }
+                }
+                assert_eq!(rows, 500);
+            }
+        }
+    });
+    let sampler = async {
+        let mut max_size = 0;
+        for _ in 0..200 {
+            let status = app.db.pool_status().expect("pool");
+            max_size = max_size.max(status.size);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        max_size
+    };
+    let (_, max_size) = tokio::join!(futures::future::join_all(calls), sampler);
+    assert!(max_size <= 4, "the pool grew to {max_size} connections");
+    app.wait_pool_idle().await;
+}
