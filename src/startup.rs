@@ -73,6 +73,7 @@ impl Application {
         // Reflection describes the public services only: GraphQuery and Health.
         let reflection = || {
             tonic_reflection::server::Builder::configure()
+                .include_reflection_service(false)
                 .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
                 .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         };

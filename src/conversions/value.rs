@@ -537,10 +537,7 @@ mod tests {
                 z: Some(3.0),
             },
         ] {
-            assert_eq!(
-                roundtrip(v(Kind::Point(point.clone()))),
-                v(Kind::Point(point))
-            );
+            assert_eq!(roundtrip(v(Kind::Point(point))), v(Kind::Point(point)));
         }
         let err = param_to_bolt(
             "loc",

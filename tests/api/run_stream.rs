@@ -111,7 +111,7 @@ async fn streams_100_000_rows_to_a_slow_reader_in_order() {
         .into_inner();
     let mut expected = 1i64;
     let mut summary = None;
-    let mut batches = 0;
+    let mut batches = 0u32;
     while let Some(message) = stream.next().await {
         match message.expect("message").message.expect("set") {
             Message::Header(_) => {}
@@ -122,7 +122,7 @@ async fn streams_100_000_rows_to_a_slow_reader_in_order() {
                 }
                 batches += 1;
                 // A slow reader: the server must wait for it, not buffer ahead.
-                if batches % 10 == 0 {
+                if batches.is_multiple_of(10) {
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
             }

@@ -1,0 +1,49 @@
+# graphrpc: the two commands the README promises, and a few helpers.
+#   make run    local database up, demo graph loaded, graphrpc (release) serving
+#   make test   everything the tests need, started here; then every suite
+
+SHELL := /bin/bash
+PYTHON ?= python3
+LISTEN ?= 127.0.0.1:50051
+GRAPHDB := deploy/local/graphdb.sh
+
+.PHONY: run test lint db-start db-stop db-status db-seed clean
+
+run:
+	@$(GRAPHDB) start
+	@$(GRAPHDB) seed
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+	  --target .local/pylib -r tests/interop/requirements.txt
+	cargo build --release --locked
+	@echo
+	@echo "graphrpc is starting on $(LISTEN), in front of the local database (demo graph loaded)."
+	@echo "Call it with grpcurl:"
+	@echo "  grpcurl -plaintext $(LISTEN) list"
+	@echo "  grpcurl -plaintext -d '{\"cypher\": \"MATCH (p:Person)-[:ACTED_IN]->(m:Movie) RETURN m.title AS movie, count(p) AS cast ORDER BY cast DESC LIMIT 3\"}' $(LISTEN) graphrpc.v1.GraphQuery/Run"
+	@echo "or, without grpcurl (Python grpcio through server reflection, installed in .local/pylib):"
+	@echo "  PYTHONPATH=.local/pylib $(PYTHON) deploy/local/grpcall.py $(LISTEN) list"
+	@echo "  PYTHONPATH=.local/pylib $(PYTHON) deploy/local/grpcall.py $(LISTEN) graphrpc.v1.GraphQuery/Run '{\"cypher\": \"MATCH (m:Movie) WHERE m.released > \$$year RETURN m.title AS title, m.released AS year ORDER BY year LIMIT 5\", \"json_params\": {\"year\": 2015}}'"
+	@echo "Stop with Ctrl-C; stop the database with: $(GRAPHDB) stop"
+	@echo
+	@set -a && eval "$$($(GRAPHDB) env)" && set +a && exec target/release/graphrpc serve --listen $(LISTEN)
+
+test:
+	tests/run.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --locked -- -D warnings
+
+db-start:
+	$(GRAPHDB) start
+db-stop:
+	$(GRAPHDB) stop
+db-status:
+	$(GRAPHDB) status
+db-seed:
+	$(GRAPHDB) seed
+
+clean:
+	-$(GRAPHDB) stop
+	cargo clean
+	rm -rf .local

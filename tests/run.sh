@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make test`: everything the tests need is installed and started here, from the
+# project's own files, then every suite runs.
+#   1. lint: cargo fmt --check, cargo clippy --all-targets -D warnings
+#   2. a test database of its own (ArcadeDB with Bolt, on free ports), seeded with the
+#      demo graph; stopped on exit however the run ends
+#   3. cargo test: unit tests, in-process integration tests, process-level tests
+#   4. the interop suite: Python grpcio through reflection, against the graphrpc binary
+# A database that cannot start fails the run; nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+project=$PWD
+python="${PYTHON:-python3}"
+
+echo "== lint"
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+
+echo "== building the tests"
+cargo build --tests --locked
+
+echo "== installing the interop suite's Python packages into .local/pylib"
+"$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+  --target "$project/.local/pylib" --upgrade -r tests/interop/requirements.txt
+
+echo "== starting a test database"
+free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+export GRAPHDB_HOME="$project/.local/test-graphdb-$$"
+export GRAPHDB_BOLT_PORT; GRAPHDB_BOLT_PORT=$(free_port)
+export GRAPHDB_HTTP_PORT; GRAPHDB_HTTP_PORT=$(free_port)
+export GRAPHDB_PASSWORD="graphrpc-test"
+export GRAPHDB_NAME="graph"
+cleanup() {
+  deploy/local/graphdb.sh stop || true
+  rm -rf "$GRAPHDB_HOME"
+}
+trap cleanup EXIT
+deploy/local/graphdb.sh start
+deploy/local/graphdb.sh seed
+
+export GRAPHRPC_TEST_NEO4J_URI="bolt://127.0.0.1:$GRAPHDB_BOLT_PORT"
+export GRAPHRPC_TEST_NEO4J_USERNAME="root"
+export GRAPHRPC_TEST_NEO4J_PASSWORD="$GRAPHDB_PASSWORD"
+export GRAPHRPC_TEST_NEO4J_DATABASE="$GRAPHDB_NAME"
+# The settings graphrpc reads must come from the tests, not from this shell.
+unset NEO4J_URI NEO4J_USERNAME NEO4J_PASSWORD NEO4J_PASSWORD_FILE NEO4J_DATABASE || true
+
+echo "== cargo test"
+cargo test --locked -- --nocapture 2>&1 | grep -v '^graphdb: ' || exit "${PIPESTATUS[0]}"
+
+echo "== interop: Python grpcio through server reflection"
+GRAPHRPC_BIN="$project/target/debug/graphrpc" PYTHONPATH="$project/.local/pylib" \
+  "$python" -m pytest -q -p no:cacheprovider tests/interop
