@@ -64,19 +64,12 @@ impl GraphDb {
     }
 
     /// Runs the statement in an auto-commit transaction and returns its result as a stream
-    /// that pulls `fetch_size` records per round trip (the configured size when None).
-    pub async fn execute(
-        &self,
-        statement: Statement,
-        fetch_size: Option<usize>,
-    ) -> Result<ResultStream, neo4rs::Error> {
+    /// that pulls the configured fetch size of records per round trip.
+    pub async fn execute(&self, statement: Statement) -> Result<ResultStream, neo4rs::Error> {
         let database = statement.database.or_else(|| self.default_database.clone());
         let mut session_config = SessionConfig::builder().with_bookmarks(statement.bookmarks);
         if let Some(db) = &database {
             session_config = session_config.with_db(db.as_str().into());
-        }
-        if let Some(fetch_size) = fetch_size {
-            session_config = session_config.with_fetch_size(fetch_size);
         }
         let timeout_ms = i64::try_from(statement.timeout.as_millis()).unwrap_or(i64::MAX);
         let query = Query::new(statement.cypher)
@@ -106,7 +99,7 @@ impl GraphDb {
             bookmarks: Vec::new(),
             timeout: Duration::from_secs(10),
         };
-        let mut result = self.execute(statement, None).await?;
+        let mut result = self.execute(statement).await?;
         while result.next_record().await?.is_some() {}
         result.finish().await.map(drop)
     }

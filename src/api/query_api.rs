@@ -45,7 +45,7 @@ impl GraphQuery for QueryApi {
         let (metadata, _, message) = request.into_parts();
         let plan = run_plan(message, &metadata, &self.limits, RunKind::Unary)?;
         let deadline = Instant::now() + plan.time_limit;
-        let mut result = open(&self.db, plan.statement, None, deadline, plan.time_limit).await?;
+        let mut result = open(&self.db, plan.statement, deadline, plan.time_limit).await?;
 
         let mut rows = Vec::new();
         loop {
@@ -83,20 +83,22 @@ impl GraphQuery for QueryApi {
         request: Request<RunRequest>,
     ) -> Result<Response<Self::RunStreamStream>, Status> {
         let (metadata, _, message) = request.into_parts();
-        let plan = run_plan(message, &metadata, &self.limits, RunKind::Stream)?;
-        let deadline = Instant::now() + plan.time_limit;
+        let RunPlan {
+            statement,
+            time_limit,
+            batch_size,
+            ..
+        } = run_plan(message, &metadata, &self.limits, RunKind::Stream)?;
+        let bounds = StreamBounds {
+            batch_size: batch_size as usize,
+            deadline: Instant::now() + time_limit,
+            time_limit,
+        };
         // Errors before the first row (syntax, unknown database) end the call with their
         // status and no messages.
-        let result = open(
-            &self.db,
-            plan.statement.clone(),
-            None,
-            deadline,
-            plan.time_limit,
-        )
-        .await?;
+        let result = open(&self.db, statement, bounds.deadline, time_limit).await?;
         let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
-        tokio::spawn(stream_result(result, tx, plan, deadline));
+        tokio::spawn(stream_result(result, tx, bounds));
         Ok(Response::new(ReceiverStream::new(rx)))
     }
 }
@@ -104,11 +106,10 @@ impl GraphQuery for QueryApi {
 async fn open(
     db: &GraphDb,
     statement: Statement,
-    fetch_size: Option<usize>,
     deadline: Instant,
     limit: Duration,
 ) -> Result<ResultStream, Status> {
-    match timeout_at(deadline, db.execute(statement, fetch_size)).await {
+    match timeout_at(deadline, db.execute(statement)).await {
         Err(_) => Err(deadline_exceeded(limit)),
         Ok(result) => result.map_err(|e| from_database(&e)),
     }
@@ -127,6 +128,13 @@ async fn finish(
 
 type Sender = mpsc::Sender<Result<RunStreamResponse, Status>>;
 
+struct StreamBounds {
+    batch_size: usize,
+    deadline: Instant,
+    /// The limit the deadline came from, for the error message.
+    time_limit: Duration,
+}
+
 /// Why a stream stopped before its summary.
 enum Stop {
     /// The client went away or cancelled: nobody to tell.
@@ -136,15 +144,16 @@ enum Stop {
 
 /// Sends header, row batches and summary; stops the query as soon as the client goes
 /// away or the deadline passes.
-async fn stream_result(mut result: ResultStream, tx: Sender, plan: RunPlan, deadline: Instant) {
-    match pump(&mut result, &tx, &plan, deadline).await {
+async fn stream_result(mut result: ResultStream, tx: Sender, bounds: StreamBounds) {
+    match pump(&mut result, &tx, &bounds).await {
         Ok(row_count) => {
-            let message = match finish(result, deadline, plan.time_limit).await {
-                Ok(summary) => Ok(response(Message::Summary(conversions::summary::summary(
-                    summary, row_count,
-                )))),
-                Err(status) => Err(status),
-            };
+            let message = finish(result, bounds.deadline, bounds.time_limit)
+                .await
+                .map(|summary| {
+                    response(Message::Summary(conversions::summary::summary(
+                        summary, row_count,
+                    )))
+                });
             let _ = tx.send(message).await;
         }
         Err(stop) => {
@@ -156,48 +165,30 @@ async fn stream_result(mut result: ResultStream, tx: Sender, plan: RunPlan, dead
     }
 }
 
-async fn pump(
-    result: &mut ResultStream,
-    tx: &Sender,
-    plan: &RunPlan,
-    deadline: Instant,
-) -> Result<u64, Stop> {
+async fn pump(result: &mut ResultStream, tx: &Sender, bounds: &StreamBounds) -> Result<u64, Stop> {
     let header = pb::Header {
         keys: result.keys().to_vec(),
     };
-    send(
-        tx,
-        response(Message::Header(header)),
-        deadline,
-        plan.time_limit,
-    )
-    .await?;
+    send(tx, response(Message::Header(header)), bounds).await?;
 
-    let batch_size = plan.batch_size as usize;
-    let mut batch = Vec::with_capacity(batch_size);
+    let mut batch = Vec::with_capacity(bounds.batch_size);
     let mut row_count = 0u64;
     loop {
         let next = tokio::select! {
             biased;
             () = tx.closed() => return Err(Stop::ClientGone),
-            next = timeout_at(deadline, result.next_record()) => next,
+            next = timeout_at(bounds.deadline, result.next_record()) => next,
         };
         match next {
-            Err(_) => return Err(Stop::Failed(deadline_exceeded(plan.time_limit))),
+            Err(_) => return Err(Stop::Failed(deadline_exceeded(bounds.time_limit))),
             Ok(Err(e)) => return Err(Stop::Failed(from_database(&e))),
             Ok(Ok(None)) => break,
             Ok(Ok(Some(record))) => {
                 batch.push(conversions::row(record));
                 row_count += 1;
-                if batch.len() == batch_size {
-                    let rows = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-                    send(
-                        tx,
-                        response(Message::Rows(pb::RowBatch { rows })),
-                        deadline,
-                        plan.time_limit,
-                    )
-                    .await?;
+                if batch.len() == bounds.batch_size {
+                    let rows = std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
+                    send(tx, response(Message::Rows(pb::RowBatch { rows })), bounds).await?;
                 }
             }
         }
@@ -206,8 +197,7 @@ async fn pump(
         send(
             tx,
             response(Message::Rows(pb::RowBatch { rows: batch })),
-            deadline,
-            plan.time_limit,
+            bounds,
         )
         .await?;
     }
@@ -216,14 +206,9 @@ async fn pump(
 
 /// Waits for room in the channel: a slow reader slows the query down rather than letting
 /// rows pile up in memory.
-async fn send(
-    tx: &Sender,
-    message: RunStreamResponse,
-    deadline: Instant,
-    limit: Duration,
-) -> Result<(), Stop> {
-    match timeout_at(deadline, tx.send(Ok(message))).await {
-        Err(_) => Err(Stop::Failed(deadline_exceeded(limit))),
+async fn send(tx: &Sender, message: RunStreamResponse, bounds: &StreamBounds) -> Result<(), Stop> {
+    match timeout_at(bounds.deadline, tx.send(Ok(message))).await {
+        Err(_) => Err(Stop::Failed(deadline_exceeded(bounds.time_limit))),
         Ok(Err(_)) => Err(Stop::ClientGone),
         Ok(Ok(())) => Ok(()),
     }
