@@ -12,8 +12,7 @@ GRAPHDB := deploy/local/graphdb.sh
 run:
 	@$(GRAPHDB) start
 	@$(GRAPHDB) seed
-	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-	  --target .local/pylib -r tests/interop/requirements.txt
+	@deploy/local/pydeps.sh
 	cargo build --release --locked
 	@echo
 	@echo "graphrpc is starting on $(LISTEN), in front of the local database (demo graph loaded)."

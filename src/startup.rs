@@ -93,7 +93,11 @@ impl Application {
                 let _ = drain_requested.await;
             });
         let mut server = tokio::spawn(server);
-        tracing::info!(address = %local_addr, database = %settings.database.uri, "graphrpc serving");
+        tracing::info!(
+            address = %local_addr,
+            database = %without_userinfo(&settings.database.uri),
+            "graphrpc serving"
+        );
 
         tokio::select! {
             result = &mut server => {
@@ -125,6 +129,19 @@ impl Application {
     }
 }
 
+/// The URI for a log line: any `user:password@` part is cut out.
+fn without_userinfo(uri: &str) -> String {
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        return uri.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{host}{tail}")
+}
+
 /// Completes on SIGTERM (Kubernetes stopping the pod) or SIGINT (Ctrl-C).
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -150,5 +167,23 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => tracing::info!("SIGINT received"),
         () = terminate => tracing::info!("SIGTERM received"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_userinfo;
+
+    #[test]
+    fn credentials_in_a_uri_are_not_logged() {
+        assert_eq!(
+            without_userinfo("neo4j://me:secret@db:7687"),
+            "neo4j://db:7687"
+        );
+        assert_eq!(without_userinfo("bolt://db:7687"), "bolt://db:7687");
+        assert_eq!(
+            without_userinfo("bolt://db:7687/x?u=a@b"),
+            "bolt://db:7687/x?u=a@b"
+        );
     }
 }

@@ -22,6 +22,12 @@ struct Server {
 
 impl Server {
     fn start(extra: &[&str]) -> Server {
+        let mut args = vec!["--log", "warn"];
+        args.extend_from_slice(extra);
+        Self::start_logging_to(&args, Stdio::null())
+    }
+
+    fn start_logging_to(extra: &[&str], stdout: Stdio) -> Server {
         let var = |name: &str| {
             std::env::var(name)
                 .unwrap_or_else(|_| panic!("{name} is not set: run these tests with `make test`"))
@@ -49,9 +55,8 @@ impl Server {
             ])
             .args(["--neo4j-password", &var("GRAPHRPC_TEST_NEO4J_PASSWORD")])
             .args(["--neo4j-database", &var("GRAPHRPC_TEST_NEO4J_DATABASE")])
-            .args(["--log", "warn"])
             .args(extra)
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .spawn()
             .expect("start graphrpc");
         Server {
@@ -333,4 +338,65 @@ fn a_bad_setting_stops_start_up_naming_it() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("NEO4J_URI"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_parameters() {
+    let log = tempfile::NamedTempFile::new().expect("log file");
+    let mut server = Server::start_logging_to(
+        &["--log-format", "json", "--log", "info"],
+        Stdio::from(log.reopen().expect("log handle")),
+    );
+    let mut client = server.client().await;
+    let secret = "parameter-value-that-must-not-be-logged";
+    let mut params = std::collections::HashMap::new();
+    params.insert(
+        "s".to_owned(),
+        pb::Value {
+            kind: Some(pb::value::Kind::String(secret.into())),
+        },
+    );
+    client
+        .run(pb::RunRequest {
+            params: params.clone(),
+            ..request("RETURN $s AS s")
+        })
+        .await
+        .expect("ok call");
+    client
+        .run(pb::RunRequest {
+            params,
+            ..request("RETURN $s +")
+        })
+        .await
+        .expect_err("syntax error");
+    server.signal(signal::Signal::SIGTERM);
+    assert_eq!(server.wait_exit(Duration::from_secs(15)).code(), Some(0));
+
+    let text = std::fs::read_to_string(log.path()).expect("read log");
+    assert!(!text.contains(secret), "a parameter value reached the log");
+    let calls: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("every line is JSON"))
+        .filter(|entry| entry["message"] == "call")
+        .collect();
+    let codes: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| {
+            (
+                c["method"].as_str().unwrap_or(""),
+                c["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("/graphrpc.v1.GraphQuery/Run", "OK"),
+            ("/graphrpc.v1.GraphQuery/Run", "INVALID_ARGUMENT")
+        ]
+    );
+    assert!(calls
+        .iter()
+        .all(|c| c["duration_ms"].as_f64().is_some_and(|d| d >= 0.0)));
 }

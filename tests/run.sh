@@ -20,8 +20,7 @@ echo "== building the tests"
 cargo build --tests --locked
 
 echo "== installing the interop suite's Python packages into .local/pylib"
-"$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  --target "$project/.local/pylib" --upgrade -r tests/interop/requirements.txt
+deploy/local/pydeps.sh
 
 echo "== starting a test database"
 free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
