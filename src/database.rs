@@ -83,7 +83,7 @@ impl GraphDb {
         };
         let keys = inner.keys().map(str::to_owned).collect();
         Ok(ResultStream {
-            inner,
+            inner: Some(inner),
             keys,
             database,
         })
@@ -111,8 +111,10 @@ impl GraphDb {
 }
 
 /// An open result holding one pooled connection until it is finished, cancelled or dropped.
+/// Dropping it unfinished (a unary call whose client went away, say) cancels it in the
+/// background, so no abandoned statement keeps running on a pooled connection.
 pub struct ResultStream {
-    inner: DetachedRowStream,
+    inner: Option<DetachedRowStream>,
     keys: Vec<String>,
     database: Option<String>,
 }
@@ -125,25 +127,43 @@ impl ResultStream {
 
     /// The next record's values in column order; None at the end of the result.
     pub async fn next_record(&mut self) -> Result<Option<Vec<BoltType>>, neo4rs::Error> {
-        Ok(self.inner.next_record().await?.map(|record| record.value))
+        let inner = self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)?;
+        Ok(inner.next_record().await?.map(|record| record.value))
     }
 
     /// Completes the result and returns the server's summary. The database is filled in
     /// from the request when the server does not report it.
-    pub async fn finish(self) -> Result<ResultSummary, neo4rs::Error> {
-        let mut summary = self.inner.finish().await?;
+    pub async fn finish(mut self) -> Result<ResultSummary, neo4rs::Error> {
+        let inner = self.inner.take().ok_or(neo4rs::Error::NoMoreRows)?;
+        let mut summary = inner.finish().await?;
         if summary.db.is_none() {
-            summary.db = self.database;
+            summary.db = self.database.take();
         }
         Ok(summary)
     }
 
-    /// Abandons the result: the server stops the query (an unfinished auto-commit
-    /// transaction rolls back) and the connection returns to the pool, or is closed if it
-    /// cannot be reset promptly.
-    pub async fn cancel(self) {
-        if let Err(e) = self.inner.cancel(CANCEL_TIMEOUT).await {
-            tracing::debug!(error = %e, "closed a connection that could not be reset");
+    /// Abandons the result: the server stops the query (Neo4j rolls an unfinished
+    /// auto-commit transaction back) and the connection returns to the pool, or is closed
+    /// if it cannot be reset promptly.
+    pub async fn cancel(mut self) {
+        if let Some(inner) = self.inner.take() {
+            cancel(inner).await;
         }
+    }
+}
+
+impl Drop for ResultStream {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(cancel(inner));
+            }
+        }
+    }
+}
+
+async fn cancel(inner: DetachedRowStream) {
+    if let Err(e) = inner.cancel(CANCEL_TIMEOUT).await {
+        tracing::debug!(error = %e, "closed a connection that could not be reset");
     }
 }
