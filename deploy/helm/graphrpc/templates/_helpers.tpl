@@ -1,0 +1,75 @@
+{{/* Names, labels and derived numbers shared by every template. */}}
+
+{{/* The chart name, or nameOverride. */}}
+{{- define "graphrpc.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The resource name prefix: DNS labels are limited to 63 characters. */}}
+{{- define "graphrpc.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "graphrpc.name" . -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The headless Service's name; the suffix must fit in 63 characters too. */}}
+{{- define "graphrpc.headlessName" -}}
+{{- printf "%s-headless" (include "graphrpc.fullname" . | trunc 54 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/* The labels selectors use; they must never change between releases. */}}
+{{- define "graphrpc.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "graphrpc.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* The standard labels on every resource. */}}
+{{- define "graphrpc.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "graphrpc.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/component: server
+app.kubernetes.io/part-of: graphrpc
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "graphrpc.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "graphrpc.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding the Neo4j password: the user's, or the one the chart creates. */}}
+{{- define "graphrpc.passwordSecretName" -}}
+{{- if .Values.neo4j.existingSecret -}}
+{{- .Values.neo4j.existingSecret -}}
+{{- else -}}
+{{- printf "%s-neo4j" (include "graphrpc.fullname" . | trunc 57 | trimSuffix "-") -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "graphrpc.passwordSecretKey" -}}
+{{- if .Values.neo4j.existingSecret -}}
+{{- .Values.neo4j.existingSecretKey -}}
+{{- else -}}
+password
+{{- end -}}
+{{- end -}}
+
+{{/*
+The kubelet counts the preStop pause against the grace period, so it must cover the pause,
+graphrpc's drain (GRAPHRPC_SHUTDOWN_GRACE) and the time to close the pool and exit.
+*/}}
+{{- define "graphrpc.terminationGracePeriodSeconds" -}}
+{{- $s := .Values.shutdown -}}
+{{- add $s.preStopSleepSeconds $s.graceSeconds $s.marginSeconds -}}
+{{- end -}}
