@@ -1,0 +1,413 @@
+"""The Helm chart: it lints, renders for every supported values set, validates against
+Kubernetes' own schemas, and has the properties operating graphrpc depends on."""
+
+import base64
+import hashlib
+import json
+import re
+
+import helm_python as helm
+import kubernetes_validate
+import pytest
+
+from chart import CHART, NAMESPACE, PASSWORD, RELEASE, ROOT, chart_kube_floor, render, with_password
+
+# The chart's floor and the newest Kubernetes the pinned kubernetes-validate ships.
+KUBERNETES_VERSIONS = [chart_kube_floor(), "1.37.0"]
+
+VALUE_SETS = {
+    "defaults": with_password(),
+    "hpa-and-pdb": with_password(
+        autoscaling={"enabled": True, "minReplicas": 3, "maxReplicas": 12},
+        podDisruptionBudget={"enabled": True},
+    ),
+    "existing-secret": {
+        "neo4j": {"existingSecret": "neo4j-credentials", "existingSecretKey": "graphrpc"}
+    },
+    "network-policy": with_password(
+        networkPolicy={
+            "enabled": True,
+            "ingressFrom": [{"podSelector": {"matchLabels": {"role": "api"}}}],
+            "neo4j": {
+                "ports": [7687],
+                "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "neo4j"}}}],
+            },
+        }
+    ),
+    "headless-service": with_password(headlessService={"enabled": True}),
+    "neo4j-cluster": with_password(
+        neo4j={"uri": "neo4j+s://neo4j.neo4j.svc.cluster.local:7687", "database": "movies"},
+        replicaCount=4,
+        shutdown={"preStopSleepSeconds": 10, "graceSeconds": 90, "marginSeconds": 5},
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(VALUE_SETS))
+def rendered(request):
+    return render(VALUE_SETS[request.param])
+
+
+def grace_seconds(config):
+    match = re.fullmatch(r"(\d+)s", config["GRAPHRPC_SHUTDOWN_GRACE"])
+    assert match, config["GRAPHRPC_SHUTDOWN_GRACE"]
+    return int(match.group(1))
+
+
+# --- lint and Kubernetes schemas -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(VALUE_SETS))
+def test_lint_is_clean_in_strict_mode(name):
+    report = helm.lint(CHART, VALUE_SETS[name], strict=True)
+    assert report["errors"] == []
+    # Severity 1 is informational ("icon is recommended"); warnings and errors fail.
+    assert [m for m in report["messages"] if m["severity"] >= 2] == []
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+@pytest.mark.parametrize("name", sorted(VALUE_SETS))
+def test_every_manifest_validates_against_kubernetes(name, version):
+    rendered = render(VALUE_SETS[name])
+    assert rendered.objects
+    for obj in rendered.objects:
+        # Strict: an unknown or misplaced field fails, as it would with the API server's
+        # strict field validation. A kind without a schema raises SchemaNotFoundError.
+        kubernetes_validate.validate(obj, version, strict=True)
+
+
+def test_each_values_set_renders_what_it_turns_on():
+    kinds = {name: sorted(o["kind"] for o in render(v).objects) for name, v in VALUE_SETS.items()}
+    base = ["ConfigMap", "Deployment", "Secret", "Service", "ServiceAccount"]
+    assert kinds["defaults"] == base
+    assert kinds["hpa-and-pdb"] == sorted(base + ["HorizontalPodAutoscaler", "PodDisruptionBudget"])
+    assert kinds["existing-secret"] == ["ConfigMap", "Deployment", "Service", "ServiceAccount"]
+    assert kinds["network-policy"] == sorted(base + ["NetworkPolicy"])
+    assert kinds["headless-service"] == sorted(base + ["Service"])
+
+
+# --- the password ----------------------------------------------------------------------------
+
+
+def test_the_password_never_appears_in_plain_text(rendered):
+    assert PASSWORD not in rendered.all_text()
+    encoded = base64.b64encode(PASSWORD.encode()).decode()
+    for obj in rendered.objects:
+        if obj["kind"] != "Secret":
+            assert encoded not in json.dumps(obj)
+
+
+def test_the_chart_created_secret_holds_the_password_base64():
+    secret = render(with_password()).one("Secret")
+    assert base64.b64decode(secret["data"]["password"]).decode() == PASSWORD
+    assert "stringData" not in secret
+
+
+def test_the_password_reaches_graphrpc_as_a_file_only(rendered):
+    container = rendered.container()
+    env = {e["name"]: e for e in container.get("env", [])}
+    assert "NEO4J_PASSWORD" not in env
+    assert "NEO4J_PASSWORD" not in rendered.config()
+    (mount,) = [m for m in container["volumeMounts"] if m["name"] == "neo4j-password"]
+    (volume,) = [v for v in rendered.pod()["volumes"] if v["name"] == "neo4j-password"]
+    (item,) = volume["secret"]["items"]
+    assert env["NEO4J_PASSWORD_FILE"]["value"] == f"{mount['mountPath']}/{item['path']}"
+    assert mount["readOnly"] is True
+    assert volume["secret"]["defaultMode"] & 0o222 == 0, "nobody may write the password file"
+
+
+def test_existing_secret_is_mounted_and_no_secret_is_rendered():
+    rendered = render(VALUE_SETS["existing-secret"])
+    assert rendered.of_kind("Secret") == []
+    (volume,) = [v for v in rendered.pod()["volumes"] if v["name"] == "neo4j-password"]
+    assert volume["secret"]["secretName"] == "neo4j-credentials"
+    assert volume["secret"]["items"][0]["key"] == "graphrpc"
+
+
+def test_the_chart_created_secret_is_the_one_mounted():
+    rendered = render(with_password())
+    (volume,) = [v for v in rendered.pod()["volumes"] if v["name"] == "neo4j-password"]
+    secret = rendered.one("Secret")
+    assert volume["secret"]["secretName"] == secret["metadata"]["name"]
+    assert volume["secret"]["items"][0]["key"] in secret["data"]
+
+
+def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
+    with pytest.raises(helm.HelmRenderError, match="neo4j.password or neo4j.existingSecret"):
+        render({})
+
+
+# --- values.schema.json ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values, complaint",
+    [
+        ({"replicaCont": 3}, "replicaCont"),
+        ({"neo4j": {"pasword": "x"}}, "pasword"),
+        ({"config": {"poolsize": 8}}, "poolsize"),
+        ({"autoscaling": {"enabled": True, "maxReplica": 5}}, "maxReplica"),
+        ({"replicaCount": "three"}, "replicaCount"),
+        ({"headlessService": {"enabled": "yes"}}, "enabled"),
+        ({"config": {"maxTimeout": "ten minutes"}}, "maxTimeout"),
+        ({"config": {"logFormat": "xml"}}, "logFormat"),
+        ({"shutdown": {"graceSeconds": 0}}, "graceSeconds"),
+        # Credentials in the URI would put the password into the ConfigMap.
+        ({"neo4j": {"uri": "neo4j://graphrpc:secret@neo4j:7687"}}, "uri"),
+        ({"neo4j": {"uri": "http://neo4j:7474"}}, "uri"),
+    ],
+)
+def test_the_schema_rejects_misspelled_and_mistyped_values(values, complaint):
+    with pytest.raises(helm.HelmValuesError, match=complaint):
+        render(with_password(**values))
+
+
+# Objects handed to Kubernetes as written: their content is Kubernetes' to check.
+PASS_THROUGH = {
+    "podAnnotations", "podLabels", "nodeSelector", "affinity", "tolerations[]",
+    "podSecurityContext", "securityContext",
+    "serviceAccount.annotations", "service.annotations", "headlessService.annotations",
+    "networkPolicy.ingressFrom[]", "networkPolicy.neo4j.to[]", "networkPolicy.dns.to[]",
+}
+
+
+def test_every_chart_owned_object_in_the_schema_refuses_unknown_keys():
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    open_objects = []
+
+    def walk(node, path):
+        if node.get("type") == "object":
+            if node.get("additionalProperties") is not False and path not in PASS_THROUGH:
+                open_objects.append(path)
+            for key, child in node.get("properties", {}).items():
+                walk(child, f"{path}.{key}" if path else key)
+        if node.get("type") == "array" and "items" in node:
+            walk(node["items"], f"{path}[]")
+
+    walk(schema, "")
+    assert open_objects == []
+
+
+def test_every_top_level_value_is_documented():
+    lines = (CHART / "values.yaml").read_text().splitlines()
+    undocumented = [
+        line.split(":")[0]
+        for i, line in enumerate(lines)
+        if re.match(r"^[A-Za-z]\w*:", line) and not lines[i - 1].startswith("#")
+    ]
+    assert undocumented == []
+
+
+# --- probes, ports and shutdown --------------------------------------------------------------
+
+
+def test_probes_target_the_grpc_port(rendered):
+    container = rendered.container()
+    (port,) = container["ports"]
+    assert port["name"] == "grpc"
+    readiness = container["readinessProbe"]
+    assert readiness["grpc"] == {"port": port["containerPort"], "service": "graphrpc.v1.GraphQuery"}
+    liveness = container["livenessProbe"]
+    assert liveness["tcpSocket"]["port"] in ("grpc", port["containerPort"])
+    # Liveness must not follow the database: restarting graphrpc cannot bring Neo4j back.
+    assert "grpc" not in liveness
+    assert rendered.config()["GRAPHRPC_LISTEN"] == f"0.0.0.0:{port['containerPort']}"
+
+
+def test_a_custom_container_port_moves_listener_probes_and_services_together():
+    rendered = render(with_password(containerPort=6000, headlessService={"enabled": True}))
+    assert rendered.config()["GRAPHRPC_LISTEN"] == "0.0.0.0:6000"
+    container = rendered.container()
+    assert container["ports"][0]["containerPort"] == 6000
+    assert container["readinessProbe"]["grpc"]["port"] == 6000
+    for service in rendered.of_kind("Service"):
+        assert [p["targetPort"] for p in service["spec"]["ports"]] == ["grpc"]
+
+
+@pytest.mark.parametrize(
+    "shutdown",
+    [
+        {},
+        {"graceSeconds": 120},
+        {"preStopSleepSeconds": 15, "graceSeconds": 45, "marginSeconds": 1},
+        {"preStopSleepSeconds": 0},
+    ],
+)
+def test_the_grace_period_outlasts_the_pause_and_the_drain(shutdown):
+    rendered = render(with_password(shutdown=shutdown))
+    pod = rendered.pod()
+    pause = rendered.container().get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)
+    drain = grace_seconds(rendered.config())
+    if "graceSeconds" in shutdown:
+        assert drain == shutdown["graceSeconds"]
+    if "preStopSleepSeconds" in shutdown:
+        assert pause == shutdown["preStopSleepSeconds"]
+    assert pod["terminationGracePeriodSeconds"] > pause + drain
+
+
+def test_defaults_pause_before_draining():
+    lifecycle = render(with_password()).container()["lifecycle"]
+    assert lifecycle["preStop"]["sleep"]["seconds"] > 0
+
+
+# --- Services and load balancing ---------------------------------------------------------------
+
+
+def test_services_declare_grpc_and_select_the_pods(rendered):
+    pod_labels = rendered.deployment()["spec"]["template"]["metadata"]["labels"]
+    for service in rendered.of_kind("Service"):
+        assert [p["appProtocol"] for p in service["spec"]["ports"]] == ["grpc"]
+        assert service["spec"]["selector"].items() <= pod_labels.items()
+
+
+def test_the_headless_service_resolves_to_ready_pods_only():
+    services = render(VALUE_SETS["headless-service"]).of_kind("Service")
+    (headless,) = [s for s in services if s["spec"].get("clusterIP") == "None"]
+    assert headless["metadata"]["name"] == f"{RELEASE}-graphrpc-headless"
+    assert headless["spec"].get("publishNotReadyAddresses", False) is False
+
+
+def test_notes_show_grpcurl_and_explain_connection_pinning():
+    notes = render(with_password()).notes()
+    assert "grpcurl -plaintext" in notes and "graphrpc.v1.GraphQuery/Run" in notes
+    assert f"port-forward svc/{RELEASE}-graphrpc" in notes
+    assert "one HTTP/2" in notes
+    headless_notes = render(VALUE_SETS["headless-service"]).notes()
+    assert f"dns:///{RELEASE}-graphrpc-headless.{NAMESPACE}.svc.cluster.local:50051" in headless_notes
+    assert "round_robin" in headless_notes
+
+
+# --- labels, security, scheduling ------------------------------------------------------------
+
+STANDARD_LABELS = [
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/version",
+    "app.kubernetes.io/managed-by",
+    "helm.sh/chart",
+]
+
+
+def test_every_object_and_the_pods_carry_the_standard_labels(rendered):
+    labelled = rendered.objects + [rendered.deployment()["spec"]["template"]]
+    for obj in labelled:
+        labels = obj["metadata"]["labels"]
+        assert all(labels.get(name) for name in STANDARD_LABELS), obj["metadata"]
+        assert labels["app.kubernetes.io/instance"] == RELEASE
+
+
+def test_pods_run_hardened(rendered):
+    pod = rendered.pod()
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
+    assert pod["automountServiceAccountToken"] is False
+    container = rendered.container()["securityContext"]
+    assert container["allowPrivilegeEscalation"] is False
+    assert container["readOnlyRootFilesystem"] is True
+    assert container["capabilities"]["drop"] == ["ALL"]
+    assert container.get("privileged", False) is False
+
+
+def test_pods_have_resources_and_spread_over_zones_and_nodes(rendered):
+    assert rendered.container()["resources"]["requests"]["cpu"]
+    assert rendered.container()["resources"]["limits"]["memory"]
+    spread = rendered.pod()["topologySpreadConstraints"]
+    assert [c["topologyKey"] for c in spread] == ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]
+    selector = rendered.deployment()["spec"]["selector"]["matchLabels"]
+    assert all(c["labelSelector"]["matchLabels"] == selector for c in spread)
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+def test_the_configmap_sets_only_variables_graphrpc_reads(rendered):
+    source = (ROOT / "src" / "configuration.rs").read_text()
+    known = set(re.findall(r'env = "([A-Z0-9_]+)"', source))
+    assert known, "no env names found in src/configuration.rs"
+    config = rendered.config()
+    assert set(config) <= known, set(config) - known
+    env = {e["name"] for e in rendered.container().get("env", [])}
+    assert env <= known, env - known
+
+
+def test_configuration_values_reach_graphrpc_verbatim():
+    config = render(
+        with_password(
+            neo4j={"uri": "neo4j://core.neo4j:7687", "username": "svc", "database": "movies"},
+            config={"maxRows": 2000000, "maxTimeout": "30m", "logFormat": "human"},
+        )
+    ).config()
+    assert config["NEO4J_URI"] == "neo4j://core.neo4j:7687"
+    assert config["NEO4J_USERNAME"] == "svc"
+    assert config["NEO4J_DATABASE"] == "movies"
+    # Helm holds numbers as floats; a large one must not come out as 2e+06.
+    assert config["GRAPHRPC_MAX_ROWS"] == "2000000"
+    assert config["GRAPHRPC_MAX_TIMEOUT"] == "30m"
+    assert config["GRAPHRPC_LOG_FORMAT"] == "human"
+
+
+def test_an_empty_database_is_left_to_the_server():
+    assert "NEO4J_DATABASE" not in render(with_password()).config()
+
+
+def checksum(values):
+    return render(values).deployment()["spec"]["template"]["metadata"]["annotations"]["checksum/config"]
+
+
+def test_a_config_change_rolls_the_pods():
+    base = checksum(with_password())
+    assert checksum(with_password()) == base
+    assert checksum(with_password(config={"poolSize": 32})) != base
+    assert checksum(with_password(neo4j={"uri": "neo4j://elsewhere:7687"})) != base
+    assert checksum(with_password(shutdown={"graceSeconds": 40})) != base
+
+
+def test_the_checksum_does_not_reveal_the_password():
+    # It covers the ConfigMap only, so a password change cannot be recovered from it.
+    assert checksum(with_password()) == checksum(with_password(neo4j={"password": "other"}))
+    config = render(with_password()).files["graphrpc/templates/configmap.yaml"]
+    assert checksum(with_password()) == hashlib.sha256(config.encode()).hexdigest()
+
+
+# --- autoscaling, disruption budget, network policy --------------------------------------------
+
+
+def test_the_autoscaler_owns_the_replica_count():
+    rendered = render(VALUE_SETS["hpa-and-pdb"])
+    deployment = rendered.deployment()
+    assert "replicas" not in deployment["spec"]
+    hpa = rendered.one("HorizontalPodAutoscaler")
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1", "kind": "Deployment", "name": deployment["metadata"]["name"]
+    }
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (3, 12)
+    assert render(with_password(replicaCount=5)).deployment()["spec"]["replicas"] == 5
+
+
+def test_autoscaling_without_a_cpu_request_is_refused():
+    with pytest.raises(helm.HelmRenderError, match="resources.requests.cpu"):
+        # null deletes the chart's default, as `--set resources.requests.cpu=null` does.
+        render(with_password(autoscaling={"enabled": True}, resources={"requests": {"cpu": None}}))
+
+
+def test_the_disruption_budget_covers_the_pods():
+    rendered = render(VALUE_SETS["hpa-and-pdb"])
+    pdb = rendered.one("PodDisruptionBudget")
+    assert pdb["spec"]["maxUnavailable"] == 1
+    assert pdb["spec"]["selector"] == rendered.deployment()["spec"]["selector"]
+
+
+def test_the_network_policy_allows_grpc_in_and_only_neo4j_and_dns_out():
+    rendered = render(VALUE_SETS["network-policy"])
+    policy = rendered.one("NetworkPolicy")["spec"]
+    assert policy["podSelector"] == rendered.deployment()["spec"]["selector"]
+    assert sorted(policy["policyTypes"]) == ["Egress", "Ingress"]
+    (ingress,) = policy["ingress"]
+    assert ingress["ports"] == [{"port": "grpc", "protocol": "TCP"}]
+    assert ingress["from"] == [{"podSelector": {"matchLabels": {"role": "api"}}}]
+    neo4j, dns = policy["egress"]
+    assert neo4j["ports"] == [{"port": 7687, "protocol": "TCP"}]
+    assert neo4j["to"] == VALUE_SETS["network-policy"]["networkPolicy"]["neo4j"]["to"]
+    assert sorted((p["port"], p["protocol"]) for p in dns["ports"]) == [(53, "TCP"), (53, "UDP")]
+    assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
