@@ -5,7 +5,12 @@ use std::{env, path::PathBuf};
 
 use prost::Message;
 
-const PROTOS: &[&str] = &["graphrpc/v1/value.proto", "graphrpc/v1/query.proto"];
+const PROTOS: &[&str] = &[
+    "graphrpc/v1/value.proto",
+    "graphrpc/v1/common.proto",
+    "graphrpc/v1/query.proto",
+    "graphrpc/v1/transaction.proto",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");

@@ -5,6 +5,8 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::retry::RetryPolicy;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "graphrpc",
@@ -90,6 +92,23 @@ pub struct ServeArgs {
     #[arg(long, env = "GRAPHRPC_MAX_BATCH_SIZE", default_value_t = 10_000)]
     pub max_batch_size: u32,
 
+    /// A Transaction stream with no message from its client for this long is rolled back.
+    #[arg(long, env = "GRAPHRPC_TX_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub tx_idle_timeout: Duration,
+
+    /// Attempts in all for work that may be retried after a transient failure (READ
+    /// statements, batches, idempotent writes); 1 turns retries off.
+    #[arg(long, env = "GRAPHRPC_RETRY_MAX_ATTEMPTS", default_value_t = 3)]
+    pub retry_max_attempts: u32,
+
+    /// Pause before the first retry; each further pause doubles, up to the maximum.
+    #[arg(long, env = "GRAPHRPC_RETRY_INITIAL_BACKOFF", default_value = "100ms", value_parser = parse_duration)]
+    pub retry_initial_backoff: Duration,
+
+    /// Longest pause between retries.
+    #[arg(long, env = "GRAPHRPC_RETRY_MAX_BACKOFF", default_value = "2s", value_parser = parse_duration)]
+    pub retry_max_backoff: Duration,
+
     /// How often the health service probes the database.
     #[arg(long, env = "GRAPHRPC_HEALTH_INTERVAL", default_value = "2s", value_parser = parse_duration)]
     pub health_interval: Duration,
@@ -123,6 +142,7 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub database: DatabaseSettings,
     pub limits: QueryLimits,
+    pub retry: RetryPolicy,
     pub health_interval: Duration,
     pub shutdown_grace: Duration,
     pub log_format: LogFormat,
@@ -168,6 +188,7 @@ pub struct QueryLimits {
     pub max_rows: u32,
     pub default_batch_size: u32,
     pub max_batch_size: u32,
+    pub tx_idle_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -254,6 +275,17 @@ impl ServeArgs {
         nonzero_duration("GRAPHRPC_DEFAULT_TIMEOUT", self.default_timeout)?;
         nonzero_duration("GRAPHRPC_MAX_TIMEOUT", self.max_timeout)?;
         nonzero_duration("GRAPHRPC_HEALTH_INTERVAL", self.health_interval)?;
+        nonzero_duration("GRAPHRPC_TX_IDLE_TIMEOUT", self.tx_idle_timeout)?;
+        positive(
+            "GRAPHRPC_RETRY_MAX_ATTEMPTS",
+            self.retry_max_attempts.into(),
+        )?;
+        not_above(
+            "GRAPHRPC_RETRY_INITIAL_BACKOFF",
+            self.retry_initial_backoff,
+            "GRAPHRPC_RETRY_MAX_BACKOFF",
+            self.retry_max_backoff,
+        )?;
         not_above(
             "GRAPHRPC_DEFAULT_MAX_ROWS",
             self.default_max_rows,
@@ -296,6 +328,12 @@ impl ServeArgs {
                 max_rows: self.max_rows,
                 default_batch_size: self.default_batch_size,
                 max_batch_size: self.max_batch_size,
+                tx_idle_timeout: self.tx_idle_timeout,
+            },
+            retry: RetryPolicy {
+                max_attempts: self.retry_max_attempts,
+                initial_backoff: self.retry_initial_backoff,
+                max_backoff: self.retry_max_backoff,
             },
             health_interval: self.health_interval,
             shutdown_grace: self.shutdown_grace,
@@ -433,6 +471,18 @@ mod tests {
         assert!(err.contains("--connect-timeout"), "{err}");
         let err = parse(&["--neo4j-password", "pw", "--listen", "nowhere"]).unwrap_err();
         assert!(err.contains("--listen"), "{err}");
+        let err = parse(&["--neo4j-password", "pw", "--retry-max-attempts", "0"]).unwrap_err();
+        assert!(err.contains("GRAPHRPC_RETRY_MAX_ATTEMPTS"), "{err}");
+        let err = parse(&[
+            "--neo4j-password",
+            "pw",
+            "--retry-initial-backoff",
+            "5s",
+            "--retry-max-backoff",
+            "1s",
+        ])
+        .unwrap_err();
+        assert!(err.contains("GRAPHRPC_RETRY_INITIAL_BACKOFF"), "{err}");
         let err = parse(&["--neo4j-password", "pw", "--log", "graphrpc=loud"]).unwrap_err();
         assert!(err.contains("GRAPHRPC_LOG"), "{err}");
     }

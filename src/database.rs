@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use neo4rs::{
-    summary::ResultSummary, BoltMap, BoltType, ConfigBuilder, DetachedRowStream, Graph, PoolStatus,
-    Query, SessionConfig,
+    summary::ResultSummary, BeginOptions, BoltMap, BoltType, ConfigBuilder, DetachedRowStream,
+    Graph, Operation, PoolStatus, Query, RowStream, SessionConfig, Txn,
 };
 
 use crate::configuration::DatabaseSettings;
@@ -36,6 +36,27 @@ pub struct Statement {
     pub timeout: Duration,
 }
 
+/// How to open an explicit transaction.
+#[derive(Debug, Clone)]
+pub struct TxOptions {
+    /// None: graphrpc's configured database, else the server's default.
+    pub database: Option<String>,
+    pub access_mode: AccessMode,
+    pub bookmarks: Vec<String>,
+    /// Sent in BEGIN: the database ends the transaction after this long.
+    pub timeout: Duration,
+    pub metadata: Vec<(String, String)>,
+}
+
+impl AccessMode {
+    fn operation(self) -> Operation {
+        match self {
+            AccessMode::Read => Operation::Read,
+            AccessMode::Write => Operation::Write,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct GraphDb {
     graph: Graph,
@@ -53,7 +74,10 @@ impl GraphDb {
             .max_connections(settings.pool_size)
             .fetch_size(settings.fetch_size)
             .connection_timeout(settings.connect_timeout)
-            .recv_timeout(settings.response_timeout);
+            .recv_timeout(settings.response_timeout)
+            // graphrpc retries by its own policy (see `retry`), which knows the deadline
+            // and whether a write may run twice.
+            .retries(false);
         if let Some(db) = &settings.database {
             config = config.db(db.as_str());
         }
@@ -85,6 +109,30 @@ impl GraphDb {
         Ok(ResultStream {
             inner: Some(inner),
             keys,
+            database,
+        })
+    }
+
+    /// Opens an explicit transaction on a pooled connection (waiting for one if the pool is
+    /// busy; callers bound the wait with their deadline).
+    pub async fn begin(&self, options: TxOptions) -> Result<Transaction, neo4rs::Error> {
+        let database = options.database.or_else(|| self.default_database.clone());
+        let txn = self
+            .graph
+            .begin_transaction(
+                database.as_deref().map(Into::into),
+                options.access_mode.operation(),
+                &options.bookmarks,
+                None,
+                BeginOptions {
+                    timeout: Some(options.timeout),
+                    metadata: options.metadata,
+                },
+            )
+            .await?;
+        Ok(Transaction {
+            txn: Some(txn),
+            current: None,
             database,
         })
     }
@@ -165,5 +213,106 @@ impl Drop for ResultStream {
 async fn cancel(inner: DetachedRowStream) {
     if let Err(e) = inner.cancel(CANCEL_TIMEOUT).await {
         tracing::debug!(error = %e, "closed a connection that could not be reset");
+    }
+}
+
+/// An explicit transaction holding one pooled connection. Statements run one at a time:
+/// [`Transaction::run`], then [`Transaction::next_record`] until None, then
+/// [`Transaction::finish_statement`]. Dropped without commit or rollback, it is rolled back
+/// in the background, so no transaction outlives its owner.
+pub struct Transaction {
+    txn: Option<Txn>,
+    /// The statement whose records are being read.
+    current: Option<RowStream>,
+    database: Option<String>,
+}
+
+impl Transaction {
+    /// The database the transaction runs in, when known.
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
+    fn txn(&mut self) -> Result<&mut Txn, neo4rs::Error> {
+        self.txn.as_mut().ok_or(neo4rs::Error::NoMoreRows)
+    }
+
+    /// Starts a statement and returns its column names. The previous statement must have
+    /// been finished.
+    pub async fn run(
+        &mut self,
+        cypher: String,
+        params: BoltMap,
+    ) -> Result<Vec<String>, neo4rs::Error> {
+        if self.current.is_some() {
+            return Err(neo4rs::Error::UnexpectedMessage(
+                "the previous statement is still open".into(),
+            ));
+        }
+        let stream = self
+            .txn()?
+            .execute(Query::new(cypher).with_params(params))
+            .await?;
+        let keys = stream.keys().map(str::to_owned).collect();
+        self.current = Some(stream);
+        Ok(keys)
+    }
+
+    /// The current statement's next record, in column order; None at its end.
+    pub async fn next_record(&mut self) -> Result<Option<Vec<BoltType>>, neo4rs::Error> {
+        let (Some(stream), Some(txn)) = (self.current.as_mut(), self.txn.as_mut()) else {
+            return Ok(None);
+        };
+        Ok(stream.next_record(txn).await?.map(|record| record.value))
+    }
+
+    /// Completes the current statement and returns its summary.
+    pub async fn finish_statement(&mut self) -> Result<ResultSummary, neo4rs::Error> {
+        let stream = self.current.take().ok_or(neo4rs::Error::NoMoreRows)?;
+        let txn = self.txn.as_mut().ok_or(neo4rs::Error::NoMoreRows)?;
+        let mut summary = stream.finish(txn).await?;
+        if summary.db.is_none() {
+            summary.db.clone_from(&self.database);
+        }
+        Ok(summary)
+    }
+
+    /// Commits; returns the bookmark when the server gives one.
+    pub async fn commit(mut self) -> Result<Option<String>, neo4rs::Error> {
+        let txn = self.txn.take().ok_or(neo4rs::Error::NoMoreRows)?;
+        txn.commit().await
+    }
+
+    pub async fn rollback(mut self) -> Result<(), neo4rs::Error> {
+        let txn = self.txn.take().ok_or(neo4rs::Error::NoMoreRows)?;
+        if self.current.take().is_some() {
+            // Rows of an unfinished statement may still be in flight: reset instead.
+            return txn.cancel(CANCEL_TIMEOUT).await;
+        }
+        txn.rollback().await
+    }
+
+    /// Abandons the transaction: it is rolled back and the connection returns to the
+    /// pool, or is closed if it cannot be reset promptly.
+    pub async fn cancel(mut self) {
+        if let Some(txn) = self.txn.take() {
+            cancel_txn(txn).await;
+        }
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if let Some(txn) = self.txn.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(cancel_txn(txn));
+            }
+        }
+    }
+}
+
+async fn cancel_txn(txn: Txn) {
+    if let Err(e) = txn.cancel(CANCEL_TIMEOUT).await {
+        tracing::debug!(error = %e, "closed a transaction's connection that could not be reset");
     }
 }

@@ -187,6 +187,56 @@ pub fn deadline_exceeded(limit: Duration) -> Status {
     )
 }
 
+/// A message out of order on a Transaction stream.
+pub fn out_of_order(message: impl Into<String>) -> Status {
+    with_info(
+        Code::FailedPrecondition,
+        message,
+        "TRANSACTION_PROTOCOL",
+        SERVICE_DOMAIN,
+        [],
+    )
+}
+
+/// A transaction rolled back because its client sent nothing for too long.
+pub fn transaction_idle(idle: Duration) -> Status {
+    with_info(
+        Code::Aborted,
+        format!(
+            "no message from the client for {}; the transaction was rolled back",
+            humantime::format_duration(idle)
+        ),
+        "TRANSACTION_IDLE",
+        SERVICE_DOMAIN,
+        [],
+    )
+}
+
+/// Places a failure at one statement of a transaction or batch: the message starts with
+/// `what` (e.g. "statement 3") and the ErrorInfo metadata gains `statement_index`.
+pub fn in_statement(status: Status, index: usize, what: &str) -> Status {
+    let mut details = status.get_error_details();
+    let info = details.error_info().cloned();
+    let (reason, domain, mut metadata) = match info {
+        Some(info) => (info.reason, info.domain, info.metadata),
+        None => (
+            "STATEMENT_FAILED".to_owned(),
+            SERVICE_DOMAIN.to_owned(),
+            HashMap::new(),
+        ),
+    };
+    metadata.insert("statement_index".to_owned(), index.to_string());
+    details.set_error_info(reason, domain, metadata);
+    Status::with_error_details(
+        status.code(),
+        format!(
+            "{what} failed, the transaction was rolled back: {}",
+            status.message()
+        ),
+        details,
+    )
+}
+
 fn with_info<const N: usize>(
     code: Code,
     message: impl Into<String>,
@@ -320,6 +370,21 @@ mod tests {
         let info = status.get_details_error_info().expect("error info");
         assert_eq!(info.reason, "ROW_LIMIT_EXCEEDED");
         assert_eq!(info.metadata["max_rows"], "10");
+
+        let status = in_statement(
+            from_database(&neo4rs::Error::ConnectionError),
+            2,
+            "statements[2]",
+        );
+        assert_eq!(status.code(), Code::Unavailable);
+        assert!(
+            status.message().starts_with("statements[2] failed"),
+            "{}",
+            status.message()
+        );
+        let info = status.get_details_error_info().expect("error info");
+        assert_eq!(info.metadata["statement_index"], "2");
+        assert_eq!(info.reason, "DATABASE_UNAVAILABLE");
 
         let status = invalid_argument("batch_size", "must be at most 10");
         assert_eq!(status.code(), Code::InvalidArgument);

@@ -17,6 +17,7 @@ pub mod database;
 pub mod errors;
 pub mod health;
 pub mod proto;
+pub mod retry;
 pub mod startup;
 pub mod telemetry;
 pub mod transport;

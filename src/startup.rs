@@ -8,7 +8,7 @@ use tonic::transport::{server::TcpIncoming, Server};
 use tonic_health::ServingStatus;
 
 use crate::{
-    api::QueryApi,
+    api::{ApiState, GraphQueryService},
     configuration::Settings,
     database::GraphDb,
     health,
@@ -80,7 +80,11 @@ impl Application {
         let reflection_v1 = reflection().build_v1()?;
         let reflection_v1alpha = reflection().build_v1alpha()?;
 
-        let api = QueryApi::new(db.clone(), settings.limits);
+        let api = GraphQueryService::new(ApiState {
+            db: db.clone(),
+            limits: settings.limits,
+            retry: settings.retry,
+        });
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         let (drain, drain_requested) = tokio::sync::oneshot::channel::<()>();
         let server = Server::builder()

@@ -9,110 +9,136 @@ use tokio::{
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use neo4rs::summary::ResultSummary;
+
 use crate::{
-    configuration::QueryLimits,
+    api::ApiState,
     conversions::{
         self,
         request::{run_plan, RunKind, RunPlan},
     },
-    database::{GraphDb, ResultStream, Statement},
+    database::{AccessMode, GraphDb, ResultStream, Statement},
     errors::{deadline_exceeded, from_database, row_limit_exceeded},
     proto::v1::{
-        self as pb, graph_query_server::GraphQuery, run_stream_response::Message, RunRequest,
-        RunResponse, RunStreamResponse,
+        self as pb, run_stream_response::Message, RunRequest, RunResponse, RunStreamResponse,
     },
+    retry::{is_transient, with_retries, Failed},
 };
 
-/// Batches waiting to be sent per stream. With the driver's fetch size this bounds a
-/// stream's memory whatever the result's size: rows are pulled from the database only as
-/// fast as the client reads them.
-const STREAM_BUFFER_BATCHES: usize = 2;
+use super::streaming::{send, Stop, StreamBounds, STREAM_BUFFER_BATCHES};
 
-pub struct QueryApi {
-    db: GraphDb,
-    limits: QueryLimits,
+pub type RunStreamStream = ReceiverStream<Result<RunStreamResponse, Status>>;
+
+/// Run: all rows in one response. READ statements (and writes marked idempotent) are
+/// retried after transient failures: nothing has been sent to the client before the end.
+pub async fn run(
+    state: &ApiState,
+    request: Request<RunRequest>,
+) -> Result<Response<RunResponse>, Status> {
+    let (metadata, _, message) = request.into_parts();
+    let plan = run_plan(message, &metadata, &state.limits, RunKind::Unary)?;
+    let deadline = Instant::now() + plan.time_limit;
+    let may_repeat = plan.statement.access_mode == AccessMode::Read || plan.idempotent;
+    let (outcome, attempts) = with_retries(&state.retry, deadline, || {
+        run_once(
+            &state.db,
+            plan.statement.clone(),
+            plan.max_rows,
+            deadline,
+            plan.time_limit,
+            may_repeat,
+        )
+    })
+    .await;
+    let (keys, rows, summary) = outcome?;
+    let row_count = rows.len() as u64;
+    Ok(Response::new(RunResponse {
+        keys,
+        rows,
+        summary: Some(conversions::summary::summary(summary, row_count, attempts)),
+    }))
 }
 
-impl QueryApi {
-    pub fn new(db: GraphDb, limits: QueryLimits) -> Self {
-        QueryApi { db, limits }
-    }
-}
-
-#[tonic::async_trait]
-impl GraphQuery for QueryApi {
-    async fn run(&self, request: Request<RunRequest>) -> Result<Response<RunResponse>, Status> {
-        let (metadata, _, message) = request.into_parts();
-        let plan = run_plan(message, &metadata, &self.limits, RunKind::Unary)?;
-        let deadline = Instant::now() + plan.time_limit;
-        let mut result = open(&self.db, plan.statement, deadline, plan.time_limit).await?;
-
-        let mut rows = Vec::new();
-        loop {
-            match timeout_at(deadline, result.next_record()).await {
-                Err(_) => {
-                    result.cancel().await;
-                    return Err(deadline_exceeded(plan.time_limit));
-                }
-                Ok(Err(e)) => return Err(from_database(&e)),
-                Ok(Ok(None)) => break,
-                Ok(Ok(Some(record))) => {
-                    if rows.len() >= plan.max_rows as usize {
-                        // Never truncated silently. The reset stops the statement: on Neo4j an
-                        // unfinished auto-commit write rolls back with it.
-                        result.cancel().await;
-                        return Err(row_limit_exceeded(plan.max_rows));
-                    }
-                    rows.push(conversions::row(record));
-                }
-            }
-        }
-        let keys = result.keys().to_vec();
-        let summary = finish(result, deadline, plan.time_limit).await?;
-        Ok(Response::new(RunResponse {
-            keys,
-            summary: Some(conversions::summary::summary(summary, rows.len() as u64)),
-            rows,
-        }))
-    }
-
-    type RunStreamStream = ReceiverStream<Result<RunStreamResponse, Status>>;
-
-    async fn run_stream(
-        &self,
-        request: Request<RunRequest>,
-    ) -> Result<Response<Self::RunStreamStream>, Status> {
-        let (metadata, _, message) = request.into_parts();
-        let RunPlan {
-            statement,
-            time_limit,
-            batch_size,
-            ..
-        } = run_plan(message, &metadata, &self.limits, RunKind::Stream)?;
-        let bounds = StreamBounds {
-            batch_size: batch_size as usize,
-            deadline: Instant::now() + time_limit,
-            time_limit,
-        };
-        // Errors before the first row (syntax, unknown database) end the call with their
-        // status and no messages.
-        let result = open(&self.db, statement, bounds.deadline, time_limit).await?;
-        let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
-        tokio::spawn(stream_result(result, tx, bounds));
-        Ok(Response::new(ReceiverStream::new(rx)))
-    }
-}
-
-async fn open(
+async fn run_once(
     db: &GraphDb,
     statement: Statement,
+    max_rows: u32,
     deadline: Instant,
     limit: Duration,
-) -> Result<ResultStream, Status> {
-    match timeout_at(deadline, db.execute(statement)).await {
-        Err(_) => Err(deadline_exceeded(limit)),
-        Ok(result) => result.map_err(|e| from_database(&e)),
+    may_repeat: bool,
+) -> Result<(Vec<String>, Vec<pb::Row>, ResultSummary), Failed> {
+    let failed = |e: neo4rs::Error| Failed {
+        retryable: may_repeat && is_transient(&e),
+        status: from_database(&e),
+    };
+    let mut result = match timeout_at(deadline, db.execute(statement)).await {
+        Err(_) => return Err(Failed::fatal(deadline_exceeded(limit))),
+        Ok(result) => result.map_err(failed)?,
+    };
+    let mut rows = Vec::new();
+    loop {
+        match timeout_at(deadline, result.next_record()).await {
+            Err(_) => {
+                result.cancel().await;
+                return Err(Failed::fatal(deadline_exceeded(limit)));
+            }
+            Ok(Err(e)) => return Err(failed(e)),
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(record))) => {
+                if rows.len() >= max_rows as usize {
+                    // Never truncated silently. The reset stops the statement: on Neo4j an
+                    // unfinished auto-commit write rolls back with it.
+                    result.cancel().await;
+                    return Err(Failed::fatal(row_limit_exceeded(max_rows)));
+                }
+                rows.push(conversions::row(record));
+            }
+        }
     }
+    let keys = result.keys().to_vec();
+    match timeout_at(deadline, result.finish()).await {
+        Err(_) => Err(Failed::fatal(deadline_exceeded(limit))),
+        Ok(summary) => Ok((keys, rows, summary.map_err(failed)?)),
+    }
+}
+
+/// RunStream: header, row batches, summary. Opening the statement is retried like Run;
+/// once rows have gone out, a failure ends the stream.
+pub async fn run_stream(
+    state: &ApiState,
+    request: Request<RunRequest>,
+) -> Result<Response<RunStreamStream>, Status> {
+    let (metadata, _, message) = request.into_parts();
+    let RunPlan {
+        statement,
+        time_limit,
+        batch_size,
+        idempotent,
+        ..
+    } = run_plan(message, &metadata, &state.limits, RunKind::Stream)?;
+    let bounds = StreamBounds {
+        batch_size: batch_size as usize,
+        deadline: Instant::now() + time_limit,
+        time_limit,
+    };
+    let may_repeat = statement.access_mode == AccessMode::Read || idempotent;
+    // Errors before the first row (syntax, unknown database) end the call with their
+    // status and no messages.
+    let (result, attempts) = with_retries(&state.retry, bounds.deadline, || async {
+        match timeout_at(bounds.deadline, state.db.execute(statement.clone())).await {
+            Err(_) => Err(Failed::fatal(deadline_exceeded(time_limit))),
+            Ok(Err(e)) => Err(Failed {
+                retryable: may_repeat && is_transient(&e),
+                status: from_database(&e),
+            }),
+            Ok(Ok(result)) => Ok(result),
+        }
+    })
+    .await;
+    let result = result?;
+    let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
+    tokio::spawn(stream_result(result, tx, bounds, attempts));
+    Ok(Response::new(ReceiverStream::new(rx)))
 }
 
 async fn finish(
@@ -128,30 +154,16 @@ async fn finish(
 
 type Sender = mpsc::Sender<Result<RunStreamResponse, Status>>;
 
-struct StreamBounds {
-    batch_size: usize,
-    deadline: Instant,
-    /// The limit the deadline came from, for the error message.
-    time_limit: Duration,
-}
-
-/// Why a stream stopped before its summary.
-enum Stop {
-    /// The client went away or cancelled: nobody to tell.
-    ClientGone,
-    Failed(Status),
-}
-
 /// Sends header, row batches and summary; stops the query as soon as the client goes
 /// away or the deadline passes.
-async fn stream_result(mut result: ResultStream, tx: Sender, bounds: StreamBounds) {
+async fn stream_result(mut result: ResultStream, tx: Sender, bounds: StreamBounds, attempts: u32) {
     match pump(&mut result, &tx, &bounds).await {
         Ok(row_count) => {
             let message = finish(result, bounds.deadline, bounds.time_limit)
                 .await
                 .map(|summary| {
                     response(Message::Summary(conversions::summary::summary(
-                        summary, row_count,
+                        summary, row_count, attempts,
                     )))
                 });
             let _ = tx.send(message).await;
@@ -202,16 +214,6 @@ async fn pump(result: &mut ResultStream, tx: &Sender, bounds: &StreamBounds) -> 
         .await?;
     }
     Ok(row_count)
-}
-
-/// Waits for room in the channel: a slow reader slows the query down rather than letting
-/// rows pile up in memory.
-async fn send(tx: &Sender, message: RunStreamResponse, bounds: &StreamBounds) -> Result<(), Stop> {
-    match timeout_at(bounds.deadline, tx.send(Ok(message))).await {
-        Err(_) => Err(Stop::Failed(deadline_exceeded(bounds.time_limit))),
-        Ok(Err(_)) => Err(Stop::ClientGone),
-        Ok(Ok(())) => Ok(()),
-    }
 }
 
 fn response(message: Message) -> RunStreamResponse {

@@ -1,13 +1,16 @@
-//! `RunRequest` -> a checked [`Statement`] plus the limits that apply to the call.
+//! Requests -> checked statements and transaction options, plus the limits that apply to
+//! the call. Every request field is checked here, once, and named in the error when bad.
 
-use std::time::Duration;
+use std::{collections::HashMap, time::Duration};
+
+use neo4rs::BoltMap;
 
 use tonic::{metadata::MetadataMap, Status};
 
 use crate::{
     configuration::QueryLimits,
     conversions::{json, value},
-    database::{AccessMode, Statement},
+    database::{AccessMode, Statement, TxOptions},
     errors::invalid_argument,
     proto::v1 as pb,
 };
@@ -29,6 +32,8 @@ pub struct RunPlan {
     pub max_rows: u32,
     /// Stream: rows per batch.
     pub batch_size: u32,
+    /// A WRITE the caller allows graphrpc to run again after a transient failure.
+    pub idempotent: bool,
 }
 
 pub fn run_plan(
@@ -37,75 +42,10 @@ pub fn run_plan(
     limits: &QueryLimits,
     kind: RunKind,
 ) -> Result<RunPlan, Status> {
-    if request.cypher.trim().is_empty() {
-        return Err(invalid_argument(
-            "cypher",
-            "is empty; send a Cypher statement",
-        ));
-    }
-
-    let mut params = neo4rs::BoltMap::with_capacity(request.params.len());
-    for (name, v) in request.params {
-        let bolt = value::param_to_bolt(&name, v)
-            .map_err(|e| invalid_argument(&format!("params.{}", e.path), e.reason))?;
-        params.put(name.into(), bolt);
-    }
-    if let Some(json_params) = request.json_params {
-        for (name, v) in json_params.fields {
-            let key = neo4rs::BoltString::from(name.as_str());
-            if params.value.contains_key(&key) {
-                return Err(invalid_argument(
-                    &format!("json_params.{name}"),
-                    "is also in params; give each parameter once",
-                ));
-            }
-            params.put(key, json::to_bolt(v));
-        }
-    }
-
-    let access_mode = match pb::AccessMode::try_from(request.access_mode) {
-        Ok(pb::AccessMode::Read) => AccessMode::Read,
-        Ok(pb::AccessMode::Write | pb::AccessMode::Unspecified) => AccessMode::Write,
-        Err(_) => {
-            return Err(invalid_argument(
-                "access_mode",
-                format!(
-                    "{} is not an access mode; use READ or WRITE",
-                    request.access_mode
-                ),
-            ))
-        }
-    };
-
-    let timeout = match request.timeout {
-        None => limits.default_timeout,
-        Some(t) => {
-            let t = Duration::try_from(t).map_err(|_| {
-                invalid_argument("timeout", "is negative; give a positive duration")
-            })?;
-            if t.is_zero() {
-                return Err(invalid_argument(
-                    "timeout",
-                    "is zero; give a positive duration or leave it unset",
-                ));
-            }
-            if t > limits.max_timeout {
-                return Err(invalid_argument(
-                    "timeout",
-                    format!(
-                        "{} is above the server's maximum of {}",
-                        humantime::format_duration(t),
-                        humantime::format_duration(limits.max_timeout)
-                    ),
-                ));
-            }
-            t
-        }
-    };
-    let time_limit = match grpc_timeout(metadata)? {
-        Some(deadline) => timeout.min(deadline),
-        None => timeout,
-    };
+    let cypher = cypher("cypher", request.cypher)?;
+    let params = params("", request.params, request.json_params)?;
+    let access_mode = access_mode("access_mode", request.access_mode)?;
+    let time_limit = time_limit("timeout", request.timeout, metadata, limits)?;
 
     let (max_rows, batch_size) = match kind {
         RunKind::Unary => {
@@ -140,26 +80,204 @@ pub fn run_plan(
         }
     };
 
-    let database = Some(request.database.trim().to_owned()).filter(|db| !db.is_empty());
-    let bookmarks = request
-        .bookmarks
-        .into_iter()
-        .filter(|b| !b.is_empty())
-        .collect();
-
     Ok(RunPlan {
         statement: Statement {
-            cypher: request.cypher,
+            cypher,
             params,
-            database,
+            database: database(request.database),
             access_mode,
-            bookmarks,
+            bookmarks: bookmarks(request.bookmarks),
             timeout: time_limit,
         },
         time_limit,
         max_rows,
         batch_size,
+        idempotent: request.idempotent,
     })
+}
+
+/// A Transaction stream's Begin, checked.
+#[derive(Debug)]
+pub struct TransactionPlan {
+    pub options: TxOptions,
+    /// The smaller of the transaction timeout and the gRPC deadline.
+    pub time_limit: Duration,
+}
+
+pub fn begin_plan(
+    begin: pb::Begin,
+    metadata: &MetadataMap,
+    limits: &QueryLimits,
+) -> Result<TransactionPlan, Status> {
+    let time_limit = time_limit("begin.timeout", begin.timeout, metadata, limits)?;
+    Ok(TransactionPlan {
+        options: TxOptions {
+            database: database(begin.database),
+            access_mode: access_mode("begin.access_mode", begin.access_mode)?,
+            bookmarks: bookmarks(begin.bookmarks),
+            timeout: time_limit,
+            metadata: begin.metadata.into_iter().collect(),
+        },
+        time_limit,
+    })
+}
+
+/// One statement of a transaction: text, parameters, and (streamed) rows per batch.
+pub fn transaction_statement(
+    statement: pb::TransactionStatement,
+    limits: &QueryLimits,
+) -> Result<(String, BoltMap, u32), Status> {
+    let cypher = cypher("statement.cypher", statement.cypher)?;
+    let params = params("statement.", statement.params, statement.json_params)?;
+    let batch_size = bounded(
+        "statement.batch_size",
+        statement.batch_size,
+        limits.default_batch_size,
+        limits.max_batch_size,
+    )?;
+    Ok((cypher, params, batch_size))
+}
+
+/// A RunBatch request, checked.
+#[derive(Debug)]
+pub struct BatchPlan {
+    pub options: TxOptions,
+    /// Each statement's text and parameters, in order.
+    pub statements: Vec<(String, BoltMap)>,
+    pub time_limit: Duration,
+    /// The most rows all statements together may return.
+    pub max_rows: u32,
+    pub idempotent: bool,
+}
+
+pub fn batch_plan(
+    request: pb::RunBatchRequest,
+    metadata: &MetadataMap,
+    limits: &QueryLimits,
+) -> Result<BatchPlan, Status> {
+    if request.statements.is_empty() {
+        return Err(invalid_argument(
+            "statements",
+            "is empty; send at least one statement",
+        ));
+    }
+    let mut statements = Vec::with_capacity(request.statements.len());
+    for (i, statement) in request.statements.into_iter().enumerate() {
+        let prefix = format!("statements[{i}].");
+        let cypher = cypher(&format!("{prefix}cypher"), statement.cypher)?;
+        let params = params(&prefix, statement.params, statement.json_params)?;
+        statements.push((cypher, params));
+    }
+    let time_limit = time_limit("timeout", request.timeout, metadata, limits)?;
+    Ok(BatchPlan {
+        options: TxOptions {
+            database: database(request.database),
+            access_mode: access_mode("access_mode", request.access_mode)?,
+            bookmarks: bookmarks(request.bookmarks),
+            timeout: time_limit,
+            metadata: request.metadata.into_iter().collect(),
+        },
+        statements,
+        time_limit,
+        max_rows: bounded(
+            "max_rows",
+            request.max_rows,
+            limits.default_max_rows,
+            limits.max_rows,
+        )?,
+        idempotent: request.idempotent,
+    })
+}
+
+fn cypher(field: &str, text: String) -> Result<String, Status> {
+    if text.trim().is_empty() {
+        return Err(invalid_argument(field, "is empty; send a Cypher statement"));
+    }
+    Ok(text)
+}
+
+/// Typed and JSON parameters merged into one map; `prefix` places the fields in the
+/// request (`statements[2].`) for error messages.
+fn params(
+    prefix: &str,
+    typed: HashMap<String, pb::Value>,
+    json_params: Option<prost_types::Struct>,
+) -> Result<BoltMap, Status> {
+    let mut params = BoltMap::with_capacity(typed.len());
+    for (name, v) in typed {
+        let bolt = value::param_to_bolt(&name, v)
+            .map_err(|e| invalid_argument(&format!("{prefix}params.{}", e.path), e.reason))?;
+        params.put(name.into(), bolt);
+    }
+    if let Some(json_params) = json_params {
+        for (name, v) in json_params.fields {
+            let key = neo4rs::BoltString::from(name.as_str());
+            if params.value.contains_key(&key) {
+                return Err(invalid_argument(
+                    &format!("{prefix}json_params.{name}"),
+                    "is also in params; give each parameter once",
+                ));
+            }
+            params.put(key, json::to_bolt(v));
+        }
+    }
+    Ok(params)
+}
+
+fn access_mode(field: &str, mode: i32) -> Result<AccessMode, Status> {
+    match pb::AccessMode::try_from(mode) {
+        Ok(pb::AccessMode::Read) => Ok(AccessMode::Read),
+        Ok(pb::AccessMode::Write | pb::AccessMode::Unspecified) => Ok(AccessMode::Write),
+        Err(_) => Err(invalid_argument(
+            field,
+            format!("{mode} is not an access mode; use READ or WRITE"),
+        )),
+    }
+}
+
+/// The smaller of the requested (or default) timeout and the call's gRPC deadline.
+fn time_limit(
+    field: &str,
+    requested: Option<prost_types::Duration>,
+    metadata: &MetadataMap,
+    limits: &QueryLimits,
+) -> Result<Duration, Status> {
+    let timeout = match requested {
+        None => limits.default_timeout,
+        Some(t) => {
+            let t = Duration::try_from(t)
+                .map_err(|_| invalid_argument(field, "is negative; give a positive duration"))?;
+            if t.is_zero() {
+                return Err(invalid_argument(
+                    field,
+                    "is zero; give a positive duration or leave it unset",
+                ));
+            }
+            if t > limits.max_timeout {
+                return Err(invalid_argument(
+                    field,
+                    format!(
+                        "{} is above the server's maximum of {}",
+                        humantime::format_duration(t),
+                        humantime::format_duration(limits.max_timeout)
+                    ),
+                ));
+            }
+            t
+        }
+    };
+    Ok(match grpc_timeout(metadata)? {
+        Some(deadline) => timeout.min(deadline),
+        None => timeout,
+    })
+}
+
+fn database(name: String) -> Option<String> {
+    Some(name.trim().to_owned()).filter(|db| !db.is_empty())
+}
+
+fn bookmarks(bookmarks: Vec<String>) -> Vec<String> {
+    bookmarks.into_iter().filter(|b| !b.is_empty()).collect()
 }
 
 fn bounded(field: &str, requested: u32, default: u32, max: u32) -> Result<u32, Status> {
@@ -211,6 +329,7 @@ mod tests {
             max_rows: 1000,
             default_batch_size: 50,
             max_batch_size: 500,
+            tx_idle_timeout: Duration::from_secs(30),
         }
     }
 

@@ -4,7 +4,8 @@ use neo4rs::summary::{ResultSummary, Type};
 
 use crate::proto::v1 as pb;
 
-pub fn summary(summary: ResultSummary, row_count: u64) -> pb::Summary {
+/// `attempts`: how many times graphrpc ran the work (1 unless retried).
+pub fn summary(summary: ResultSummary, row_count: u64, attempts: u32) -> pb::Summary {
     let c = summary.stats();
     let counters = pb::Counters {
         nodes_created: c.nodes_created,
@@ -36,6 +37,7 @@ pub fn summary(summary: ResultSummary, row_count: u64) -> pb::Summary {
         result_available_after: summary.available_after().and_then(|d| d.try_into().ok()),
         result_consumed_after: summary.consumed_after().and_then(|d| d.try_into().ok()),
         row_count,
+        attempts,
         notifications: summary
             .notifications
             .iter()

@@ -142,6 +142,7 @@ pub struct Config {
     /// Maximum lifetime of a connection in the pool before it is discarded.
     pub(crate) max_lifetime: Option<Duration>,
     pub(crate) recv_timeout: Option<Duration>,
+    pub(crate) retries: bool,
 }
 
 impl Config {
@@ -169,6 +170,7 @@ pub struct ConfigBuilder {
     idle_timeout: Option<Duration>,
     max_lifetime: Option<Duration>,
     recv_timeout: Option<Duration>,
+    retries: bool,
 }
 
 impl ConfigBuilder {
@@ -296,6 +298,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// graphrpc patch: whether the driver retries retryable errors itself (upstream: always,
+    /// for up to 60 s). graphrpc turns this off and applies its own policy, which knows the
+    /// caller's deadline and whether a write may be repeated.
+    pub fn retries(mut self, retries: bool) -> Self {
+        self.retries = retries;
+        self
+    }
+
     pub fn build(self) -> Result<Config> {
         if let (Some(uri), Some(user), Some(password)) = (self.uri, self.user, self.password) {
             Ok(Config {
@@ -312,6 +322,7 @@ impl ConfigBuilder {
                 idle_timeout: self.idle_timeout,
                 max_lifetime: self.max_lifetime,
                 recv_timeout: self.recv_timeout,
+                retries: self.retries,
             })
         } else {
             Err(Error::InvalidConfig)
@@ -335,6 +346,7 @@ impl Default for ConfigBuilder {
             idle_timeout: None,
             max_lifetime: None,
             recv_timeout: None,
+            retries: true,
         }
     }
 }

@@ -218,6 +218,35 @@ impl Graph {
         .await
     }
 
+    /// graphrpc patch: starts an explicit transaction with every BEGIN option: database
+    /// (None: the configured one), access mode (routes reads to readers on a cluster),
+    /// bookmarks, fetch size, timeout and metadata.
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub async fn begin_transaction(
+        &self,
+        db: Option<Database>,
+        operation: Operation,
+        bookmarks: &[String],
+        fetch_size: Option<usize>,
+        options: crate::txn::BeginOptions,
+    ) -> Result<Txn> {
+        let db = db.or_else(|| self.config.db.clone());
+        let connection = self
+            .pool
+            .get(Some(operation), db.clone(), self.config.imp_user.clone(), bookmarks)
+            .await?;
+        Txn::new(
+            db,
+            fetch_size.unwrap_or(self.config.fetch_size),
+            connection,
+            operation,
+            self.config.imp_user.clone(),
+            bookmarks,
+            &options,
+        )
+        .await
+    }
+
     #[allow(unused_variables)]
     pub(crate) async fn impl_start_txn_on(
         &self,
@@ -240,6 +269,7 @@ impl Graph {
                 operation,
                 imp_user,
                 bookmarks,
+                &crate::txn::BeginOptions::default(),
             )
             .await
         }

@@ -537,7 +537,7 @@ pub use crate::graph::{Graph, PoolStatus, query};
 pub use crate::query::{Query, QueryParameter, RunResult};
 pub use crate::row::{Node, Path, Point2D, Point3D, Relation, Row, UnboundedRelation};
 pub use crate::stream::{DetachedRowStream, RowStream};
-pub use crate::txn::Txn;
+pub use crate::txn::{BeginOptions, Txn};
 pub use crate::types::serde::{
     DeError, EndNodeId, Id, Indices, Keys, Labels, Nodes, Offset, Relationships, StartNodeId,
     Timezone, Type,

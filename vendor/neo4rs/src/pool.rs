@@ -44,6 +44,15 @@ impl ConnectionManager {
     }
 }
 
+/// graphrpc patch: the driver's retry schedule under `config`: none when retries are off.
+pub(crate) fn backoff_for(config: &Config) -> ExponentialBuilder {
+    if config.retries {
+        backoff()
+    } else {
+        ExponentialBuilder::new().with_max_times(0)
+    }
+}
+
 pub(crate) fn backoff() -> ExponentialBuilder {
     ExponentialBuilder::new()
         .with_jitter()
@@ -98,6 +107,7 @@ pub fn create_pool(config: &Config) -> Result<ConnectionPool> {
     );
     let mut mgr = mgr;
     mgr.info.prepare.recv_timeout = config.recv_timeout;
+    mgr.backoff = backoff_for(config);
     let mut builder = ConnectionPool::builder(mgr).max_size(config.max_connections);
 
     // Wire idle_timeout as the recycle timeout — connections idle longer than this

@@ -17,6 +17,15 @@ use crate::{
 ///
 /// When a transaction is started, a dedicated connection is reserved and moved into the handle which
 /// will be released to the connection pool when the [`Txn`] handle is dropped.
+/// graphrpc patch: what BEGIN carries besides the database and bookmarks.
+#[derive(Debug, Clone, Default)]
+pub struct BeginOptions {
+    /// Sent as `tx_timeout`: the server ends the transaction after this long.
+    pub timeout: Option<std::time::Duration>,
+    /// Sent as `tx_metadata`, shown in the server's query log and `SHOW TRANSACTIONS`.
+    pub metadata: Vec<(String, String)>,
+}
+
 pub struct Txn {
     db: Option<Database>,
     fetch_size: usize,
@@ -57,11 +66,20 @@ impl Txn {
         operation: Operation,
         imp_user: Option<ImpersonateUser>,
         bookmarks: &[String],
+        options: &BeginOptions,
     ) -> Result<Self> {
         debug!("Starting transaction with bookmarks: {:?}", bookmarks);
-        let begin = Begin::builder(db.as_deref())
+        // graphrpc patch: the access mode, timeout and metadata go into BEGIN too.
+        let mut begin = Begin::builder(db.as_deref())
             .with_bookmarks(bookmarks.to_vec())
-            .build(connection.version());
+            .with_mode(if operation.is_read() { "r" } else { "w" });
+        if let Some(timeout) = options.timeout {
+            begin = begin.with_tx_timeout(u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX).max(1));
+        }
+        if !options.metadata.is_empty() {
+            begin = begin.with_tx_metadata(options.metadata.clone());
+        }
+        let begin = begin.build(connection.version());
         match connection.send_recv_as(begin).await? {
             Summary::Success(response) => Ok(Txn {
                 db: response.metadata.db.or(db),
@@ -186,6 +204,23 @@ impl Txn {
                 msg => Err(msg.into_error("ROLLBACK")),
             }
         }
+    }
+
+    /// graphrpc patch: abandon the transaction. Responses in flight are drained and a RESET
+    /// rolls the transaction back; if that cannot be done within `timeout` (or an exchange
+    /// was interrupted midway), the connection is closed instead of pooled, which also ends
+    /// the transaction server-side.
+    pub async fn cancel(mut self, timeout: std::time::Duration) -> Result<()> {
+        let outcome = tokio::time::timeout(timeout, async {
+            self.connection.drain_pending_responses().await?;
+            self.connection.reset().await
+        })
+        .await
+        .unwrap_or(Err(crate::errors::Error::ConnectionTimedOut));
+        if outcome.is_err() {
+            drop(deadpool::managed::Object::take(self.connection));
+        }
+        outcome
     }
 
     pub fn handle(&mut self) -> &mut impl TransactionHandle {

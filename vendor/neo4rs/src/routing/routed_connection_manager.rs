@@ -21,7 +21,7 @@ pub struct RoutedConnectionManager {
 
 impl RoutedConnectionManager {
     pub fn new(config: &Config, provider: Arc<dyn RoutingTableProvider>) -> Result<Self, Error> {
-        let backoff = crate::pool::backoff();
+        let backoff = crate::pool::backoff_for(config);
         let connection_registry = Arc::new(ConnectionRegistry::new(config, provider));
         Ok(RoutedConnectionManager {
             load_balancing_strategy: Arc::new(RoundRobinStrategy::new(connection_registry.clone())),

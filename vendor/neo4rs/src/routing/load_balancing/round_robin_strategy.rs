@@ -214,6 +214,8 @@ mod tests {
             tcp_keepalive: Some(std::time::Duration::from_secs(60)),
             idle_timeout: None,
             max_lifetime: None,
+            recv_timeout: None,
+            retries: true,
         };
         let registry = Arc::new(ConnectionRegistry::new(
             &config,
