@@ -6,4 +6,5 @@ mod helpers;
 mod pool;
 mod run;
 mod run_stream;
+mod transactions;
 mod values;
