@@ -4,6 +4,7 @@ mod errors;
 mod health;
 mod helpers;
 mod pool;
+mod retries;
 mod run;
 mod run_stream;
 mod transactions;

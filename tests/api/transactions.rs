@@ -40,7 +40,9 @@ impl TxClient {
             .sender
             .as_ref()
             .expect("open")
-            .send(pb::TransactionRequest { message: Some(message) })
+            .send(pb::TransactionRequest {
+                message: Some(message),
+            })
             .await;
     }
 
@@ -62,7 +64,10 @@ impl TxClient {
 
     pub async fn begin(&mut self, begin: pb::Begin) {
         self.send(In::Begin(begin)).await;
-        assert!(matches!(self.next().await.expect("begun"), Some(Out::Begun(_))));
+        assert!(matches!(
+            self.next().await.expect("begun"),
+            Some(Out::Begun(_))
+        ));
     }
 
     /// Runs a statement; returns its rows and summary, or the call's error.
@@ -104,7 +109,11 @@ impl TxClient {
 }
 
 async fn count(app: &TestApp, label: &str) -> i64 {
-    match app.value(&format!("MATCH (n:{label}) RETURN count(n) AS c"), vec![]).await.kind {
+    match app
+        .value(&format!("MATCH (n:{label}) RETURN count(n) AS c"), vec![])
+        .await
+        .kind
+    {
         Some(pb::value::Kind::Integer(n)) => n,
         other => panic!("count: {other:?}"),
     }
@@ -121,7 +130,10 @@ async fn commit_makes_every_statement_visible() {
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
     for i in 0..3 {
-        let (rows, summary) = tx.statement(&create(&label), vec![("i", int(i))]).await.expect("create");
+        let (rows, summary) = tx
+            .statement(&create(&label), vec![("i", int(i))])
+            .await
+            .expect("create");
         assert_eq!(rows[0].values, vec![int(i)]);
         assert_eq!(summary.counters.expect("counters").nodes_created, 1);
     }
@@ -154,9 +166,14 @@ async fn rollback_makes_nothing_visible() {
     let label = unique_label("TxRollback");
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
-    tx.statement(&create(&label), vec![("i", int(1))]).await.expect("create");
+    tx.statement(&create(&label), vec![("i", int(1))])
+        .await
+        .expect("create");
     tx.send(In::Rollback(pb::Rollback {})).await;
-    assert!(matches!(tx.next().await.expect("rollback"), Some(Out::RolledBack(_))));
+    assert!(matches!(
+        tx.next().await.expect("rollback"),
+        Some(Out::RolledBack(_))
+    ));
     tx.close();
     assert!(tx.next().await.expect("clean end").is_none());
     assert_eq!(count(&app, &label).await, 0);
@@ -169,12 +186,26 @@ async fn a_failing_third_statement_of_five_leaves_nothing_behind() {
     let label = unique_label("TxFail");
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
-    tx.statement(&create(&label), vec![("i", int(1))]).await.expect("first");
-    tx.statement(&create(&label), vec![("i", int(2))]).await.expect("second");
-    let status = tx.statement("RETURN 1 +", vec![]).await.expect_err("third fails");
+    tx.statement(&create(&label), vec![("i", int(1))])
+        .await
+        .expect("first");
+    tx.statement(&create(&label), vec![("i", int(2))])
+        .await
+        .expect("second");
+    let status = tx
+        .statement("RETURN 1 +", vec![])
+        .await
+        .expect_err("third fails");
     assert_eq!(status.code(), Code::InvalidArgument);
-    assert!(status.message().starts_with("statement 3 failed"), "{}", status.message());
-    assert_eq!(status.get_details_error_info().expect("info").metadata["statement_index"], "2");
+    assert!(
+        status.message().starts_with("statement 3 failed"),
+        "{}",
+        status.message()
+    );
+    assert_eq!(
+        status.get_details_error_info().expect("info").metadata["statement_index"],
+        "2"
+    );
     // The stream is over: later messages are not taken, nothing is committed.
     assert_eq!(count(&app, &label).await, 0);
     app.wait_pool_idle().await;
@@ -205,18 +236,26 @@ async fn run_batch_is_all_or_nothing_and_names_the_failing_statement() {
     assert_eq!(count(&app, &label).await, 5);
 
     let failing = unique_label("BatchFail");
-    let mut statements: Vec<pb::BatchStatement> = (1..=5).map(|i| statement(&create(&failing), i)).collect();
+    let mut statements: Vec<pb::BatchStatement> =
+        (1..=5).map(|i| statement(&create(&failing), i)).collect();
     statements[2] = statement("RETURN $i +", 3);
     let status = app
         .client
         .clone()
-        .run_batch(pb::RunBatchRequest { statements, ..Default::default() })
+        .run_batch(pb::RunBatchRequest {
+            statements,
+            ..Default::default()
+        })
         .await
         .expect_err("third statement fails");
     assert_eq!(status.code(), Code::InvalidArgument);
     let info = status.get_details_error_info().expect("error info");
     assert_eq!(info.metadata["statement_index"], "2");
-    assert!(status.message().starts_with("statements[2] failed"), "{}", status.message());
+    assert!(
+        status.message().starts_with("statements[2] failed"),
+        "{}",
+        status.message()
+    );
     assert_eq!(count(&app, &failing).await, 0);
     app.wait_pool_idle().await;
 }
@@ -230,8 +269,14 @@ async fn run_batch_over_its_row_limit_commits_nothing() {
         .clone()
         .run_batch(pb::RunBatchRequest {
             statements: vec![
-                pb::BatchStatement { cypher: format!("CREATE (n:{label}) RETURN 1"), ..Default::default() },
-                pb::BatchStatement { cypher: "UNWIND range(1, 20) AS i RETURN i".into(), ..Default::default() },
+                pb::BatchStatement {
+                    cypher: format!("CREATE (n:{label}) RETURN 1"),
+                    ..Default::default()
+                },
+                pb::BatchStatement {
+                    cypher: "UNWIND range(1, 20) AS i RETURN i".into(),
+                    ..Default::default()
+                },
             ],
             max_rows: 10,
             ..Default::default()
@@ -248,7 +293,9 @@ async fn a_dropped_stream_rolls_back_and_returns_its_connection() {
     let label = unique_label("TxDropped");
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
-    tx.statement(&create(&label), vec![("i", int(1))]).await.expect("create");
+    tx.statement(&create(&label), vec![("i", int(1))])
+        .await
+        .expect("create");
     assert_eq!(app.in_use(), 1);
     drop(tx);
     app.wait_pool_idle().await;
@@ -261,11 +308,17 @@ async fn a_stream_closed_without_commit_is_rolled_back_and_says_so() {
     let label = unique_label("TxClosed");
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
-    tx.statement(&create(&label), vec![("i", int(1))]).await.expect("create");
+    tx.statement(&create(&label), vec![("i", int(1))])
+        .await
+        .expect("create");
     tx.close();
     let status = tx.next().await.expect_err("rolled back");
     assert_eq!(status.code(), Code::Aborted);
-    assert!(status.message().contains("rolled back"), "{}", status.message());
+    assert!(
+        status.message().contains("rolled back"),
+        "{}",
+        status.message()
+    );
     assert_eq!(count(&app, &label).await, 0);
     app.wait_pool_idle().await;
 }
@@ -276,11 +329,16 @@ async fn the_transaction_timeout_rolls_back_with_deadline_exceeded() {
     let label = unique_label("TxTimeout");
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin {
-        timeout: Some(prost_types::Duration { seconds: 1, nanos: 0 }),
+        timeout: Some(prost_types::Duration {
+            seconds: 1,
+            nanos: 0,
+        }),
         ..Default::default()
     })
     .await;
-    tx.statement(&create(&label), vec![("i", int(1))]).await.expect("create");
+    tx.statement(&create(&label), vec![("i", int(1))])
+        .await
+        .expect("create");
     let started = std::time::Instant::now();
     let status = loop {
         // A client that keeps talking: the idle timeout is not what ends it.
@@ -302,10 +360,16 @@ async fn an_idle_transaction_is_rolled_back_with_aborted() {
     let label = unique_label("TxIdle");
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
-    tx.statement(&create(&label), vec![("i", int(1))]).await.expect("create");
+    tx.statement(&create(&label), vec![("i", int(1))])
+        .await
+        .expect("create");
     let status = tx.next().await.expect_err("idle");
     assert_eq!(status.code(), Code::Aborted);
-    assert!(status.message().contains("rolled back"), "{}", status.message());
+    assert!(
+        status.message().contains("rolled back"),
+        "{}",
+        status.message()
+    );
     assert_eq!(count(&app, &label).await, 0);
     app.wait_pool_idle().await;
 }
@@ -315,11 +379,18 @@ async fn protocol_misuse_is_failed_precondition() {
     let app = spawn_app().await;
 
     let mut tx = TxClient::open(&app).await;
-    tx.send(In::Statement(pb::TransactionStatement { cypher: "RETURN 1".into(), ..Default::default() }))
-        .await;
+    tx.send(In::Statement(pb::TransactionStatement {
+        cypher: "RETURN 1".into(),
+        ..Default::default()
+    }))
+    .await;
     let status = tx.next().await.expect_err("statement before begin");
     assert_eq!(status.code(), Code::FailedPrecondition);
-    assert!(status.message().contains("expected Begin"), "{}", status.message());
+    assert!(
+        status.message().contains("expected Begin"),
+        "{}",
+        status.message()
+    );
 
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
@@ -330,20 +401,36 @@ async fn protocol_misuse_is_failed_precondition() {
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
     tx.send(In::Commit(pb::Commit {})).await;
-    assert!(matches!(tx.next().await.expect("committed"), Some(Out::Committed(_))));
-    tx.send(In::Statement(pb::TransactionStatement { cypher: "RETURN 1".into(), ..Default::default() }))
-        .await;
+    assert!(matches!(
+        tx.next().await.expect("committed"),
+        Some(Out::Committed(_))
+    ));
+    tx.send(In::Statement(pb::TransactionStatement {
+        cypher: "RETURN 1".into(),
+        ..Default::default()
+    }))
+    .await;
     let status = tx.next().await.expect_err("statement after commit");
     assert_eq!(status.code(), Code::FailedPrecondition);
-    assert!(status.message().contains("already committed"), "{}", status.message());
+    assert!(
+        status.message().contains("already committed"),
+        "{}",
+        status.message()
+    );
 
     let mut tx = TxClient::open(&app).await;
     tx.send(In::Commit(pb::Commit {})).await;
-    assert_eq!(tx.next().await.expect_err("commit before begin").code(), Code::FailedPrecondition);
+    assert_eq!(
+        tx.next().await.expect_err("commit before begin").code(),
+        Code::FailedPrecondition
+    );
 
     let mut tx = TxClient::open(&app).await;
     tx.close();
-    assert_eq!(tx.next().await.expect_err("nothing sent").code(), Code::FailedPrecondition);
+    assert_eq!(
+        tx.next().await.expect_err("nothing sent").code(),
+        Code::FailedPrecondition
+    );
 
     let mut tx = TxClient::open(&app).await;
     tx.sender
@@ -352,7 +439,10 @@ async fn protocol_misuse_is_failed_precondition() {
         .send(pb::TransactionRequest { message: None })
         .await
         .expect("send");
-    assert_eq!(tx.next().await.expect_err("empty message").code(), Code::InvalidArgument);
+    assert_eq!(
+        tx.next().await.expect_err("empty message").code(),
+        Code::InvalidArgument
+    );
 
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
@@ -372,12 +462,19 @@ async fn fifty_concurrent_transactions_share_a_pool_of_five() {
         async move {
             let mut tx = TxClient::open(app).await;
             tx.begin(pb::Begin {
-                timeout: Some(prost_types::Duration { seconds: 60, nanos: 0 }),
+                timeout: Some(prost_types::Duration {
+                    seconds: 60,
+                    nanos: 0,
+                }),
                 ..Default::default()
             })
             .await;
-            tx.statement(&create(&label), vec![("i", int(i))]).await.expect("create");
-            tx.statement("UNWIND range(1, 1000) AS x RETURN sum(x)", vec![]).await.expect("read");
+            tx.statement(&create(&label), vec![("i", int(i))])
+                .await
+                .expect("create");
+            tx.statement("UNWIND range(1, 1000) AS x RETURN sum(x)", vec![])
+                .await
+                .expect("read");
             tx.commit().await;
         }
     });
@@ -401,7 +498,9 @@ async fn bookmarks_and_metadata_are_accepted() {
     let mut tx = TxClient::open(&app).await;
     tx.begin(pb::Begin {
         bookmarks: vec!["FB:not-a-real-bookmark".into()],
-        metadata: [("caller".to_owned(), "tests".to_owned())].into_iter().collect(),
+        metadata: [("caller".to_owned(), "tests".to_owned())]
+            .into_iter()
+            .collect(),
         access_mode: pb::AccessMode::Read.into(),
         database: test_db().database,
         ..Default::default()
@@ -410,4 +509,89 @@ async fn bookmarks_and_metadata_are_accepted() {
     let (rows, _) = tx.statement("RETURN 1 AS one", vec![]).await.expect("read");
     assert_eq!(rows[0].values, vec![int(1)]);
     tx.commit().await;
+}
+
+/// Not a test by itself: the client process of `a_killed_client_process_leaves_nothing_behind`,
+/// which runs this test binary again with GRAPHRPC_TX_CLIENT_ADDR set.
+#[tokio::test]
+async fn client_process_helper() {
+    let (Ok(addr), Ok(label)) = (
+        std::env::var("GRAPHRPC_TX_CLIENT_ADDR"),
+        std::env::var("GRAPHRPC_TX_CLIENT_LABEL"),
+    ) else {
+        return;
+    };
+    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect");
+    let (sender, receiver) = mpsc::channel(4);
+    let mut responses = pb::graph_query_client::GraphQueryClient::new(channel)
+        .transaction(ReceiverStream::new(receiver))
+        .await
+        .expect("transaction")
+        .into_inner();
+    let send = |message| pb::TransactionRequest {
+        message: Some(message),
+    };
+    sender
+        .send(send(In::Begin(pb::Begin::default())))
+        .await
+        .expect("begin");
+    sender
+        .send(send(In::Statement(pb::TransactionStatement {
+            cypher: format!("CREATE (n:{label}) RETURN 1"),
+            ..Default::default()
+        })))
+        .await
+        .expect("statement");
+    // Begun, header, rows, summary: the write is done, uncommitted.
+    for _ in 0..4 {
+        responses.next().await.expect("answer").expect("ok");
+    }
+    println!("CLIENT-READY");
+    tokio::time::sleep(Duration::from_secs(600)).await;
+}
+
+#[tokio::test]
+async fn a_killed_client_process_leaves_nothing_behind() {
+    use std::io::{BufRead, BufReader};
+    let app = spawn_app().await;
+    let label = unique_label("TxKilled");
+    let mut client = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "transactions::client_process_helper",
+            "--nocapture",
+        ])
+        .env("GRAPHRPC_TX_CLIENT_ADDR", app.addr.to_string())
+        .env("GRAPHRPC_TX_CLIENT_LABEL", &label)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("client process");
+    let stdout = client.stdout.take().expect("stdout");
+    let ready = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line.contains("CLIENT-READY"))
+    });
+    assert!(
+        tokio::time::timeout(Duration::from_secs(30), ready)
+            .await
+            .expect("ready in time")
+            .expect("reader"),
+        "the client process never got its write done"
+    );
+    assert_eq!(
+        app.in_use(),
+        1,
+        "the client's transaction holds a connection"
+    );
+
+    client.kill().expect("SIGKILL the client");
+    client.wait().expect("reap");
+    app.wait_pool_idle().await;
+    assert_eq!(count(&app, &label).await, 0);
 }
