@@ -400,3 +400,53 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
         .iter()
         .all(|c| c["duration_ms"].as_f64().is_some_and(|d| d >= 0.0)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_read_modify_write_example_moves_money_and_then_refuses() {
+    let server = Server::start(&[]);
+    let mut client = server.client().await;
+    client
+        .run(request(
+            "MATCH (a:Account) WHERE a.name IN ['alice', 'bob'] DETACH DELETE a",
+        ))
+        .await
+        .expect("clean accounts");
+    // Examples are built next to the test binaries (target/<profile>/examples).
+    let example = std::env::current_exe()
+        .expect("test binary")
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|profile| profile.join("examples/read_modify_write"))
+        .expect("examples folder");
+    let run = |amount: &str| {
+        Command::new(&example)
+            .args([format!("http://{}", server.addr), amount.to_owned()])
+            .output()
+            .expect("run the example")
+    };
+    let moved = run("60");
+    assert!(
+        moved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
+    assert!(String::from_utf8_lossy(&moved.stdout).contains("committed"));
+    let refused = run("60");
+    assert!(
+        refused.status.success(),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("rolled back"));
+
+    let balances = client
+        .run(request("MATCH (a:Account) WHERE a.name IN ['alice', 'bob'] RETURN a.name AS n, a.balance AS b ORDER BY n"))
+        .await
+        .expect("balances")
+        .into_inner();
+    let values: Vec<_> = balances.rows.iter().map(|r| r.values[1].clone()).collect();
+    let int = |i| pb::Value {
+        kind: Some(pb::value::Kind::Integer(i)),
+    };
+    assert_eq!(values, vec![int(40), int(60)]);
+}

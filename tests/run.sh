@@ -6,6 +6,7 @@
 #      demo graph; stopped on exit however the run ends
 #   3. cargo test: unit tests, in-process integration tests, process-level tests
 #   4. the interop suite: Python grpcio through reflection, against the graphrpc binary
+#   5. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
 # A database that cannot start fails the run; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 
 echo "== building the tests"
-cargo build --tests --locked
+cargo build --tests --examples --locked
 
 echo "== installing the interop suite's Python packages into .local/pylib"
 deploy/local/pydeps.sh
@@ -50,3 +51,6 @@ cargo test --locked -- --nocapture 2>&1 | grep -v '^graphdb: ' || exit "${PIPEST
 echo "== interop: Python grpcio through server reflection"
 GRAPHRPC_BIN="$project/target/debug/graphrpc" PYTHONPATH="$project/.local/pylib" \
   "$python" -m pytest -q -p no:cacheprovider tests/interop
+
+echo "== Helm chart and container image"
+tests/helm/run.sh

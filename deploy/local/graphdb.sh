@@ -84,14 +84,14 @@ start() {
     mkdir -p "$home/root"
     local dir; dir=$(arcade_dir)
     # setsid: the server outlives the shell that started it, and a Ctrl-C in `make run`
-    # does not reach it.
-    setsid "$dir/jre/bin/java" -Xms256m -Xmx2g -cp "$dir/jars/*" \
+    # does not reach it. It runs in its home: it writes its log/ folder where it starts.
+    (cd "$home" && exec setsid "$dir/jre/bin/java" -Xms256m -Xmx2g -cp "$dir/jars/*" \
       -Darcadedb.server.rootPath="$home/root" \
       -Darcadedb.server.rootPassword="$password" \
       -Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin \
       -Darcadedb.bolt.host=127.0.0.1 -Darcadedb.bolt.port="$bolt_port" \
       -Darcadedb.server.httpIncomingHost=127.0.0.1 -Darcadedb.server.httpIncomingPort="$http_port" \
-      com.arcadedb.server.ArcadeDBServer >"$log_file" 2>&1 </dev/null &
+      com.arcadedb.server.ArcadeDBServer >"$log_file" 2>&1 </dev/null) &
     echo $! >"$pid_file"
     local waited=0
     until ready; do

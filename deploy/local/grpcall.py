@@ -4,6 +4,10 @@ reflection alone (no .proto files), through Python grpcio.
     python3 grpcall.py 127.0.0.1:50051 list
     python3 grpcall.py 127.0.0.1:50051 describe graphrpc.v1.GraphQuery
     python3 grpcall.py 127.0.0.1:50051 graphrpc.v1.GraphQuery/Run '{"cypher": "RETURN 1 AS one"}'
+    python3 grpcall.py 127.0.0.1:50051 graphrpc.v1.GraphQuery/Transaction \
+        '[{"begin": {}}, {"statement": {"cypher": "RETURN 1 AS one"}}, {"commit": {}}]'
+
+A client-streaming method takes a JSON list of messages.
 
 Needs grpcio, grpcio-reflection and protobuf (`make run` installs them into .local/pylib).
 """
@@ -43,11 +47,16 @@ class ReflectionClient:
         return service, service.methods_by_name[method_name]
 
     def call(self, full_method, body, timeout=30):
-        """Calls with a JSON-shaped dict; returns a dict, or a list of them for a stream."""
+        """Calls with a JSON-shaped dict (a list of them for a client stream); returns a
+        dict, or a list of them for a server stream."""
         service, method = self.method(full_method)
         request_cls = message_factory.GetMessageClass(method.input_type)
         response_cls = message_factory.GetMessageClass(method.output_type)
         path = f"/{service.full_name}/{method.name}"
+        if method.client_streaming:
+            requests = [json_format.ParseDict(b, request_cls()) for b in body]
+            fn = self.channel.stream_stream(path, request_cls.SerializeToString, response_cls.FromString)
+            return [json_format.MessageToDict(m) for m in fn(iter(requests), timeout=timeout)]
         request = json_format.ParseDict(body, request_cls())
         if method.server_streaming:
             fn = self.channel.unary_stream(path, request_cls.SerializeToString, response_cls.FromString)
@@ -59,8 +68,9 @@ class ReflectionClient:
 def describe(client, name):
     service = client.pool.FindServiceByName(name)
     for m in service.methods:
-        stream = "stream " if m.server_streaming else ""
-        print(f"rpc {m.name}({m.input_type.full_name}) returns ({stream}{m.output_type.full_name})")
+        client = "stream " if m.client_streaming else ""
+        server = "stream " if m.server_streaming else ""
+        print(f"rpc {m.name}({client}{m.input_type.full_name}) returns ({server}{m.output_type.full_name})")
 
 
 def main(argv):

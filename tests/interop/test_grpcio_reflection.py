@@ -120,6 +120,25 @@ def test_run_stream_sends_header_batches_summary(client):
     assert messages[-1]["summary"]["rowCount"] == "25"
 
 
+def test_a_transaction_through_reflection(client):
+    label = f"InteropTx{os.getpid()}"
+    messages = client.call("graphrpc.v1.GraphQuery/Transaction", [
+        {"begin": {"metadata": {"caller": "interop"}}},
+        {"statement": {"cypher": f"CREATE (n:{label} {{v: $v}}) RETURN n.v AS v",
+                       "jsonParams": {"v": 7}}},
+        {"commit": {}},
+    ])
+    kinds = [next(iter(m)) for m in messages]
+    assert kinds == ["begun", "header", "rows", "summary", "committed"], kinds
+    assert messages[2]["rows"]["rows"][0]["values"] == [{"integer": "7"}]
+    after = call_json(client, "Run", {"cypher": f"MATCH (n:{label}) RETURN count(n) AS c"})
+    assert after["rows"][0]["values"] == [{"integer": "1"}]
+
+    with pytest.raises(grpc.RpcError) as misuse:
+        client.call("graphrpc.v1.GraphQuery/Transaction", [{"commit": {}}])
+    assert misuse.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
 def test_errors_have_precise_codes(client):
     with pytest.raises(grpc.RpcError) as syntax:
         call_json(client, "Run", {"cypher": "RETURN 1 +"})
