@@ -111,13 +111,13 @@ pub fn begin_plan(
 ) -> Result<TransactionPlan, Status> {
     let time_limit = time_limit("begin.timeout", begin.timeout, metadata, limits)?;
     Ok(TransactionPlan {
-        options: TxOptions {
-            database: database(begin.database),
-            access_mode: access_mode("begin.access_mode", begin.access_mode)?,
-            bookmarks: bookmarks(begin.bookmarks),
-            timeout: time_limit,
-            metadata: begin.metadata.into_iter().collect(),
-        },
+        options: tx_options(
+            begin.database,
+            access_mode("begin.access_mode", begin.access_mode)?,
+            begin.bookmarks,
+            time_limit,
+            begin.metadata,
+        ),
         time_limit,
     })
 }
@@ -170,13 +170,13 @@ pub fn batch_plan(
     }
     let time_limit = time_limit("timeout", request.timeout, metadata, limits)?;
     Ok(BatchPlan {
-        options: TxOptions {
-            database: database(request.database),
-            access_mode: access_mode("access_mode", request.access_mode)?,
-            bookmarks: bookmarks(request.bookmarks),
-            timeout: time_limit,
-            metadata: request.metadata.into_iter().collect(),
-        },
+        options: tx_options(
+            request.database,
+            access_mode("access_mode", request.access_mode)?,
+            request.bookmarks,
+            time_limit,
+            request.metadata,
+        ),
         statements,
         time_limit,
         max_rows: bounded(
@@ -187,6 +187,22 @@ pub fn batch_plan(
         )?,
         idempotent: request.idempotent,
     })
+}
+
+fn tx_options(
+    database_name: String,
+    access_mode: AccessMode,
+    given_bookmarks: Vec<String>,
+    timeout: Duration,
+    metadata: HashMap<String, String>,
+) -> TxOptions {
+    TxOptions {
+        database: database(database_name),
+        access_mode,
+        bookmarks: bookmarks(given_bookmarks),
+        timeout,
+        metadata: metadata.into_iter().collect(),
+    }
 }
 
 fn cypher(field: &str, text: String) -> Result<String, Status> {
@@ -531,6 +547,98 @@ mod tests {
         let status = plan(req, RunKind::Unary).expect_err("bad");
         assert!(
             status.message().starts_with("params.when:"),
+            "{}",
+            status.message()
+        );
+    }
+
+    #[test]
+    fn batch_and_begin_errors_name_the_nested_field() {
+        let metadata = MetadataMap::new();
+        let status =
+            batch_plan(pb::RunBatchRequest::default(), &metadata, &limits()).expect_err("empty");
+        assert!(
+            status.message().starts_with("statements:"),
+            "{}",
+            status.message()
+        );
+
+        let bad = pb::BatchStatement {
+            cypher: "RETURN $x".into(),
+            params: HashMap::from([(
+                "x".to_owned(),
+                pb::Value {
+                    kind: Some(pb::value::Kind::Node(pb::Node::default())),
+                },
+            )]),
+            ..Default::default()
+        };
+        let good = pb::BatchStatement {
+            cypher: "RETURN 1".into(),
+            ..Default::default()
+        };
+        let status = batch_plan(
+            pb::RunBatchRequest {
+                statements: vec![good.clone(), bad],
+                ..Default::default()
+            },
+            &metadata,
+            &limits(),
+        )
+        .expect_err("bad param");
+        assert!(
+            status.message().starts_with("statements[1].params.x:"),
+            "{}",
+            status.message()
+        );
+
+        let plan = batch_plan(
+            pb::RunBatchRequest {
+                statements: vec![good],
+                metadata: HashMap::from([("who".to_owned(), "me".to_owned())]),
+                access_mode: pb::AccessMode::Read.into(),
+                ..Default::default()
+            },
+            &metadata,
+            &limits(),
+        )
+        .expect("valid");
+        assert_eq!(plan.options.access_mode, AccessMode::Read);
+        assert_eq!(
+            plan.options.metadata,
+            vec![("who".to_owned(), "me".to_owned())]
+        );
+        assert_eq!(plan.max_rows, 100);
+
+        let status = begin_plan(
+            pb::Begin {
+                timeout: Some(prost_types::Duration {
+                    seconds: 601,
+                    nanos: 0,
+                }),
+                ..Default::default()
+            },
+            &metadata,
+            &limits(),
+        )
+        .expect_err("too long");
+        assert!(
+            status.message().starts_with("begin.timeout:"),
+            "{}",
+            status.message()
+        );
+
+        let status = transaction_statement(
+            pb::TransactionStatement {
+                cypher: "RETURN 1".into(),
+                batch_size: 501,
+                ..Default::default()
+            },
+            &limits(),
+        )
+        .expect_err("batch too large");
+        assert!(
+            status.message().starts_with("statement.batch_size:"),
             "{}",
             status.message()
         );

@@ -6,16 +6,7 @@
 set -euo pipefail
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 python="${PYTHON:-python3}"
-requirements="$project/tests/helm/requirements.txt"
 target="$project/.local/helm-pylib"
-stamp="$target/.installed-from"
-wanted=$(sha256sum "$requirements" | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  echo "helm tests: installing $(grep -cv '^\s*\(#\|$\)' "$requirements") packages into .local/helm-pylib" >&2
-  rm -rf "$target"
-  "$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-    --target "$target" -r "$requirements"
-  echo "$wanted" >"$stamp"
-fi
+"$project/deploy/local/pydeps.sh" "$project/tests/helm/requirements.txt" "$target"
 cd "$project"
 PYTHONPATH="$target" exec "$python" -m pytest -q -p no:cacheprovider tests/helm "$@"
