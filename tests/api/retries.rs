@@ -54,6 +54,7 @@ async fn transient_failures_are_retried_for_reads_and_batches_not_for_plain_writ
         .expect("the read is retried until the database is back");
     assert_eq!(read.rows[0].values, vec![int(42)]);
     let attempts = read.summary.expect("summary").attempts;
+    eprintln!("retries: a read during a database restart succeeded after {attempts} attempts");
     assert!(attempts >= 2, "attempts: {attempts}");
     restart.await.expect("restarted");
 
@@ -99,6 +100,10 @@ async fn transient_failures_are_retried_for_reads_and_batches_not_for_plain_writ
         .await
         .expect("the batch is retried")
         .into_inner();
+    eprintln!(
+        "retries: a batch during a database restart succeeded after {} attempts",
+        batch.attempts
+    );
     assert!(batch.attempts >= 2, "attempts: {}", batch.attempts);
     restart.await.expect("restarted");
 
