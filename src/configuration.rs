@@ -5,7 +5,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::retry::RetryPolicy;
+use crate::{retry::RetryPolicy, transport::TrafficSettings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,6 +30,10 @@ pub struct ServeArgs {
     /// Address the gRPC listener binds.
     #[arg(long, env = "GRAPHRPC_LISTEN", default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
+
+    /// Address of the admin HTTP listener: /metrics, /livez, /readyz.
+    #[arg(long, env = "GRAPHRPC_ADMIN_LISTEN", default_value = "127.0.0.1:9464")]
+    pub admin_listen: SocketAddr,
 
     /// Database URI: bolt://, bolt+s://, bolt+ssc://, neo4j://, neo4j+s:// or neo4j+ssc://.
     /// neo4j:// routes reads to a cluster's readers.
@@ -109,6 +113,50 @@ pub struct ServeArgs {
     #[arg(long, env = "GRAPHRPC_RETRY_MAX_BACKOFF", default_value = "2s", value_parser = parse_duration)]
     pub retry_max_backoff: Duration,
 
+    /// Calls (streams included) served at once; past it calls fail fast with
+    /// RESOURCE_EXHAUSTED and a retry pushback, rather than queue.
+    #[arg(long, env = "GRAPHRPC_MAX_CONCURRENT_CALLS", default_value_t = 512)]
+    pub max_concurrent_calls: usize,
+
+    /// The wait a call refused for load is told to observe before retrying
+    /// (grpc-retry-pushback-ms).
+    #[arg(long, env = "GRAPHRPC_RETRY_PUSHBACK", default_value = "250ms", value_parser = parse_duration)]
+    pub retry_pushback: Duration,
+
+    /// The deadline of a call that sets none.
+    #[arg(long, env = "GRAPHRPC_DEFAULT_CALL_DEADLINE", default_value = "5m", value_parser = parse_duration)]
+    pub default_call_deadline: Duration,
+
+    /// The longest deadline a call may have; longer ones are cut to it.
+    #[arg(long, env = "GRAPHRPC_MAX_CALL_DEADLINE", default_value = "1h", value_parser = parse_duration)]
+    pub max_call_deadline: Duration,
+
+    /// HTTP/2 ping interval on idle client connections (keeps long-lived connections
+    /// through proxies and finds dead peers).
+    #[arg(long, env = "GRAPHRPC_HTTP2_KEEPALIVE_INTERVAL", default_value = "30s", value_parser = parse_duration)]
+    pub http2_keepalive_interval: Duration,
+
+    /// How long a ping may go unanswered before the connection is closed.
+    #[arg(long, env = "GRAPHRPC_HTTP2_KEEPALIVE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub http2_keepalive_timeout: Duration,
+
+    /// Concurrent streams (calls) one client connection may open.
+    #[arg(
+        long,
+        env = "GRAPHRPC_HTTP2_MAX_CONCURRENT_STREAMS",
+        default_value_t = 256
+    )]
+    pub http2_max_concurrent_streams: u32,
+
+    /// TCP keepalive on client connections.
+    #[arg(long, env = "GRAPHRPC_TCP_KEEPALIVE", default_value = "60s", value_parser = parse_duration)]
+    pub tcp_keepalive: Duration,
+
+    /// Put the Cypher text of each statement in its trace span (db.query.text). Parameters
+    /// are never traced.
+    #[arg(long, env = "GRAPHRPC_TRACE_STATEMENT_TEXT", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trace_statement_text: bool,
+
     /// How often the health service probes the database.
     #[arg(long, env = "GRAPHRPC_HEALTH_INTERVAL", default_value = "2s", value_parser = parse_duration)]
     pub health_interval: Duration,
@@ -140,6 +188,9 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
+    pub admin_listen: SocketAddr,
+    pub traffic: TrafficSettings,
+    pub http2: Http2Settings,
     pub database: DatabaseSettings,
     pub limits: QueryLimits,
     pub retry: RetryPolicy,
@@ -161,6 +212,11 @@ pub struct DatabaseSettings {
     pub connect_timeout: Duration,
     /// How long the driver waits for any one response; it must outlast the longest statement.
     pub response_timeout: Duration,
+    /// Whether statement spans carry the Cypher text.
+    pub trace_statement_text: bool,
+    /// The database server, for the `server.address` / `server.port` span attributes.
+    pub server_address: String,
+    pub server_port: u16,
 }
 
 // The password never reaches a log line.
@@ -176,6 +232,15 @@ impl fmt::Debug for DatabaseSettings {
             .field("connect_timeout", &self.connect_timeout)
             .finish()
     }
+}
+
+/// HTTP/2 and TCP settings of the gRPC listener, suited to long-lived internal clients.
+#[derive(Debug, Clone, Copy)]
+pub struct Http2Settings {
+    pub keepalive_interval: Duration,
+    pub keepalive_timeout: Duration,
+    pub max_concurrent_streams: u32,
+    pub tcp_keepalive: Duration,
 }
 
 /// Per-request bounds: the defaults a request gets when it sets nothing, and the maxima it
@@ -304,12 +369,49 @@ impl ServeArgs {
             "GRAPHRPC_MAX_TIMEOUT",
             self.max_timeout,
         )?;
+        positive(
+            "GRAPHRPC_MAX_CONCURRENT_CALLS",
+            self.max_concurrent_calls as u64,
+        )?;
+        positive(
+            "GRAPHRPC_HTTP2_MAX_CONCURRENT_STREAMS",
+            self.http2_max_concurrent_streams.into(),
+        )?;
+        nonzero_duration("GRAPHRPC_DEFAULT_CALL_DEADLINE", self.default_call_deadline)?;
+        nonzero_duration(
+            "GRAPHRPC_HTTP2_KEEPALIVE_INTERVAL",
+            self.http2_keepalive_interval,
+        )?;
+        nonzero_duration(
+            "GRAPHRPC_HTTP2_KEEPALIVE_TIMEOUT",
+            self.http2_keepalive_timeout,
+        )?;
+        not_above(
+            "GRAPHRPC_DEFAULT_CALL_DEADLINE",
+            self.default_call_deadline,
+            "GRAPHRPC_MAX_CALL_DEADLINE",
+            self.max_call_deadline,
+        )?;
+        let (server_address, server_port) = server_of(&self.neo4j_uri);
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .map_err(|e| invalid("GRAPHRPC_LOG", e.to_string()))?;
 
         let database = Some(self.neo4j_database.trim().to_owned()).filter(|db| !db.is_empty());
         Ok(Settings {
             listen: self.listen,
+            admin_listen: self.admin_listen,
+            traffic: TrafficSettings {
+                max_concurrent_calls: self.max_concurrent_calls,
+                retry_pushback: self.retry_pushback,
+                default_deadline: self.default_call_deadline,
+                max_deadline: self.max_call_deadline,
+            },
+            http2: Http2Settings {
+                keepalive_interval: self.http2_keepalive_interval,
+                keepalive_timeout: self.http2_keepalive_timeout,
+                max_concurrent_streams: self.http2_max_concurrent_streams,
+                tcp_keepalive: self.tcp_keepalive,
+            },
             database: DatabaseSettings {
                 uri: self.neo4j_uri,
                 username: self.neo4j_username,
@@ -320,6 +422,9 @@ impl ServeArgs {
                 connect_timeout: self.connect_timeout,
                 // A statement may run for max_timeout before its first response arrives.
                 response_timeout: self.max_timeout + Duration::from_secs(5),
+                trace_statement_text: self.trace_statement_text,
+                server_address,
+                server_port,
             },
             limits: QueryLimits {
                 default_timeout: self.default_timeout,
@@ -340,6 +445,21 @@ impl ServeArgs {
             log_format: self.log_format,
             log_filter: self.log,
         })
+    }
+}
+
+/// Host and port of a Bolt URI (7687 when none is given), for span attributes.
+fn server_of(uri: &str) -> (String, u16) {
+    let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    match host_port.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => {
+            (host.to_owned(), port.parse().unwrap_or(7687))
+        }
+        _ => (host_port.to_owned(), 7687),
     }
 }
 
@@ -485,6 +605,19 @@ mod tests {
         assert!(err.contains("GRAPHRPC_RETRY_INITIAL_BACKOFF"), "{err}");
         let err = parse(&["--neo4j-password", "pw", "--log", "graphrpc=loud"]).unwrap_err();
         assert!(err.contains("GRAPHRPC_LOG"), "{err}");
+    }
+
+    #[test]
+    fn the_database_server_is_known_for_traces() {
+        assert_eq!(
+            server_of("bolt://db.internal:7688"),
+            ("db.internal".to_owned(), 7688)
+        );
+        assert_eq!(
+            server_of("neo4j+s://u:p@cluster.example/x"),
+            ("cluster.example".to_owned(), 7687)
+        );
+        assert_eq!(server_of("bolt://[::1]:7000"), ("[::1]".to_owned(), 7000));
     }
 
     #[test]

@@ -3,14 +3,17 @@
 //! [`GraphDb`] is created once at start-up and shared (it is cheap to clone: clones share
 //! the same pool) by every call and every stream. No call ever opens its own connection.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use tracing::{field::Empty, Span};
 
 use neo4rs::{
     summary::ResultSummary, BeginOptions, BoltMap, BoltType, ConfigBuilder, DetachedRowStream,
     Graph, Operation, PoolStatus, Query, RowStream, SessionConfig, Txn,
 };
+use tracing::Instrument as _;
 
-use crate::configuration::DatabaseSettings;
+use crate::{configuration::DatabaseSettings, observability};
 
 /// How long an abandoned result may take to be drained and reset before its connection is
 /// closed instead of pooled.
@@ -61,6 +64,86 @@ impl AccessMode {
 pub struct GraphDb {
     graph: Graph,
     default_database: Option<String>,
+    spans: SpanSettings,
+}
+
+/// What database spans say about the server, and whether they carry the Cypher text.
+#[derive(Clone)]
+struct SpanSettings {
+    server_address: String,
+    server_port: u16,
+    statement_text: bool,
+}
+
+impl SpanSettings {
+    /// A client span for one statement, following the OpenTelemetry database conventions.
+    /// Parameters are never recorded.
+    fn statement(&self, parent: Option<&Span>, cypher: &str, database: Option<&str>) -> Span {
+        let operation = cypher
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        let namespace = database.unwrap_or("");
+        let name = format!("{operation} {namespace}");
+        let span = match parent {
+            Some(parent) => tracing::info_span!(
+                parent: parent,
+                "db.statement",
+                otel.name = %name.trim_end(),
+                otel.kind = "client",
+                otel.status_code = Empty,
+                db.system = "neo4j",
+                db.namespace = %namespace,
+                db.operation.name = %operation,
+                db.query.text = Empty,
+                server.address = %self.server_address,
+                server.port = self.server_port,
+                error.type = Empty,
+            ),
+            None => tracing::info_span!(
+                "db.statement",
+                otel.name = %name.trim_end(),
+                otel.kind = "client",
+                otel.status_code = Empty,
+                db.system = "neo4j",
+                db.namespace = %namespace,
+                db.operation.name = %operation,
+                db.query.text = Empty,
+                server.address = %self.server_address,
+                server.port = self.server_port,
+                error.type = Empty,
+            ),
+        };
+        if self.statement_text {
+            span.record("db.query.text", cypher);
+        }
+        span
+    }
+
+    fn transaction(&self, database: Option<&str>) -> Span {
+        let namespace = database.unwrap_or("");
+        tracing::info_span!(
+            "db.transaction",
+            otel.name = %format!("TRANSACTION {namespace}").trim_end(),
+            otel.kind = "client",
+            otel.status_code = Empty,
+            db.system = "neo4j",
+            db.namespace = %namespace,
+            server.address = %self.server_address,
+            server.port = self.server_port,
+            error.type = Empty,
+        )
+    }
+}
+
+/// Marks a span failed with the error's kind (the Neo4j code when there is one).
+fn record_error(span: &Span, error: &neo4rs::Error) {
+    span.record("otel.status_code", "ERROR");
+    match error {
+        neo4rs::Error::Neo4j(e) => span.record("error.type", e.code()),
+        _ => span.record("error.type", "connection"),
+    };
 }
 
 impl GraphDb {
@@ -84,6 +167,11 @@ impl GraphDb {
         Ok(GraphDb {
             graph: Graph::connect(config.build()?)?,
             default_database: settings.database.clone(),
+            spans: SpanSettings {
+                server_address: settings.server_address.clone(),
+                server_port: settings.server_port,
+                statement_text: settings.trace_statement_text,
+            },
         })
     }
 
@@ -96,20 +184,27 @@ impl GraphDb {
             session_config = session_config.with_db(db.as_str().into());
         }
         let timeout_ms = i64::try_from(statement.timeout.as_millis()).unwrap_or(i64::MAX);
+        let span = self
+            .spans
+            .statement(None, &statement.cypher, database.as_deref());
         let query = Query::new(statement.cypher)
             .with_params(statement.params)
             .extra("tx_timeout", timeout_ms);
 
         let mut session = self.graph.with_session(Some(session_config.build()));
-        let inner = match statement.access_mode {
-            AccessMode::Read => session.execute_read(query).await?,
-            AccessMode::Write => session.execute_write(query).await?,
+        let started = Instant::now();
+        let opened = match statement.access_mode {
+            AccessMode::Read => session.execute_read(query).instrument(span.clone()).await,
+            AccessMode::Write => session.execute_write(query).instrument(span.clone()).await,
         };
+        let inner = opened.inspect_err(|e| record_error(&span, e))?;
         let keys = inner.keys().map(str::to_owned).collect();
         Ok(ResultStream {
             inner: Some(inner),
             keys,
             database,
+            span,
+            started,
         })
     }
 
@@ -117,6 +212,7 @@ impl GraphDb {
     /// busy; callers bound the wait with their deadline).
     pub async fn begin(&self, options: TxOptions) -> Result<Transaction, neo4rs::Error> {
         let database = options.database.or_else(|| self.default_database.clone());
+        let span = self.spans.transaction(database.as_deref());
         let txn = self
             .graph
             .begin_transaction(
@@ -129,11 +225,16 @@ impl GraphDb {
                     metadata: options.metadata,
                 },
             )
-            .await?;
+            .instrument(span.clone())
+            .await
+            .inspect_err(|e| record_error(&span, e))?;
+        observability::transaction_opened();
         Ok(Transaction {
             txn: Some(txn),
             current: None,
             database,
+            spans: self.spans.clone(),
+            span,
         })
     }
 
@@ -165,6 +266,9 @@ pub struct ResultStream {
     inner: Option<DetachedRowStream>,
     keys: Vec<String>,
     database: Option<String>,
+    /// The statement's span: it ends, and the duration is recorded, when this is dropped.
+    span: Span,
+    started: Instant,
 }
 
 impl ResultStream {
@@ -176,14 +280,23 @@ impl ResultStream {
     /// The next record's values in column order; None at the end of the result.
     pub async fn next_record(&mut self) -> Result<Option<Vec<BoltType>>, neo4rs::Error> {
         let inner = self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)?;
-        Ok(inner.next_record().await?.map(|record| record.value))
+        match inner.next_record().await {
+            Ok(record) => Ok(record.map(|record| record.value)),
+            Err(e) => {
+                record_error(&self.span, &e);
+                Err(e)
+            }
+        }
     }
 
     /// Completes the result and returns the server's summary. The database is filled in
     /// from the request when the server does not report it.
     pub async fn finish(mut self) -> Result<ResultSummary, neo4rs::Error> {
         let inner = self.inner.take().ok_or(neo4rs::Error::NoMoreRows)?;
-        let mut summary = inner.finish().await?;
+        let mut summary = inner
+            .finish()
+            .await
+            .inspect_err(|e| record_error(&self.span, e))?;
         if summary.db.is_none() {
             summary.db = self.database.take();
         }
@@ -202,6 +315,7 @@ impl ResultStream {
 
 impl Drop for ResultStream {
     fn drop(&mut self) {
+        observability::statement_finished(self.started.elapsed());
         if let Some(inner) = self.inner.take() {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 runtime.spawn(cancel(inner));
@@ -222,9 +336,12 @@ async fn cancel(inner: DetachedRowStream) {
 /// in the background, so no transaction outlives its owner.
 pub struct Transaction {
     txn: Option<Txn>,
-    /// The statement whose records are being read.
-    current: Option<RowStream>,
+    /// The statement whose records are being read, its span and when it started.
+    current: Option<(RowStream, Span, Instant)>,
     database: Option<String>,
+    spans: SpanSettings,
+    /// The transaction's span, parent of its statements' spans.
+    span: Span,
 }
 
 impl Transaction {
@@ -249,28 +366,46 @@ impl Transaction {
                 "the previous statement is still open".into(),
             ));
         }
+        let span = self
+            .spans
+            .statement(Some(&self.span), &cypher, self.database.as_deref());
+        let started = Instant::now();
         let stream = self
             .txn()?
             .execute(Query::new(cypher).with_params(params))
-            .await?;
+            .instrument(span.clone())
+            .await
+            .inspect_err(|e| {
+                record_error(&span, e);
+                observability::statement_finished(started.elapsed());
+            })?;
         let keys = stream.keys().map(str::to_owned).collect();
-        self.current = Some(stream);
+        self.current = Some((stream, span, started));
         Ok(keys)
     }
 
     /// The current statement's next record, in column order; None at its end.
     pub async fn next_record(&mut self) -> Result<Option<Vec<BoltType>>, neo4rs::Error> {
-        let (Some(stream), Some(txn)) = (self.current.as_mut(), self.txn.as_mut()) else {
+        let (Some((stream, span, _)), Some(txn)) = (self.current.as_mut(), self.txn.as_mut())
+        else {
             return Ok(None);
         };
-        Ok(stream.next_record(txn).await?.map(|record| record.value))
+        match stream.next_record(txn).await {
+            Ok(record) => Ok(record.map(|record| record.value)),
+            Err(e) => {
+                record_error(span, &e);
+                Err(e)
+            }
+        }
     }
 
     /// Completes the current statement and returns its summary.
     pub async fn finish_statement(&mut self) -> Result<ResultSummary, neo4rs::Error> {
-        let stream = self.current.take().ok_or(neo4rs::Error::NoMoreRows)?;
+        let (stream, span, started) = self.current.take().ok_or(neo4rs::Error::NoMoreRows)?;
         let txn = self.txn.as_mut().ok_or(neo4rs::Error::NoMoreRows)?;
-        let mut summary = stream.finish(txn).await?;
+        let finished = stream.finish(txn).await;
+        observability::statement_finished(started.elapsed());
+        let mut summary = finished.inspect_err(|e| record_error(&span, e))?;
         if summary.db.is_none() {
             summary.db.clone_from(&self.database);
         }
@@ -280,7 +415,10 @@ impl Transaction {
     /// Commits; returns the bookmark when the server gives one.
     pub async fn commit(mut self) -> Result<Option<String>, neo4rs::Error> {
         let txn = self.txn.take().ok_or(neo4rs::Error::NoMoreRows)?;
-        txn.commit().await
+        txn.commit()
+            .instrument(self.span.clone())
+            .await
+            .inspect_err(|e| record_error(&self.span, e))
     }
 
     pub async fn rollback(mut self) -> Result<(), neo4rs::Error> {
@@ -303,6 +441,7 @@ impl Transaction {
 
 impl Drop for Transaction {
     fn drop(&mut self) {
+        observability::transaction_closed();
         if let Some(txn) = self.txn.take() {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 runtime.spawn(cancel_txn(txn));

@@ -10,6 +10,8 @@ use std::{collections::HashMap, time::Duration};
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
+use crate::observability;
+
 /// ErrorInfo domain of errors reported by the database.
 pub const NEO4J_DOMAIN: &str = "graphrpc.dev/neo4j";
 /// ErrorInfo domain of errors raised by graphrpc itself.
@@ -78,6 +80,14 @@ pub fn code_for_neo4j(neo4j_code: &str) -> Code {
 /// The status for an error from the driver or the database.
 pub fn from_database(error: &neo4rs::Error) -> Status {
     use neo4rs::Error as E;
+    observability::database_error(match error {
+        E::Neo4j(e) => e.code(),
+        E::AuthenticationError(_) => "login",
+        E::IOError { .. } | E::ConnectionError | E::ConnectionTimedOut | E::ConnectionClosed(_) => {
+            "connection"
+        }
+        _ => "driver",
+    });
     match error {
         E::Neo4j(e) => {
             let code = code_for_neo4j(e.code());

@@ -1,7 +1,14 @@
-//! The database probe behind the standard gRPC health service: SERVING only while the
-//! database answers, NOT_SERVING as soon as it does not, and back when it returns.
+//! The database probe behind the health endpoints: gRPC health (SERVING only while the
+//! database answers, NOT_SERVING as soon as it does not, and back when it returns) and the
+//! admin listener's `/readyz`, which always agree.
 
-use std::time::Duration;
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use tokio::sync::watch;
 use tonic_health::{server::HealthReporter, ServingStatus};
@@ -14,16 +21,42 @@ pub const SERVICES: [&str; 2] = ["", "graphrpc.v1.GraphQuery"];
 /// How long one probe may take before the database counts as down.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub async fn set_all(reporter: &HealthReporter, status: ServingStatus) {
-    for service in SERVICES {
-        reporter.set_service_status(service, status).await;
+/// Where graphrpc reports whether it can serve.
+#[derive(Clone)]
+pub struct Health {
+    reporter: HealthReporter,
+    ready: Arc<AtomicBool>,
+}
+
+impl Health {
+    pub fn new(reporter: HealthReporter) -> Self {
+        Health {
+            reporter,
+            ready: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub async fn set(&self, serving: bool) {
+        self.ready.store(serving, Ordering::SeqCst);
+        let status = if serving {
+            ServingStatus::Serving
+        } else {
+            ServingStatus::NotServing
+        };
+        for service in SERVICES {
+            self.reporter.set_service_status(service, status).await;
+        }
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst)
     }
 }
 
 /// Probes the database every `interval` until `stop` turns true.
 pub async fn watch_database(
     db: GraphDb,
-    reporter: HealthReporter,
+    health: Health,
     interval: Duration,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -40,11 +73,10 @@ pub async fn watch_database(
         if last != Some(up) {
             if up {
                 tracing::info!("database answers: SERVING");
-                set_all(&reporter, ServingStatus::Serving).await;
             } else {
                 tracing::warn!("database does not answer: NOT_SERVING");
-                set_all(&reporter, ServingStatus::NotServing).await;
             }
+            health.set(up).await;
             last = Some(up);
         }
         tokio::select! {

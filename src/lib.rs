@@ -10,12 +10,14 @@
 //! - `api`: one module per RPC family; `health`: the gRPC health service's database probe.
 //! - `transport`: tower layers around every call (call logging).
 
+pub mod admin;
 pub mod api;
 pub mod configuration;
 pub mod conversions;
 pub mod database;
 pub mod errors;
 pub mod health;
+pub mod observability;
 pub mod proto;
 pub mod retry;
 pub mod startup;

@@ -17,8 +17,6 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format, &settings.log_filter);
-
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -29,10 +27,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Inside the runtime: the trace exporter sends on it.
+    let telemetry = {
+        let _runtime = runtime.enter();
+        telemetry::init(settings.log_format, &settings.log_filter)
+    };
     let outcome = runtime.block_on(async {
         let app = Application::build(settings).await?;
         app.run_until_stopped(shutdown_signal()).await
     });
+    // Flush pending spans while the runtime that sends them is still up.
+    telemetry.shutdown();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -117,6 +117,7 @@ where
                     };
                     return (Err(status), attempts);
                 };
+                crate::observability::retried();
                 tracing::info!(
                     attempt = attempts,
                     pause_ms = pause.as_millis() as u64,

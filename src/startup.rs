@@ -1,40 +1,49 @@
-//! Building the application (driver, services, listener) and running it until shutdown.
+//! Building the application (driver, services, listeners) and running it until shutdown.
 
 use std::{future::Future, net::SocketAddr};
 
 use anyhow::Context;
 use tokio::{net::TcpListener, sync::watch};
 use tonic::transport::{server::TcpIncoming, Server};
-use tonic_health::ServingStatus;
 
 use crate::{
+    admin,
     api::{ApiState, GraphQueryService},
     configuration::Settings,
     database::GraphDb,
-    health,
+    health::{self, Health},
     proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
-    transport::CallLogLayer,
+    telemetry,
+    transport::{CallLayer, TrafficLayer},
 };
 
 pub struct Application {
     listener: TcpListener,
+    admin_listener: TcpListener,
     local_addr: SocketAddr,
+    admin_addr: SocketAddr,
     db: GraphDb,
     settings: Settings,
 }
 
 impl Application {
-    /// Creates the one pooled driver and binds the listener (port 0 picks a free port).
+    /// Creates the one pooled driver and binds both listeners (port 0 picks a free port).
     /// The database need not be up: the driver connects when it first needs to.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = GraphDb::connect(&settings.database).context("cannot create the Neo4j driver")?;
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
-        let local_addr = listener.local_addr()?;
+        let admin_listener = admin::bind(settings.admin_listen)
+            .await
+            .with_context(|| format!("cannot listen on {} (admin)", settings.admin_listen))?;
+        // The recorder is process-wide: installed by the first application built.
+        telemetry::metrics();
         Ok(Application {
+            local_addr: listener.local_addr()?,
+            admin_addr: admin_listener.local_addr()?,
             listener,
-            local_addr,
+            admin_listener,
             db,
             settings,
         })
@@ -42,6 +51,11 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The admin listener's address: /metrics, /livez, /readyz.
+    pub fn admin_addr(&self) -> SocketAddr {
+        self.admin_addr
     }
 
     /// The shared driver (tests read its pool).
@@ -55,19 +69,32 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
         let Application {
             listener,
+            admin_listener,
             local_addr,
+            admin_addr,
             db,
             settings,
         } = self;
 
         let (reporter, health_service) = tonic_health::server::health_reporter();
-        health::set_all(&reporter, ServingStatus::NotServing).await;
+        let health = Health::new(reporter);
+        health.set(false).await;
         let (stop_probe, probe_stopped) = watch::channel(false);
         let probe = tokio::spawn(health::watch_database(
             db.clone(),
-            reporter.clone(),
+            health.clone(),
             settings.health_interval,
             probe_stopped,
+        ));
+
+        let (stop_admin, admin_stopped) = watch::channel(false);
+        let admin = tokio::spawn(admin::serve(
+            admin_listener,
+            admin::router(db.clone(), health.clone()),
+            async move {
+                let mut stopped = admin_stopped;
+                let _ = stopped.wait_for(|stop| *stop).await;
+            },
         ));
 
         // Reflection describes the public services only: GraphQuery and Health.
@@ -85,10 +112,16 @@ impl Application {
             limits: settings.limits,
             retry: settings.retry,
         });
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        let incoming = TcpIncoming::from(listener)
+            .with_nodelay(Some(true))
+            .with_keepalive(Some(settings.http2.tcp_keepalive));
         let (drain, drain_requested) = tokio::sync::oneshot::channel::<()>();
         let server = Server::builder()
-            .layer(CallLogLayer)
+            .http2_keepalive_interval(Some(settings.http2.keepalive_interval))
+            .http2_keepalive_timeout(Some(settings.http2.keepalive_timeout))
+            .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
+            .layer(CallLayer)
+            .layer(TrafficLayer::new(settings.traffic))
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
@@ -99,6 +132,7 @@ impl Application {
         let mut server = tokio::spawn(server);
         tracing::info!(
             address = %local_addr,
+            admin = %admin_addr,
             database = %without_userinfo(&settings.database.uri),
             "graphrpc serving"
         );
@@ -107,6 +141,7 @@ impl Application {
             result = &mut server => {
                 // The server stopped on its own: an error, not a shutdown.
                 let _ = stop_probe.send(true);
+                let _ = stop_admin.send(true);
                 return result.context("the server task failed")?.context("the server failed");
             }
             () = shutdown => {}
@@ -115,7 +150,7 @@ impl Application {
         tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
         let _ = stop_probe.send(true);
         let _ = probe.await;
-        health::set_all(&reporter, ServingStatus::NotServing).await;
+        health.set(false).await;
         let _ = drain.send(());
         match tokio::time::timeout(settings.shutdown_grace, &mut server).await {
             Ok(result) => result
@@ -126,6 +161,8 @@ impl Application {
                 server.abort();
             }
         }
+        let _ = stop_admin.send(true);
+        let _ = admin.await;
         // The last handle on the driver: dropping it closes the pooled connections.
         drop(db);
         tracing::info!("graphrpc stopped");

@@ -1,20 +1,161 @@
-//! The tracing subscriber, built in one place.
+//! Logs, traces and metrics, each set up in one place.
+//!
+//! - Logs: a tracing subscriber, human-readable lines or one JSON object per line.
+//! - Traces: OpenTelemetry spans exported with OTLP over gRPC, configured by the standard
+//!   variables (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`, `OTEL_TRACES_SAMPLER`,
+//!   `OTEL_RESOURCE_ATTRIBUTES`, ...); nothing is exported when no endpoint is set. W3C trace
+//!   context (`traceparent`, `tracestate`) is the propagation format.
+//! - Metrics: a Prometheus recorder for the `metrics` facade, rendered by the admin listener.
 
-use tracing_subscriber::{fmt, EnvFilter};
+use std::{sync::OnceLock, time::Duration};
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::{
+    error::OTelSdkResult,
+    propagation::TraceContextPropagator,
+    trace::{SdkTracerProvider, SpanData, SpanExporter},
+    Resource,
+};
+use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer};
 
 use crate::configuration::LogFormat;
 
-/// Installs the global subscriber: human-readable lines, or one JSON object per line.
-/// Does nothing if a subscriber is already installed (tests start several servers).
-pub fn init(format: LogFormat, filter: &str) {
+/// Keeps the trace pipeline alive; [`Telemetry::shutdown`] flushes pending spans.
+pub struct Telemetry {
+    tracer_provider: Option<SdkTracerProvider>,
+}
+
+impl Telemetry {
+    /// Exports the spans still buffered. Call it before the runtime goes away.
+    pub fn shutdown(self) {
+        if let Some(provider) = self.tracer_provider {
+            if let Err(e) = provider.shutdown() {
+                eprintln!("graphrpc: flushing traces failed: {e}");
+            }
+        }
+    }
+}
+
+/// Installs the global subscriber (and the OTLP trace pipeline when configured). Must run
+/// inside the Tokio runtime: the exporter sends on it. Does nothing if a subscriber is
+/// already installed (tests start several servers in one process).
+pub fn init(format: LogFormat, filter: &str) -> Telemetry {
+    opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = fmt().with_env_filter(filter).with_target(false);
-    let _ = match format {
-        LogFormat::Human => builder.try_init(),
-        LogFormat::Json => builder
+    let tracer_provider = otlp_endpoint_configured().then(tracer_provider).flatten();
+    let otel_layer = tracer_provider.as_ref().map(|provider| {
+        tracing_opentelemetry::layer()
+            .with_tracer(provider.tracer("graphrpc"))
+            // Only graphrpc's own spans: the rpc and db spans, not every dependency's.
+            .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+                meta.is_span() && meta.target().starts_with("graphrpc")
+            }))
+    });
+    let fmt_layer = match format {
+        LogFormat::Human => fmt::layer().with_target(false).boxed(),
+        LogFormat::Json => fmt::layer()
             .json()
             .flatten_event(true)
             .with_current_span(false)
-            .try_init(),
+            .with_span_list(false)
+            .boxed(),
     };
+    let installed = tracing_subscriber::registry()
+        .with(fmt_layer.with_filter(filter))
+        .with(otel_layer)
+        .try_init()
+        .is_ok();
+    if let (true, Some(provider)) = (installed, &tracer_provider) {
+        opentelemetry::global::set_tracer_provider(provider.clone());
+        tracing::info!("exporting traces with OTLP");
+    }
+    Telemetry {
+        tracer_provider: tracer_provider.filter(|_| installed),
+    }
+}
+
+fn otlp_endpoint_configured() -> bool {
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
+    let disabled = std::env::var("OTEL_SDK_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+    !disabled && (set("OTEL_EXPORTER_OTLP_ENDPOINT") || set("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+}
+
+fn tracer_provider() -> Option<SdkTracerProvider> {
+    let exporter = match opentelemetry_otlp::SpanExporter::builder()
+        .with_tonic()
+        .build()
+    {
+        Ok(exporter) => exporter,
+        Err(e) => {
+            eprintln!("graphrpc: OTLP trace export is configured but cannot start: {e}");
+            return None;
+        }
+    };
+    let runtime = tokio::runtime::Handle::try_current().ok()?;
+    // The resource and the sampler come from the OTEL_* variables (the SDK's defaults).
+    Some(
+        SdkTracerProvider::builder()
+            .with_batch_exporter(OnRuntime {
+                inner: std::sync::Arc::new(exporter),
+                runtime,
+            })
+            .with_resource(Resource::builder().build())
+            .build(),
+    )
+}
+
+/// The batch span processor exports from a thread of its own, but the tonic exporter needs
+/// a Tokio reactor: each export runs as a task on graphrpc's runtime.
+#[derive(Debug)]
+struct OnRuntime<E> {
+    inner: std::sync::Arc<E>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl<E: SpanExporter + 'static> SpanExporter for OnRuntime<E> {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let inner = self.inner.clone();
+        match self
+            .runtime
+            .spawn(async move { inner.export(batch).await })
+            .await
+        {
+            Ok(result) => result,
+            Err(e) => Err(opentelemetry_sdk::error::OTelSdkError::InternalFailure(
+                e.to_string(),
+            )),
+        }
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        if let Some(inner) = std::sync::Arc::get_mut(&mut self.inner) {
+            inner.set_resource(resource);
+        }
+    }
+}
+
+/// Upper bounds of the duration histograms, in seconds.
+const SECONDS_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+    60.0,
+];
+
+/// The process's Prometheus recorder, installed on first use.
+pub fn metrics() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        // Only an empty bucket list is refused, and ours is not empty.
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
+            .unwrap_or_else(|_| PrometheusBuilder::new())
+            .upkeep_timeout(Duration::from_secs(5))
+            .build_recorder();
+        let handle = recorder.handle();
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("a metrics recorder was already installed; /metrics may be empty");
+        }
+        crate::observability::describe_metrics();
+        handle
+    })
 }

@@ -17,6 +17,8 @@ use tonic::transport::Channel;
 struct Server {
     child: Child,
     addr: String,
+    /// The admin listener: /metrics, /livez, /readyz.
+    admin: String,
     bolt_port: u16,
 }
 
@@ -28,6 +30,10 @@ impl Server {
     }
 
     fn start_logging_to(extra: &[&str], stdout: Stdio) -> Server {
+        Self::start_full(extra, stdout, &[])
+    }
+
+    fn start_full(extra: &[&str], stdout: Stdio, env: &[(&str, &str)]) -> Server {
         let var = |name: &str| {
             std::env::var(name)
                 .unwrap_or_else(|_| panic!("{name} is not set: run these tests with `make test`"))
@@ -43,9 +49,16 @@ impl Server {
             .expect("free port")
             .port();
         let addr = format!("127.0.0.1:{port}");
+        let admin_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let admin = format!("127.0.0.1:{admin_port}");
         let child = Command::new(env!("CARGO_BIN_EXE_graphrpc"))
             .args([
                 "serve",
+                "--admin-listen",
+                &admin,
                 "--listen",
                 &addr,
                 "--neo4j-uri",
@@ -56,12 +69,14 @@ impl Server {
             .args(["--neo4j-password", &var("GRAPHRPC_TEST_NEO4J_PASSWORD")])
             .args(["--neo4j-database", &var("GRAPHRPC_TEST_NEO4J_DATABASE")])
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(stdout)
             .spawn()
             .expect("start graphrpc");
         Server {
             child,
             addr,
+            admin,
             bolt_port,
         }
     }
@@ -399,6 +414,16 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
     assert!(calls
         .iter()
         .all(|c| c["duration_ms"].as_f64().is_some_and(|d| d >= 0.0)));
+    // Each call line carries its request id (a new one here: the client sent none).
+    let ids: Vec<&str> = calls
+        .iter()
+        .filter_map(|c| c["request_id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert!(
+        ids.iter().all(|id| id.len() == 32) && ids[0] != ids[1],
+        "{ids:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -449,4 +474,423 @@ async fn the_read_modify_write_example_moves_money_and_then_refuses() {
         kind: Some(pb::value::Kind::Integer(i)),
     };
     assert_eq!(values, vec![int(40), int(60)]);
+}
+
+/// One plain HTTP/1.1 GET to the admin listener: (status code, body).
+fn admin_get(admin: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(admin).expect("admin listener");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {admin}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("a status line");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The value of one sample in Prometheus text, e.g. `name{a="b"}`.
+fn sample(metrics: &str, series: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find(|line| line.starts_with(series) && line[series.len()..].starts_with(' '))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|value| value.parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_exactly_what_happened_and_the_pool_returns_to_idle() {
+    let server = Server::start(&[]);
+    let mut client = server.client().await;
+    for i in 0..3 {
+        client
+            .run(request(&format!("RETURN {i} AS i")))
+            .await
+            .expect("ok");
+    }
+    client
+        .run(request("RETURN 1 +"))
+        .await
+        .expect_err("syntax error");
+    let mut stream = client
+        .run_stream(request("UNWIND range(1, 10) AS i RETURN i"))
+        .await
+        .expect("stream")
+        .into_inner();
+    while let Some(message) = stream.next().await {
+        message.expect("ok");
+    }
+
+    let admin = server.admin.clone();
+    assert_eq!(admin_get(&admin, "/livez").0, 200);
+    let mut ready = 0;
+    for _ in 0..50 {
+        ready = admin_get(&admin, "/readyz").0;
+        if ready == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(ready, 200, "/readyz while the database answers");
+
+    // The pool gauges are read at scrape time; give the last connection a moment to return.
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = admin_get(&admin, "/metrics").1;
+        if sample(&text, r#"graphrpc_db_pool_connections{state="in_use"}"#) == Some(0.0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let run = r#"rpc_method="/graphrpc.v1.GraphQuery/Run""#;
+    let stream_method = r#"rpc_method="/graphrpc.v1.GraphQuery/RunStream""#;
+    assert_eq!(
+        sample(
+            &text,
+            &format!(r#"graphrpc_rpc_calls_total{{{run},grpc_code="OK"}}"#)
+        ),
+        Some(3.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            &format!(r#"graphrpc_rpc_calls_total{{{run},grpc_code="INVALID_ARGUMENT"}}"#)
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            &format!(r#"graphrpc_rpc_calls_total{{{stream_method},grpc_code="OK"}}"#)
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            &format!(r#"graphrpc_rpc_duration_seconds_count{{{run}}}"#)
+        ),
+        Some(4.0)
+    );
+    assert_eq!(
+        sample(&text, r#"graphrpc_rows_sent_total{rpc_method="Run"}"#),
+        Some(3.0)
+    );
+    assert_eq!(
+        sample(&text, r#"graphrpc_rows_sent_total{rpc_method="RunStream"}"#),
+        Some(10.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            r#"graphrpc_db_errors_total{neo4j_code="Neo.ClientError.Statement.SyntaxError"}"#
+        ),
+        Some(1.0)
+    );
+    assert!(
+        sample(&text, "graphrpc_db_statement_duration_seconds_count").is_some_and(|n| n >= 5.0)
+    );
+    assert!(sample(
+        &text,
+        r#"graphrpc_rpc_response_bytes_total{rpc_method="/graphrpc.v1.GraphQuery/RunStream"}"#
+    )
+    .is_some_and(|n| n > 0.0));
+    assert_eq!(sample(&text, "graphrpc_rpc_in_flight"), Some(0.0));
+    assert_eq!(
+        sample(&text, r#"graphrpc_db_pool_connections{state="in_use"}"#),
+        Some(0.0)
+    );
+    assert!(
+        sample(&text, r#"graphrpc_db_pool_connections{state="idle"}"#).is_some_and(|n| n >= 1.0)
+    );
+    assert_eq!(
+        sample(&text, "graphrpc_db_pool_max_connections"),
+        Some(16.0)
+    );
+    assert!(
+        text.contains("# HELP graphrpc_rpc_calls_total"),
+        "metrics are described"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_concurrency_limit_calls_are_shed_at_once_and_service_resumes() {
+    const LIMIT: usize = 3;
+    const EXTRA: usize = 2;
+    let server = Server::start(&["--max-concurrent-calls", "3", "--retry-pushback", "300ms"]);
+    let client = server.client().await;
+    let slow = "UNWIND range(1, 3000000) AS i WITH i WHERE i % 1000 = 0 RETURN count(*) AS c";
+    let holders: Vec<_> = (0..LIMIT)
+        .map(|_| {
+            let mut client = client.clone();
+            tokio::spawn(async move { client.run(request(slow)).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    let started = Instant::now();
+    let extra: Vec<_> = (0..EXTRA)
+        .map(|_| {
+            let mut client = client.clone();
+            tokio::spawn(async move { client.run(request("RETURN 1")).await })
+        })
+        .collect();
+    for call in extra {
+        let status = call.await.expect("task").expect_err("shed");
+        assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
+        assert_eq!(
+            status
+                .metadata()
+                .get("grpc-retry-pushback-ms")
+                .and_then(|v| v.to_str().ok()),
+            Some("300")
+        );
+    }
+    let shed_in = started.elapsed();
+    assert!(
+        shed_in < Duration::from_millis(500),
+        "shedding took {shed_in:?}: calls queued"
+    );
+
+    for holder in holders {
+        holder
+            .await
+            .expect("task")
+            .expect("the calls within the limit finish");
+    }
+    let mut client = client.clone();
+    client
+        .run(request("RETURN 1"))
+        .await
+        .expect("service resumes");
+    let text = admin_get(&server.admin, "/metrics").1;
+    assert_eq!(
+        sample(
+            &text,
+            r#"graphrpc_load_shed_total{rpc_method="/graphrpc.v1.GraphQuery/Run"}"#
+        ),
+        Some(EXTRA as f64)
+    );
+}
+
+mod otlp {
+    //! An in-test OTLP collector: a tonic server implementing the OTLP trace service from
+    //! the opentelemetry-proto definitions, keeping every span it receives.
+
+    use std::sync::{Arc, Mutex};
+
+    use opentelemetry_proto::tonic::{
+        collector::trace::v1::{
+            trace_service_server::{TraceService, TraceServiceServer},
+            ExportTraceServiceRequest, ExportTraceServiceResponse,
+        },
+        trace::v1::Span,
+    };
+
+    /// A received span with its resource's attributes.
+    pub type Received = (Vec<opentelemetry_proto::tonic::common::v1::KeyValue>, Span);
+
+    #[derive(Clone, Default)]
+    pub struct Collector {
+        pub spans: Arc<Mutex<Vec<Received>>>,
+    }
+
+    #[tonic::async_trait]
+    impl TraceService for Collector {
+        async fn export(
+            &self,
+            request: tonic::Request<ExportTraceServiceRequest>,
+        ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+            let mut spans = self.spans.lock().expect("lock");
+            for resource_spans in request.into_inner().resource_spans {
+                let resource = resource_spans
+                    .resource
+                    .map(|r| r.attributes)
+                    .unwrap_or_default();
+                for scope in resource_spans.scope_spans {
+                    for span in scope.spans {
+                        spans.push((resource.clone(), span));
+                    }
+                }
+            }
+            Ok(tonic::Response::new(ExportTraceServiceResponse {
+                partial_success: None,
+            }))
+        }
+    }
+
+    /// Starts the collector on a free port; returns it and its endpoint URL.
+    pub async fn start() -> (Collector, String) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
+        let collector = Collector::default();
+        let service = TraceServiceServer::new(collector.clone());
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+        );
+        (collector, endpoint)
+    }
+
+    pub fn attribute(
+        attributes: &[opentelemetry_proto::tonic::common::v1::KeyValue],
+        key: &str,
+    ) -> Option<String> {
+        use opentelemetry_proto::tonic::common::v1::any_value::Value;
+        attributes.iter().find(|kv| kv.key == key).and_then(|kv| {
+            match kv.value.as_ref()?.value.as_ref()? {
+                Value::StringValue(s) => Some(s.clone()),
+                Value::IntValue(i) => Some(i.to_string()),
+                Value::BoolValue(b) => Some(b.to_string()),
+                Value::DoubleValue(d) => Some(d.to_string()),
+                _ => None,
+            }
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spans_join_the_callers_trace_and_reach_an_otlp_collector_on_shutdown() {
+    let (collector, endpoint) = otlp::start().await;
+    let mut server = Server::start_full(
+        &["--log", "warn"],
+        Stdio::null(),
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+            ("OTEL_SERVICE_NAME", "graphrpc-under-test"),
+            ("OTEL_TRACES_SAMPLER", "always_on"),
+            ("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=test"),
+        ],
+    );
+    let mut client = server.client().await;
+
+    // The caller's span: trace 0af7…, span b7ad….
+    let trace_id = "0af7651916cd43dd8448eb211c80319c";
+    let caller_span = "b7ad6b7169203331";
+    let secret = "parameter-value-never-traced";
+    let mut params = std::collections::HashMap::new();
+    params.insert(
+        "s".to_owned(),
+        pb::Value {
+            kind: Some(pb::value::Kind::String(secret.into())),
+        },
+    );
+    let mut call = tonic::Request::new(pb::RunRequest {
+        params,
+        ..request("RETURN $s AS s")
+    });
+    call.metadata_mut().insert(
+        "traceparent",
+        format!("00-{trace_id}-{caller_span}-01")
+            .parse()
+            .expect("ascii"),
+    );
+    call.metadata_mut()
+        .insert("x-request-id", "req-42".parse().expect("ascii"));
+    let response = client.run(call).await.expect("run");
+    assert_eq!(
+        response
+            .metadata()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("req-42")
+    );
+
+    // Shutdown flushes the spans still buffered.
+    server.signal(signal::Signal::SIGTERM);
+    assert_eq!(server.wait_exit(Duration::from_secs(15)).code(), Some(0));
+
+    let spans = collector.spans.lock().expect("lock").clone();
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let rpc = spans
+        .iter()
+        .find(|(_, s)| s.name == "graphrpc.v1.GraphQuery/Run")
+        .unwrap_or_else(|| {
+            panic!(
+                "no RPC span among {:?}",
+                spans.iter().map(|(_, s)| &s.name).collect::<Vec<_>>()
+            )
+        });
+    let (resource, rpc) = rpc;
+    assert_eq!(
+        otlp::attribute(resource, "service.name").as_deref(),
+        Some("graphrpc-under-test")
+    );
+    assert_eq!(
+        otlp::attribute(resource, "deployment.environment").as_deref(),
+        Some("test")
+    );
+    assert_eq!(
+        hex(&rpc.trace_id),
+        trace_id,
+        "the RPC span joins the caller's trace"
+    );
+    assert_eq!(
+        hex(&rpc.parent_span_id),
+        caller_span,
+        "the RPC span is the caller's child"
+    );
+    assert_eq!(rpc.kind, 2, "SERVER");
+    for (key, value) in [
+        ("rpc.system", "grpc"),
+        ("rpc.service", "graphrpc.v1.GraphQuery"),
+        ("rpc.method", "Run"),
+        ("rpc.grpc.status_code", "0"),
+        ("request_id", "req-42"),
+    ] {
+        assert_eq!(
+            otlp::attribute(&rpc.attributes, key).as_deref(),
+            Some(value),
+            "{key}"
+        );
+    }
+
+    let db = spans
+        .iter()
+        .map(|(_, s)| s)
+        .find(|s| s.parent_span_id == rpc.span_id)
+        .expect("a database span under the RPC span");
+    assert_eq!(hex(&db.trace_id), trace_id);
+    assert_eq!(db.kind, 3, "CLIENT");
+    assert_eq!(
+        db.name,
+        format!(
+            "RETURN {}",
+            std::env::var("GRAPHRPC_TEST_NEO4J_DATABASE").expect("db")
+        )
+    );
+    for (key, value) in [
+        ("db.system", "neo4j".to_owned()),
+        ("db.operation.name", "RETURN".to_owned()),
+        (
+            "db.namespace",
+            std::env::var("GRAPHRPC_TEST_NEO4J_DATABASE").expect("db"),
+        ),
+        ("server.address", "127.0.0.1".to_owned()),
+    ] {
+        assert_eq!(otlp::attribute(&db.attributes, key), Some(value), "{key}");
+    }
+    assert_eq!(
+        otlp::attribute(&db.attributes, "db.query.text"),
+        None,
+        "statement text is off by default"
+    );
+    assert!(
+        !format!("{spans:?}").contains(secret),
+        "a parameter value reached a span"
+    );
 }

@@ -10,6 +10,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use neo4rs::summary::ResultSummary;
+use tracing::{Instrument as _, Span};
 
 use crate::{
     api::ApiState,
@@ -19,6 +20,7 @@ use crate::{
     },
     database::{AccessMode, GraphDb, ResultStream, Statement},
     errors::{deadline_exceeded, from_database, row_limit_exceeded},
+    observability,
     proto::v1::{
         self as pb, run_stream_response::Message, RunRequest, RunResponse, RunStreamResponse,
     },
@@ -52,6 +54,7 @@ pub async fn run(
     .await;
     let (keys, rows, summary) = outcome?;
     let row_count = rows.len() as u64;
+    observability::rows_sent("Run", row_count);
     Ok(Response::new(RunResponse {
         keys,
         rows,
@@ -137,7 +140,8 @@ pub async fn run_stream(
     .await;
     let result = result?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
-    tokio::spawn(stream_result(result, tx, bounds, attempts));
+    // The stream outlives this handler: it stays inside the call's span.
+    tokio::spawn(stream_result(result, tx, bounds, attempts).instrument(Span::current()));
     Ok(Response::new(ReceiverStream::new(rx)))
 }
 
@@ -200,12 +204,14 @@ async fn pump(result: &mut ResultStream, tx: &Sender, bounds: &StreamBounds) -> 
                 row_count += 1;
                 if batch.len() == bounds.batch_size {
                     let rows = std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
+                    observability::rows_sent("RunStream", rows.len() as u64);
                     send(tx, response(Message::Rows(pb::RowBatch { rows })), bounds).await?;
                 }
             }
         }
     }
     if !batch.is_empty() {
+        observability::rows_sent("RunStream", batch.len() as u64);
         send(
             tx,
             response(Message::Rows(pb::RowBatch { rows: batch })),

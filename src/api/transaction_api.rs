@@ -16,6 +16,7 @@ use tokio::{
 };
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
+use tracing::{Instrument as _, Span};
 
 use crate::{
     api::ApiState,
@@ -28,6 +29,7 @@ use crate::{
         deadline_exceeded, from_database, in_statement, invalid_argument, out_of_order,
         row_limit_exceeded, transaction_idle,
     },
+    observability,
     proto::v1::{
         self as pb, transaction_request::Message as In, transaction_response::Message as Out,
         RunBatchRequest, RunBatchResponse, TransactionRequest, TransactionResponse,
@@ -49,12 +51,16 @@ pub async fn transaction(
     // Checked now so that a malformed header fails the call at once.
     grpc_timeout(&metadata)?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
-    tokio::spawn(async move {
-        let mut conversation = Conversation { state, inbound, tx };
-        if let Err(status) = conversation.drive(&metadata).await {
-            let _ = conversation.tx.send(Err(status)).await;
+    tokio::spawn(
+        async move {
+            let mut conversation = Conversation { state, inbound, tx };
+            if let Err(status) = conversation.drive(&metadata).await {
+                let _ = conversation.tx.send(Err(status)).await;
+            }
         }
-    });
+        // The conversation outlives this handler: it stays inside the call's span.
+        .instrument(Span::current()),
+    );
     Ok(Response::new(ReceiverStream::new(rx)))
 }
 
@@ -249,12 +255,14 @@ impl Conversation {
                     if batch.len() == bounds.batch_size {
                         let rows =
                             std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
+                        observability::rows_sent("Transaction", rows.len() as u64);
                         send(&self.tx, response(Out::Rows(pb::RowBatch { rows })), bounds).await?;
                     }
                 }
             }
         }
         if !batch.is_empty() {
+            observability::rows_sent("Transaction", batch.len() as u64);
             send(
                 &self.tx,
                 response(Out::Rows(pb::RowBatch { rows: batch })),
@@ -343,6 +351,10 @@ pub async fn run_batch(
     })
     .await;
     let (mut results, bookmark) = outcome?;
+    observability::rows_sent(
+        "RunBatch",
+        results.iter().map(|r| r.rows.len() as u64).sum(),
+    );
     for result in &mut results {
         if let Some(summary) = result.summary.as_mut() {
             summary.attempts = attempts;

@@ -313,8 +313,15 @@ pub fn grpc_timeout(metadata: &MetadataMap) -> Result<Option<Duration>, Status> 
     let Some(value) = metadata.get("grpc-timeout") else {
         return Ok(None);
     };
+    let text = value
+        .to_str()
+        .map_err(|_| Status::invalid_argument("the grpc-timeout header is malformed"))?;
+    grpc_timeout_value(text).map(Some)
+}
+
+/// Parses one `grpc-timeout` value.
+pub fn grpc_timeout_value(text: &str) -> Result<Duration, Status> {
     let malformed = || Status::invalid_argument("the grpc-timeout header is malformed");
-    let text = value.to_str().map_err(|_| malformed())?;
     if text.len() < 2 || text.len() > 9 {
         return Err(malformed());
     }
@@ -329,7 +336,7 @@ pub fn grpc_timeout(metadata: &MetadataMap) -> Result<Option<Duration>, Status> 
         "n" => Duration::from_nanos(amount),
         _ => return Err(malformed()),
     };
-    Ok(Some(duration))
+    Ok(duration)
 }
 
 #[cfg(test)]

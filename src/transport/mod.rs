@@ -1,5 +1,9 @@
-//! Tower layers wrapped around every call, kept out of the API handlers.
+//! Tower layers wrapped around every call, kept out of the API handlers:
+//! `call` (request id, RPC span, log line, call metrics) outside, `traffic` (concurrency
+//! limit with load shedding, deadline defaults) inside.
 
-pub mod logging;
+pub mod call;
+pub mod traffic;
 
-pub use logging::CallLogLayer;
+pub use call::CallLayer;
+pub use traffic::{TrafficLayer, TrafficSettings};

@@ -49,6 +49,8 @@ pub fn settings(db: &TestDb, extra: &[&str]) -> Settings {
         "serve",
         "--listen",
         "127.0.0.1:0",
+        "--admin-listen",
+        "127.0.0.1:0",
         "--neo4j-uri",
         &db.uri,
         "--neo4j-username",

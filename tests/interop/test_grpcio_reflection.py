@@ -39,6 +39,7 @@ def channel():
         port = s.getsockname()[1]
     server = subprocess.Popen(
         [required("GRAPHRPC_BIN"), "serve", "--listen", f"127.0.0.1:{port}",
+         "--admin-listen", "127.0.0.1:0",
          "--neo4j-uri", required("GRAPHRPC_TEST_NEO4J_URI"), "--neo4j-username", "root",
          "--neo4j-password", required("GRAPHRPC_TEST_NEO4J_PASSWORD"),
          "--neo4j-database", required("GRAPHRPC_TEST_NEO4J_DATABASE"),

@@ -1,0 +1,149 @@
+//! graphrpc's metrics: every name, unit and description in one place, and the helpers that
+//! record them. Names follow Prometheus conventions (base units, `_total` for counters); the
+//! admin listener serves them at `/metrics`.
+
+use std::time::Duration;
+
+use metrics::{
+    counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram, Unit,
+};
+
+use crate::database::GraphDb;
+
+pub const CALLS: &str = "graphrpc_rpc_calls_total";
+pub const CALL_DURATION: &str = "graphrpc_rpc_duration_seconds";
+pub const CALLS_IN_FLIGHT: &str = "graphrpc_rpc_in_flight";
+pub const RESPONSE_BYTES: &str = "graphrpc_rpc_response_bytes_total";
+pub const ROWS_SENT: &str = "graphrpc_rows_sent_total";
+pub const LOAD_SHED: &str = "graphrpc_load_shed_total";
+pub const STATEMENT_DURATION: &str = "graphrpc_db_statement_duration_seconds";
+pub const DB_ERRORS: &str = "graphrpc_db_errors_total";
+pub const POOL_CONNECTIONS: &str = "graphrpc_db_pool_connections";
+pub const POOL_MAX: &str = "graphrpc_db_pool_max_connections";
+pub const POOL_WAITING: &str = "graphrpc_db_pool_waiting";
+pub const TRANSACTIONS_OPEN: &str = "graphrpc_transactions_open";
+pub const RETRIES: &str = "graphrpc_retries_total";
+
+pub fn describe_metrics() {
+    describe_counter!(
+        CALLS,
+        Unit::Count,
+        "Finished gRPC calls, by method and status code."
+    );
+    describe_histogram!(
+        CALL_DURATION,
+        Unit::Seconds,
+        "gRPC call duration (until the last response byte), by method."
+    );
+    describe_gauge!(
+        CALLS_IN_FLIGHT,
+        Unit::Count,
+        "gRPC calls in progress, streams included."
+    );
+    describe_counter!(
+        RESPONSE_BYTES,
+        Unit::Bytes,
+        "Response bytes sent, by method."
+    );
+    describe_counter!(
+        ROWS_SENT,
+        Unit::Count,
+        "Result rows sent to clients, by method."
+    );
+    describe_counter!(
+        LOAD_SHED,
+        Unit::Count,
+        "Calls refused with RESOURCE_EXHAUSTED because the concurrency limit was reached."
+    );
+    describe_histogram!(
+        STATEMENT_DURATION,
+        Unit::Seconds,
+        "Database statement duration, from RUN to the end of its result."
+    );
+    describe_counter!(
+        DB_ERRORS,
+        Unit::Count,
+        "Database and driver errors, by Neo4j status code (or the driver's error kind)."
+    );
+    describe_gauge!(
+        POOL_CONNECTIONS,
+        Unit::Count,
+        "Bolt connections of the pool, by state (in_use, idle)."
+    );
+    describe_gauge!(
+        POOL_MAX,
+        Unit::Count,
+        "The pool's maximum number of Bolt connections."
+    );
+    describe_gauge!(
+        POOL_WAITING,
+        Unit::Count,
+        "Callers waiting for a pooled connection."
+    );
+    describe_gauge!(
+        TRANSACTIONS_OPEN,
+        Unit::Count,
+        "Explicit transactions open (Transaction streams and batches)."
+    );
+    describe_counter!(
+        RETRIES,
+        Unit::Count,
+        "Attempts repeated after a transient failure."
+    );
+}
+
+pub fn call_finished(method: &str, code: &'static str, duration: Duration) {
+    counter!(CALLS, "rpc_method" => method.to_owned(), "grpc_code" => code).increment(1);
+    histogram!(CALL_DURATION, "rpc_method" => method.to_owned()).record(duration.as_secs_f64());
+}
+
+pub fn call_started() {
+    gauge!(CALLS_IN_FLIGHT).increment(1.0);
+}
+
+pub fn call_ended() {
+    gauge!(CALLS_IN_FLIGHT).decrement(1.0);
+}
+
+pub fn response_bytes(method: &str, bytes: usize) {
+    counter!(RESPONSE_BYTES, "rpc_method" => method.to_owned()).increment(bytes as u64);
+}
+
+pub fn rows_sent(method: &'static str, rows: u64) {
+    counter!(ROWS_SENT, "rpc_method" => method).increment(rows);
+}
+
+pub fn load_shed(method: &str) {
+    counter!(LOAD_SHED, "rpc_method" => method.to_owned()).increment(1);
+}
+
+pub fn statement_finished(duration: Duration) {
+    histogram!(STATEMENT_DURATION).record(duration.as_secs_f64());
+}
+
+pub fn database_error(code: &str) {
+    counter!(DB_ERRORS, "neo4j_code" => code.to_owned()).increment(1);
+}
+
+pub fn transaction_opened() {
+    gauge!(TRANSACTIONS_OPEN).increment(1.0);
+}
+
+pub fn transaction_closed() {
+    gauge!(TRANSACTIONS_OPEN).decrement(1.0);
+}
+
+pub fn retried() {
+    counter!(RETRIES).increment(1);
+}
+
+/// Pool gauges are read at scrape time, so they are never stale.
+pub fn record_pool(db: &GraphDb) {
+    if let Some(status) = db.pool_status() {
+        let idle = status.available;
+        gauge!(POOL_CONNECTIONS, "state" => "in_use").set(status.size.saturating_sub(idle) as f64);
+        gauge!(POOL_CONNECTIONS, "state" => "idle").set(idle as f64);
+        gauge!(POOL_MAX).set(status.max_size as f64);
+        gauge!(POOL_WAITING).set(status.waiting as f64);
+    }
+}

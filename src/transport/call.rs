@@ -1,0 +1,270 @@
+//! Everything that happens once per call, around every call: a request id (the caller's
+//! `x-request-id`, or a new one, echoed back), an RPC span that joins the caller's trace
+//! (W3C `traceparent`), one log line with method, status code, duration, request id and
+//! trace id, and the call metrics.
+//!
+//! The status of a gRPC call is known only when its response ends (in the trailers, or in
+//! the headers of a trailers-only response), so the call is finished by its response body
+//! once it ends, or is dropped: a body dropped before its trailers means the client
+//! cancelled or went away. Request and response contents, parameters included, are never
+//! logged.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+    time::Instant,
+};
+
+use http::{HeaderMap, HeaderValue};
+use http_body::{Body, Frame, SizeHint};
+use opentelemetry::trace::TraceContextExt as _;
+use pin_project_lite::pin_project;
+use tonic::Code;
+use tower::{Layer, Service};
+use tracing::{field::Empty, Instrument, Span};
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+use crate::observability;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallLayer;
+
+impl<S> Layer<S> for CallLayer {
+    type Service = Call<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Call { inner }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Call<S> {
+    inner: S,
+}
+
+impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for Call<S>
+where
+    S: Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
+    S::Future: Send + 'static,
+{
+    type Response = http::Response<CallBody<ResBody>>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
+        let record = CallRecord::start(request.headers(), request.uri().path());
+        let span = record.span.clone();
+        let response = self.inner.call(request).instrument(span);
+        Box::pin(async move {
+            let mut response = response.await?;
+            if let Ok(value) = HeaderValue::from_str(&record.request_id) {
+                response.headers_mut().insert(REQUEST_ID, value);
+            }
+            let header_status = status_of(response.headers());
+            Ok(response.map(|inner| CallBody {
+                inner,
+                call: Some(record),
+                header_status,
+            }))
+        })
+    }
+}
+
+struct CallRecord {
+    method: String,
+    started: Instant,
+    request_id: String,
+    trace_id: String,
+    span: Span,
+}
+
+impl CallRecord {
+    fn start(headers: &HeaderMap, method: &str) -> CallRecord {
+        let request_id = headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && v.len() <= 128)
+            .map_or_else(new_request_id, str::to_owned);
+        let (service, rpc) = method
+            .trim_start_matches('/')
+            .split_once('/')
+            .unwrap_or(("", method));
+        let span = tracing::info_span!(
+            "rpc",
+            otel.name = %method.trim_start_matches('/'),
+            otel.kind = "server",
+            otel.status_code = Empty,
+            rpc.system = "grpc",
+            rpc.service = %service,
+            rpc.method = %rpc,
+            rpc.grpc.status_code = Empty,
+            request_id = %request_id,
+        );
+        let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
+            propagator.extract(&HeaderExtractor(headers))
+        });
+        // The caller's trace id even when graphrpc exports no spans itself.
+        let mut trace_id = parent.span().span_context().trace_id();
+        let _ = span.set_parent(parent);
+        let own = span.context().span().span_context().trace_id();
+        if own != opentelemetry::TraceId::INVALID {
+            trace_id = own;
+        }
+        observability::call_started();
+        CallRecord {
+            method: method.to_owned(),
+            started: Instant::now(),
+            request_id,
+            trace_id: if trace_id == opentelemetry::TraceId::INVALID {
+                String::new()
+            } else {
+                trace_id.to_string()
+            },
+            span,
+        }
+    }
+
+    fn finish(self, code: Code) {
+        let duration = self.started.elapsed();
+        let name = code_name(code);
+        self.span.record("rpc.grpc.status_code", code as i64);
+        if code != Code::Ok {
+            self.span.record("otel.status_code", "ERROR");
+        }
+        // Microsecond precision is plenty for a log line.
+        let duration_ms = duration.as_micros() as f64 / 1000.0;
+        let (method, request_id, trace_id) = (&self.method, &self.request_id, &self.trace_id);
+        // Probes and reflection are frequent and uninteresting.
+        if method.starts_with("/grpc.") {
+            tracing::debug!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, "call");
+        } else {
+            tracing::info!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, "call");
+        }
+        observability::call_finished(method, name, duration);
+        observability::call_ended();
+    }
+}
+
+/// Reads W3C trace context from the request's headers (gRPC metadata).
+struct HeaderExtractor<'a>(&'a HeaderMap);
+
+impl opentelemetry::propagation::Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+/// 128 random bits in hex: unique enough to find one call in the logs.
+fn new_request_id() -> String {
+    format!("{:032x}", fastrand::u128(..))
+}
+
+pin_project! {
+    /// The response body, which finishes the call when it ends.
+    pub struct CallBody<B> {
+        #[pin]
+        inner: B,
+        call: Option<CallRecord>,
+        header_status: Option<Code>,
+    }
+
+    impl<B> PinnedDrop for CallBody<B> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if let Some(call) = this.call.take() {
+                call.finish(this.header_status.unwrap_or(Code::Cancelled));
+            }
+        }
+    }
+}
+
+impl<B: Body> Body for CallBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = self.project();
+        let polled = this.inner.poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(call) = this.call.as_ref() {
+                    if let Some(data) = frame.data_ref() {
+                        observability::response_bytes(&call.method, bytes::Buf::remaining(data));
+                    }
+                }
+                if let Some(trailers) = frame.trailers_ref() {
+                    if let Some(call) = this.call.take() {
+                        call.finish(status_of(trailers).unwrap_or(Code::Unknown));
+                    }
+                }
+            }
+            Poll::Ready(Some(Err(_))) => {
+                if let Some(call) = this.call.take() {
+                    call.finish(Code::Internal);
+                }
+            }
+            Poll::Ready(None) => {
+                if let Some(call) = this.call.take() {
+                    call.finish(this.header_status.unwrap_or(Code::Unknown));
+                }
+            }
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+fn status_of(headers: &HeaderMap) -> Option<Code> {
+    let value = headers
+        .get("grpc-status")?
+        .to_str()
+        .ok()?
+        .parse::<i32>()
+        .ok()?;
+    Some(Code::from_i32(value))
+}
+
+/// The canonical upper-case name, as grpcurl and the gRPC docs print it.
+pub fn code_name(code: Code) -> &'static str {
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}

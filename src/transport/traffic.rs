@@ -1,0 +1,214 @@
+//! Traffic control, before any handler runs:
+//! - a global limit on concurrent calls (streams count until they end) that sheds load:
+//!   past it a call fails at once with RESOURCE_EXHAUSTED and a `grpc-retry-pushback-ms`
+//!   hint instead of queueing until everything times out;
+//! - a default deadline for calls that set none, and a maximum for those that do, written
+//!   into the `grpc-timeout` header that every handler honours.
+//!
+//! Health checks and reflection are never shed: probes must see the truth under load.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use http::{HeaderValue, Response};
+use http_body::{Body, Frame, SizeHint};
+use pin_project_lite::pin_project;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tower::{Layer, Service};
+
+use crate::{conversions::request::grpc_timeout_value, observability};
+
+#[derive(Debug, Clone, Copy)]
+pub struct TrafficSettings {
+    /// Calls (streams included) served at once; more are shed.
+    pub max_concurrent_calls: usize,
+    /// What a shed call is told to wait before retrying.
+    pub retry_pushback: Duration,
+    /// The deadline of a call that sets none.
+    pub default_deadline: Duration,
+    /// The longest deadline a call may have.
+    pub max_deadline: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrafficLayer {
+    settings: TrafficSettings,
+    permits: Arc<Semaphore>,
+}
+
+impl TrafficLayer {
+    pub fn new(settings: TrafficSettings) -> Self {
+        TrafficLayer {
+            permits: Arc::new(Semaphore::new(settings.max_concurrent_calls)),
+            settings,
+        }
+    }
+}
+
+impl<S> Layer<S> for TrafficLayer {
+    type Service = Traffic<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Traffic {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Traffic<S> {
+    inner: S,
+    layer: TrafficLayer,
+}
+
+impl<S, ReqBody, ResBody> Service<http::Request<ReqBody>> for Traffic<S>
+where
+    S: Service<http::Request<ReqBody>, Response = Response<ResBody>>,
+    S::Future: Send + 'static,
+    ResBody: Default,
+{
+    type Response = Response<LimitedBody<ResBody>>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<ReqBody>) -> Self::Future {
+        let settings = self.layer.settings;
+        let exempt = request.uri().path().starts_with("/grpc.");
+        let permit = if exempt {
+            None
+        } else {
+            match self.layer.permits.clone().try_acquire_owned() {
+                Ok(permit) => Some(permit),
+                Err(_) => {
+                    observability::load_shed(request.uri().path());
+                    return Box::pin(async move { Ok(shed(settings)) });
+                }
+            }
+        };
+        if !exempt {
+            bound_deadline(request.headers_mut(), settings);
+        }
+        let response = self.inner.call(request);
+        Box::pin(async move {
+            let response = response.await?;
+            Ok(response.map(|inner| LimitedBody {
+                inner,
+                _permit: permit,
+            }))
+        })
+    }
+}
+
+/// A trailers-only gRPC response: RESOURCE_EXHAUSTED with the retry hint.
+fn shed<B: Default>(settings: TrafficSettings) -> Response<LimitedBody<B>> {
+    let mut response = Response::new(LimitedBody {
+        inner: B::default(),
+        _permit: None,
+    });
+    let headers = response.headers_mut();
+    headers.insert("content-type", HeaderValue::from_static("application/grpc"));
+    headers.insert(
+        "grpc-status",
+        HeaderValue::from(tonic::Code::ResourceExhausted as i32),
+    );
+    headers.insert(
+        "grpc-message",
+        HeaderValue::from_static("graphrpc%20is%20at%20its%20concurrent%20call%20limit%3B%20retry%20after%20the%20pushback"),
+    );
+    headers.insert(
+        "grpc-retry-pushback-ms",
+        HeaderValue::from(u64::try_from(settings.retry_pushback.as_millis()).unwrap_or(u64::MAX)),
+    );
+    response
+}
+
+/// Gives a call without a deadline the default one and caps the others.
+fn bound_deadline(headers: &mut http::HeaderMap, settings: TrafficSettings) {
+    let requested = headers
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|text| grpc_timeout_value(text).ok());
+    let deadline = match requested {
+        None => settings.default_deadline,
+        Some(d) if d > settings.max_deadline => settings.max_deadline,
+        Some(_) => return,
+    };
+    // Milliseconds, at most 8 digits as the gRPC spec allows (about 27 hours).
+    let millis = deadline.as_millis().min(99_999_999);
+    if let Ok(value) = HeaderValue::from_str(&format!("{millis}m")) {
+        headers.insert("grpc-timeout", value);
+    }
+}
+
+pin_project! {
+    /// The response body, holding the call's concurrency permit until the response ends.
+    pub struct LimitedBody<B> {
+        #[pin]
+        inner: B,
+        _permit: Option<OwnedSemaphorePermit>,
+    }
+}
+
+impl<B: Body> Body for LimitedBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        self.project().inner.poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> TrafficSettings {
+        TrafficSettings {
+            max_concurrent_calls: 1,
+            retry_pushback: Duration::from_millis(250),
+            default_deadline: Duration::from_secs(30),
+            max_deadline: Duration::from_secs(60),
+        }
+    }
+
+    #[test]
+    fn deadlines_get_a_default_and_a_cap() {
+        let mut headers = http::HeaderMap::new();
+        bound_deadline(&mut headers, settings());
+        assert_eq!(headers["grpc-timeout"], "30000m");
+        headers.insert("grpc-timeout", HeaderValue::from_static("2H"));
+        bound_deadline(&mut headers, settings());
+        assert_eq!(headers["grpc-timeout"], "60000m");
+        headers.insert("grpc-timeout", HeaderValue::from_static("5S"));
+        bound_deadline(&mut headers, settings());
+        assert_eq!(headers["grpc-timeout"], "5S");
+    }
+
+    #[test]
+    fn a_shed_call_is_resource_exhausted_with_a_pushback() {
+        let response: Response<LimitedBody<String>> = shed(settings());
+        assert_eq!(response.headers()["grpc-status"], "8");
+        assert_eq!(response.headers()["grpc-retry-pushback-ms"], "250");
+    }
+}
