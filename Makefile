@@ -22,6 +22,7 @@ run:
 	@echo "or, without grpcurl (Python grpcio through server reflection, installed in .local/pylib):"
 	@echo "  PYTHONPATH=.local/pylib $(PYTHON) deploy/local/grpcall.py $(LISTEN) list"
 	@echo "  PYTHONPATH=.local/pylib $(PYTHON) deploy/local/grpcall.py $(LISTEN) graphrpc.v1.GraphQuery/Run '{\"cypher\": \"MATCH (m:Movie) WHERE m.released > \$$year RETURN m.title AS title, m.released AS year ORDER BY year LIMIT 5\", \"json_params\": {\"year\": 2015}}'"
+	@echo "Metrics: curl http://127.0.0.1:9464/metrics   (readiness: /readyz, liveness: /livez)"
 	@echo "Stop with Ctrl-C; stop the database with: $(GRAPHDB) stop"
 	@echo
 	@set -a && eval "$$($(GRAPHDB) env)" && set +a && exec target/release/graphrpc serve --listen $(LISTEN)
