@@ -894,3 +894,24 @@ async fn spans_join_the_callers_trace_and_reach_an_otlp_collector_on_shutdown() 
         "a parameter value reached a span"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standard_sampler_variable_is_honoured() {
+    let (collector, endpoint) = otlp::start().await;
+    let mut server = Server::start_full(
+        &["--log", "warn"],
+        Stdio::null(),
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+            ("OTEL_TRACES_SAMPLER", "always_off"),
+        ],
+    );
+    let mut client = server.client().await;
+    client.run(request("RETURN 1")).await.expect("run");
+    server.signal(signal::Signal::SIGTERM);
+    assert_eq!(server.wait_exit(Duration::from_secs(15)).code(), Some(0));
+    assert!(
+        collector.spans.lock().expect("lock").is_empty(),
+        "always_off exported spans"
+    );
+}
