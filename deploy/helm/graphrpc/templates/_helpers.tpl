@@ -30,14 +30,43 @@ app.kubernetes.io/name: {{ include "graphrpc.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
-{{/* The standard labels on every resource. */}}
-{{- define "graphrpc.labels" -}}
+{{/* The standard labels on every resource, but the component. */}}
+{{- define "graphrpc.commonLabels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{ include "graphrpc.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
-app.kubernetes.io/component: server
 app.kubernetes.io/part-of: graphrpc
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* The standard labels on every resource. */}}
+{{- define "graphrpc.labels" -}}
+{{ include "graphrpc.commonLabels" . }}
+app.kubernetes.io/component: server
+{{- end -}}
+
+{{/*
+The admin Service's labels, and the ServiceMonitor's selector: the component tells it apart
+from the gRPC Services, which select the same pods.
+*/}}
+{{- define "graphrpc.adminSelectorLabels" -}}
+{{ include "graphrpc.selectorLabels" . }}
+app.kubernetes.io/component: admin
+{{- end -}}
+
+{{- define "graphrpc.adminLabels" -}}
+{{ include "graphrpc.commonLabels" . }}
+app.kubernetes.io/component: admin
+{{- end -}}
+
+{{/* The admin Service's name; the suffix must fit in 63 characters too. */}}
+{{- define "graphrpc.adminName" -}}
+{{- printf "%s-admin" (include "graphrpc.fullname" . | trunc 57 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/* The OpenTelemetry service name: otel.serviceName, or the release's full name. */}}
+{{- define "graphrpc.otelServiceName" -}}
+{{- default (include "graphrpc.fullname" .) .Values.otel.serviceName -}}
 {{- end -}}
 
 {{- define "graphrpc.serviceAccountName" -}}
