@@ -35,6 +35,23 @@ VALUE_SETS = {
         }
     ),
     "headless-service": with_password(headlessService={"enabled": True}),
+    # Metrics scraped by the Prometheus Operator, readiness through the admin port's /readyz,
+    # traces exported to a collector that the NetworkPolicy lets the pods reach.
+    "observability": with_password(
+        probes={"mode": "http"},
+        serviceMonitor={"enabled": True, "labels": {"release": "kube-prometheus-stack"}, "interval": "15s"},
+        otel={
+            "endpoint": "http://otel-collector.monitoring.svc.cluster.local:4317",
+            "sampler": "parentbased_traceidratio",
+            "samplerArg": 0.25,
+            "resourceAttributes": {"deployment.environment.name": "staging", "team": "graph"},
+        },
+        networkPolicy={
+            "enabled": True,
+            "otlp": {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]},
+        },
+        config={"traceStatementText": True},
+    ),
     "neo4j-cluster": with_password(
         neo4j={"uri": "neo4j+s://neo4j.neo4j.svc.cluster.local:7687", "database": "movies"},
         replicaCount=4,
@@ -45,7 +62,9 @@ VALUE_SETS = {
 
 @pytest.fixture(scope="module", params=sorted(VALUE_SETS))
 def rendered(request):
-    return render(VALUE_SETS[request.param])
+    rendered = render(VALUE_SETS[request.param])
+    rendered.values = VALUE_SETS[request.param]
+    return rendered
 
 
 def grace_seconds(config):
@@ -65,25 +84,71 @@ def test_lint_is_clean_in_strict_mode(name):
     assert [m for m in report["messages"] if m["severity"] >= 2] == []
 
 
+def check_service_monitor(monitor, rendered):
+    """A hand-written check of the ServiceMonitor fields the Prometheus Operator needs and
+    graphrpc's scraping depends on: kubernetes-validate ships no schema for this CRD."""
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    assert monitor["kind"] == "ServiceMonitor"
+    assert monitor["metadata"]["name"] and monitor["metadata"]["namespace"] == NAMESPACE
+    assert set(monitor) == {"apiVersion", "kind", "metadata", "spec"}
+    spec = monitor["spec"]
+    selector = spec["selector"]["matchLabels"]
+    # It selects the admin Service, and only that one of the chart's Services.
+    selected = [
+        s for s in rendered.of_kind("Service") if selector.items() <= s["metadata"]["labels"].items()
+    ]
+    assert [s["metadata"]["name"] for s in selected] == [f"{RELEASE}-graphrpc-admin"]
+    assert selector == {
+        k: v for k, v in selected[0]["metadata"]["labels"].items()
+        if k in ("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component")
+    }
+    assert spec["namespaceSelector"] == {"matchNames": [NAMESPACE]}
+    assert spec["endpoints"], "a ServiceMonitor without endpoints scrapes nothing"
+    admin_ports = [p["name"] for p in selected[0]["spec"]["ports"]]
+    for endpoint in spec["endpoints"]:
+        assert endpoint["port"] == "admin" and endpoint["port"] in admin_ports
+        assert endpoint["path"] == "/metrics"
+        assert endpoint.get("scheme", "http") == "http"
+        for key in ("interval", "scrapeTimeout"):
+            assert re.fullmatch(r"[0-9]+(ms|s|m|h)", endpoint[key]), (key, endpoint[key])
+
+
+# Kinds kubernetes-validate has no schema for (custom resources), each with its own check.
+CUSTOM_RESOURCE_CHECKS = {("monitoring.coreos.com/v1", "ServiceMonitor"): check_service_monitor}
+
+
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
 @pytest.mark.parametrize("name", sorted(VALUE_SETS))
 def test_every_manifest_validates_against_kubernetes(name, version):
     rendered = render(VALUE_SETS[name])
     assert rendered.objects
     for obj in rendered.objects:
+        custom_check = CUSTOM_RESOURCE_CHECKS.get((obj["apiVersion"], obj["kind"]))
+        if custom_check:
+            # The one explicit exception to the Kubernetes-schema step.
+            custom_check(obj, rendered)
+            continue
         # Strict: an unknown or misplaced field fails, as it would with the API server's
         # strict field validation. A kind without a schema raises SchemaNotFoundError.
         kubernetes_validate.validate(obj, version, strict=True)
 
 
+def test_custom_resources_are_checked_by_hand_because_kubernetes_has_no_schema_for_them():
+    monitor = render(VALUE_SETS["observability"]).one("ServiceMonitor")
+    with pytest.raises(kubernetes_validate.SchemaNotFoundError):
+        kubernetes_validate.validate(monitor, KUBERNETES_VERSIONS[-1], strict=True)
+
+
 def test_each_values_set_renders_what_it_turns_on():
     kinds = {name: sorted(o["kind"] for o in render(v).objects) for name, v in VALUE_SETS.items()}
-    base = ["ConfigMap", "Deployment", "Secret", "Service", "ServiceAccount"]
+    # Two Services always: gRPC and admin.
+    base = ["ConfigMap", "Deployment", "Secret", "Service", "Service", "ServiceAccount"]
     assert kinds["defaults"] == base
     assert kinds["hpa-and-pdb"] == sorted(base + ["HorizontalPodAutoscaler", "PodDisruptionBudget"])
-    assert kinds["existing-secret"] == ["ConfigMap", "Deployment", "Service", "ServiceAccount"]
+    assert kinds["existing-secret"] == ["ConfigMap", "Deployment", "Service", "Service", "ServiceAccount"]
     assert kinds["network-policy"] == sorted(base + ["NetworkPolicy"])
     assert kinds["headless-service"] == sorted(base + ["Service"])
+    assert kinds["observability"] == sorted(base + ["NetworkPolicy", "ServiceMonitor"])
 
 
 # --- the password ----------------------------------------------------------------------------
@@ -152,6 +217,20 @@ def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
         ({"config": {"maxTimeout": "ten minutes"}}, "maxTimeout"),
         ({"config": {"logFormat": "xml"}}, "logFormat"),
         ({"shutdown": {"graceSeconds": 0}}, "graceSeconds"),
+        ({"probes": {"mode": "tcp"}}, "mode"),
+        ({"adminPort": 70000}, "adminPort"),
+        ({"config": {"maxConcurrentCalls": 0}}, "maxConcurrentCalls"),
+        ({"config": {"traceStatementText": "yes"}}, "traceStatementText"),
+        ({"config": {"http2KeepaliveInterval": "0s"}}, "http2KeepaliveInterval"),
+        ({"serviceMonitor": {"enabled": True, "intervall": "15s"}}, "intervall"),
+        ({"serviceMonitor": {"interval": "often"}}, "interval"),
+        # The OTLP/gRPC exporter needs a URL with its scheme.
+        ({"otel": {"endpoint": "otel-collector:4317"}}, "endpoint"),
+        ({"otel": {"sampler": "sometimes"}}, "sampler"),
+        ({"otel": {"samplerArg": 1.5}}, "samplerArg"),
+        ({"otel": {"resourceAttributes": {"team": "graph,ops"}}}, "resourceAttributes"),
+        ({"otel": {"endpont": "http://collector:4317"}}, "endpont"),
+        ({"networkPolicy": {"otlp": {"ports": []}}}, "ports"),
         # Credentials in the URI would put the password into the ConfigMap.
         ({"neo4j": {"uri": "neo4j://graphrpc:secret@neo4j:7687"}}, "uri"),
         ({"neo4j": {"uri": "http://neo4j:7474"}}, "uri"),
@@ -167,7 +246,9 @@ PASS_THROUGH = {
     "podAnnotations", "podLabels", "nodeSelector", "affinity", "tolerations[]",
     "podSecurityContext", "securityContext",
     "serviceAccount.annotations", "service.annotations", "headlessService.annotations",
-    "networkPolicy.ingressFrom[]", "networkPolicy.neo4j.to[]", "networkPolicy.dns.to[]",
+    "adminService.annotations", "serviceMonitor.labels", "otel.resourceAttributes",
+    "networkPolicy.ingressFrom[]", "networkPolicy.adminFrom[]", "networkPolicy.neo4j.to[]",
+    "networkPolicy.dns.to[]", "networkPolicy.otlp.to[]",
 }
 
 
@@ -201,27 +282,82 @@ def test_every_top_level_value_is_documented():
 # --- probes, ports and shutdown --------------------------------------------------------------
 
 
-def test_probes_target_the_grpc_port(rendered):
+def container_port(container, name):
+    (port,) = [p for p in container["ports"] if p["name"] == name]
+    assert port["protocol"] == "TCP"
+    return port["containerPort"]
+
+
+def test_the_grpc_and_admin_ports_are_named_container_ports_on_the_pod_network(rendered):
     container = rendered.container()
-    (port,) = container["ports"]
-    assert port["name"] == "grpc"
-    readiness = container["readinessProbe"]
-    assert readiness["grpc"] == {"port": port["containerPort"], "service": "graphrpc.v1.GraphQuery"}
+    assert sorted(p["name"] for p in container["ports"]) == ["admin", "grpc"]
+    grpc, admin = container_port(container, "grpc"), container_port(container, "admin")
+    assert grpc != admin
+    assert rendered.config()["GRAPHRPC_LISTEN"] == f"0.0.0.0:{grpc}"
+    # graphrpc's own default, 127.0.0.1, would hide the admin port from probes and Prometheus.
+    assert rendered.config()["GRAPHRPC_ADMIN_LISTEN"] == f"0.0.0.0:{admin}"
+
+
+def targets_admin_port(probe, container):
+    return probe["port"] in ("admin", container_port(container, "admin"))
+
+
+def test_liveness_is_livez_on_the_admin_port(rendered):
+    container = rendered.container()
     liveness = container["livenessProbe"]
-    assert liveness["tcpSocket"]["port"] in ("grpc", port["containerPort"])
     # Liveness must not follow the database: restarting graphrpc cannot bring Neo4j back.
-    assert "grpc" not in liveness
-    assert rendered.config()["GRAPHRPC_LISTEN"] == f"0.0.0.0:{port['containerPort']}"
+    assert set(liveness) & {"grpc", "tcpSocket", "exec"} == set()
+    assert liveness["httpGet"]["path"] == "/livez"
+    assert liveness["httpGet"].get("scheme", "HTTP") == "HTTP"
+    assert targets_admin_port(liveness["httpGet"], container)
+
+
+def test_readiness_is_grpc_health_by_default_and_readyz_in_http_mode(rendered):
+    container = rendered.container()
+    readiness = container["readinessProbe"]
+    mode = rendered.values.get("probes", {}).get("mode", "grpc")
+    if mode == "grpc":
+        assert set(readiness) & {"httpGet", "tcpSocket", "exec"} == set()
+        grpc = container_port(container, "grpc")
+        assert readiness["grpc"] == {"port": grpc, "service": "graphrpc.v1.GraphQuery"}
+    else:
+        assert mode == "http"
+        assert set(readiness) & {"grpc", "tcpSocket", "exec"} == set()
+        assert readiness["httpGet"]["path"] == "/readyz"
+        assert readiness["httpGet"].get("scheme", "HTTP") == "HTTP"
+        assert targets_admin_port(readiness["httpGet"], container)
+
+
+def test_the_default_probe_mode_is_grpc():
+    readiness = render(with_password()).container()["readinessProbe"]
+    assert readiness["grpc"]["service"] == "graphrpc.v1.GraphQuery"
+    assert "httpGet" in render(with_password(probes={"mode": "http"})).container()["readinessProbe"]
 
 
 def test_a_custom_container_port_moves_listener_probes_and_services_together():
     rendered = render(with_password(containerPort=6000, headlessService={"enabled": True}))
     assert rendered.config()["GRAPHRPC_LISTEN"] == "0.0.0.0:6000"
     container = rendered.container()
-    assert container["ports"][0]["containerPort"] == 6000
+    assert container_port(container, "grpc") == 6000
     assert container["readinessProbe"]["grpc"]["port"] == 6000
-    for service in rendered.of_kind("Service"):
+    for service in grpc_services(rendered):
         assert [p["targetPort"] for p in service["spec"]["ports"]] == ["grpc"]
+
+
+def test_a_custom_admin_port_moves_listener_probes_and_the_admin_service_together():
+    rendered = render(with_password(adminPort=9100, probes={"mode": "http"}))
+    assert rendered.config()["GRAPHRPC_ADMIN_LISTEN"] == "0.0.0.0:9100"
+    container = rendered.container()
+    assert container_port(container, "admin") == 9100
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert targets_admin_port(container[probe]["httpGet"], container)
+    (port,) = admin_service(rendered)["spec"]["ports"]
+    assert (port["port"], port["targetPort"]) == (9100, "admin")
+
+
+def test_the_admin_port_may_not_be_the_grpc_port():
+    with pytest.raises(helm.HelmRenderError, match="adminPort must differ from containerPort"):
+        render(with_password(adminPort=50051))
 
 
 @pytest.mark.parametrize(
@@ -253,11 +389,34 @@ def test_defaults_pause_before_draining():
 # --- Services and load balancing ---------------------------------------------------------------
 
 
+def admin_service(rendered):
+    (service,) = [s for s in rendered.of_kind("Service") if s["metadata"]["name"].endswith("-admin")]
+    return service
+
+
+def grpc_services(rendered):
+    return [s for s in rendered.of_kind("Service") if s is not admin_service(rendered)]
+
+
 def test_services_declare_grpc_and_select_the_pods(rendered):
     pod_labels = rendered.deployment()["spec"]["template"]["metadata"]["labels"]
-    for service in rendered.of_kind("Service"):
-        assert [p["appProtocol"] for p in service["spec"]["ports"]] == ["grpc"]
+    for service in grpc_services(rendered):
+        assert [(p["name"], p["appProtocol"]) for p in service["spec"]["ports"]] == [("grpc", "grpc")]
         assert service["spec"]["selector"].items() <= pod_labels.items()
+    admin = admin_service(rendered)
+    assert admin["metadata"]["name"] == f"{RELEASE}-graphrpc-admin"
+    assert [(p["name"], p["targetPort"], p["appProtocol"]) for p in admin["spec"]["ports"]] == [
+        ("admin", "admin", "http")
+    ]
+    assert admin["spec"]["selector"].items() <= pod_labels.items()
+
+
+def test_the_admin_port_stays_inside_the_cluster_whatever_the_service_type():
+    rendered = render(with_password(service={"type": "LoadBalancer"}))
+    (grpc,) = grpc_services(rendered)
+    assert grpc["spec"]["type"] == "LoadBalancer"
+    assert [p["name"] for p in grpc["spec"]["ports"]] == ["grpc"]
+    assert admin_service(rendered)["spec"]["type"] == "ClusterIP"
 
 
 def test_the_headless_service_resolves_to_ready_pods_only():
@@ -272,6 +431,8 @@ def test_notes_show_grpcurl_and_explain_connection_pinning():
     assert "grpcurl -plaintext" in notes and "graphrpc.v1.GraphQuery/Run" in notes
     assert f"port-forward svc/{RELEASE}-graphrpc" in notes
     assert "one HTTP/2" in notes
+    assert f"port-forward svc/{RELEASE}-graphrpc-admin 9464:9464" in notes
+    assert "/metrics" in notes
     headless_notes = render(VALUE_SETS["headless-service"]).notes()
     assert f"dns:///{RELEASE}-graphrpc-headless.{NAMESPACE}.svc.cluster.local:50051" in headless_notes
     assert "round_robin" in headless_notes
@@ -321,10 +482,33 @@ def test_pods_have_resources_and_spread_over_zones_and_nodes(rendered):
 # --- configuration -----------------------------------------------------------------------------
 
 
-def test_the_configmap_sets_only_variables_graphrpc_reads(rendered):
+# The standard OpenTelemetry variables the chart sets. graphrpc's OTel SDK reads them (the
+# resource, the sampler, the OTLP exporter), not src/configuration.rs.
+OTEL_VARIABLES = {
+    "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG", "OTEL_RESOURCE_ATTRIBUTES",
+}
+
+OTEL_FULL = {
+    "endpoint": "http://otel-collector.monitoring:4317",
+    "serviceName": "graph-api",
+    "sampler": "traceidratio",
+    "samplerArg": "0.1",
+    "resourceAttributes": {"team": "graph", "deployment.environment.name": "production"},
+}
+
+
+def variables_graphrpc_reads():
     source = (ROOT / "src" / "configuration.rs").read_text()
     known = set(re.findall(r'env = "([A-Z0-9_]+)"', source))
     assert known, "no env names found in src/configuration.rs"
+    # The export is switched on by this variable; the SDK reads the others.
+    assert '"OTEL_EXPORTER_OTLP_ENDPOINT"' in (ROOT / "src" / "telemetry.rs").read_text()
+    return known | OTEL_VARIABLES
+
+
+def test_the_configmap_sets_only_variables_graphrpc_reads(rendered):
+    known = variables_graphrpc_reads()
     config = rendered.config()
     assert set(config) <= known, set(config) - known
     env = {e["name"] for e in rendered.container().get("env", [])}
@@ -332,9 +516,8 @@ def test_the_configmap_sets_only_variables_graphrpc_reads(rendered):
 
 
 def test_every_setting_graphrpc_reads_can_be_set_through_the_chart():
-    source = (ROOT / "src" / "configuration.rs").read_text()
-    known = set(re.findall(r'env = "([A-Z0-9_]+)"', source))
-    rendered = render(with_password(neo4j={"database": "movies"}))
+    known = variables_graphrpc_reads()
+    rendered = render(with_password(neo4j={"database": "movies"}, otel=OTEL_FULL))
     settable = set(rendered.config()) | {e["name"] for e in rendered.container()["env"]}
     # NEO4J_PASSWORD stays out on purpose: the password travels as a file only.
     missing = known - settable - {"NEO4J_PASSWORD"}
@@ -357,6 +540,67 @@ def test_configuration_values_reach_graphrpc_verbatim():
     assert config["GRAPHRPC_LOG_FORMAT"] == "human"
 
 
+def test_traffic_and_http2_values_reach_graphrpc_verbatim():
+    config = render(
+        with_password(
+            config={
+                "maxConcurrentCalls": 2048, "retryPushback": "1s", "defaultCallDeadline": "30s",
+                "maxCallDeadline": "2h", "http2KeepaliveInterval": "20s",
+                "http2KeepaliveTimeout": "5s", "http2MaxConcurrentStreams": 1000000,
+                "tcpKeepalive": "2m", "traceStatementText": True,
+            }
+        )
+    ).config()
+    assert config["GRAPHRPC_MAX_CONCURRENT_CALLS"] == "2048"
+    assert config["GRAPHRPC_RETRY_PUSHBACK"] == "1s"
+    assert config["GRAPHRPC_DEFAULT_CALL_DEADLINE"] == "30s"
+    assert config["GRAPHRPC_MAX_CALL_DEADLINE"] == "2h"
+    assert config["GRAPHRPC_HTTP2_KEEPALIVE_INTERVAL"] == "20s"
+    assert config["GRAPHRPC_HTTP2_KEEPALIVE_TIMEOUT"] == "5s"
+    assert config["GRAPHRPC_HTTP2_MAX_CONCURRENT_STREAMS"] == "1000000"
+    assert config["GRAPHRPC_TCP_KEEPALIVE"] == "2m"
+    # clap's boolean parser takes "true" and "false" only.
+    assert config["GRAPHRPC_TRACE_STATEMENT_TEXT"] == "true"
+    assert render(with_password()).config()["GRAPHRPC_TRACE_STATEMENT_TEXT"] == "false"
+
+
+def otel_env(rendered):
+    env = {**rendered.config(), **{e["name"]: e.get("value") for e in rendered.container()["env"]}}
+    return {k: v for k, v in env.items() if k.startswith("OTEL_")}
+
+
+def test_otel_variables_appear_only_when_an_endpoint_is_configured(rendered):
+    expected = bool(rendered.values.get("otel", {}).get("endpoint"))
+    assert bool(otel_env(rendered)) == expected
+
+
+def test_no_endpoint_means_no_otel_variables_even_with_other_otel_values():
+    otel = {**OTEL_FULL, "endpoint": ""}
+    assert otel_env(render(with_password(otel=otel))) == {}
+    assert otel_env(render(with_password())) == {}
+
+
+def test_an_endpoint_alone_names_the_service_after_the_release():
+    env = otel_env(render(with_password(otel={"endpoint": "https://collector.example:4317"})))
+    assert env == {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "https://collector.example:4317",
+        "OTEL_SERVICE_NAME": f"{RELEASE}-graphrpc",
+    }
+
+
+def test_otel_values_reach_graphrpc_verbatim():
+    assert otel_env(render(with_password(otel=OTEL_FULL))) == {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel-collector.monitoring:4317",
+        "OTEL_SERVICE_NAME": "graph-api",
+        "OTEL_TRACES_SAMPLER": "traceidratio",
+        "OTEL_TRACES_SAMPLER_ARG": "0.1",
+        # key=value pairs, comma-separated, in key order.
+        "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment.name=production,team=graph",
+    }
+    # A ratio given as a number (--set otel.samplerArg=0.25) is written as a plain decimal.
+    assert otel_env(render(VALUE_SETS["observability"]))["OTEL_TRACES_SAMPLER_ARG"] == "0.25"
+
+
 def test_an_empty_database_is_left_to_the_server():
     assert "NEO4J_DATABASE" not in render(with_password()).config()
 
@@ -371,6 +615,8 @@ def test_a_config_change_rolls_the_pods():
     assert checksum(with_password(config={"poolSize": 32})) != base
     assert checksum(with_password(neo4j={"uri": "neo4j://elsewhere:7687"})) != base
     assert checksum(with_password(shutdown={"graceSeconds": 40})) != base
+    assert checksum(with_password(adminPort=9100)) != base
+    assert checksum(with_password(otel={"endpoint": "http://collector:4317"})) != base
 
 
 def test_the_checksum_does_not_reveal_the_password():
@@ -408,16 +654,84 @@ def test_the_disruption_budget_covers_the_pods():
     assert pdb["spec"]["selector"] == rendered.deployment()["spec"]["selector"]
 
 
-def test_the_network_policy_allows_grpc_in_and_only_neo4j_and_dns_out():
+def test_the_network_policy_allows_grpc_and_admin_in_and_only_neo4j_and_dns_out():
     rendered = render(VALUE_SETS["network-policy"])
     policy = rendered.one("NetworkPolicy")["spec"]
     assert policy["podSelector"] == rendered.deployment()["spec"]["selector"]
     assert sorted(policy["policyTypes"]) == ["Egress", "Ingress"]
-    (ingress,) = policy["ingress"]
-    assert ingress["ports"] == [{"port": "grpc", "protocol": "TCP"}]
-    assert ingress["from"] == [{"podSelector": {"matchLabels": {"role": "api"}}}]
+    grpc, admin = policy["ingress"]
+    assert grpc["ports"] == [{"port": "grpc", "protocol": "TCP"}]
+    assert grpc["from"] == [{"podSelector": {"matchLabels": {"role": "api"}}}]
+    # Scrapes are admitted on the admin port, by default from the monitoring namespace.
+    assert admin["ports"] == [{"port": "admin", "protocol": "TCP"}]
+    assert admin["from"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+    ]
+    container_ports = {p["name"] for p in rendered.container()["ports"]}
+    assert {p["port"] for rule in policy["ingress"] for p in rule["ports"]} <= container_ports
+    # No traces exported: no rule for a collector.
     neo4j, dns = policy["egress"]
     assert neo4j["ports"] == [{"port": 7687, "protocol": "TCP"}]
     assert neo4j["to"] == VALUE_SETS["network-policy"]["networkPolicy"]["neo4j"]["to"]
     assert sorted((p["port"], p["protocol"]) for p in dns["ports"]) == [(53, "TCP"), (53, "UDP")]
     assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
+
+
+def test_an_empty_admin_from_admits_any_source_on_the_admin_port_only():
+    policy = render(with_password(networkPolicy={"enabled": True, "adminFrom": []})).one("NetworkPolicy")
+    (admin,) = [r for r in policy["spec"]["ingress"] if r["ports"][0]["port"] == "admin"]
+    assert "from" not in admin
+    assert admin["ports"] == [{"port": "admin", "protocol": "TCP"}]
+
+
+def test_the_network_policy_lets_traces_reach_the_collector_when_they_are_exported():
+    rendered = render(VALUE_SETS["observability"])
+    policy = rendered.one("NetworkPolicy")["spec"]
+    neo4j, dns, otlp = policy["egress"]
+    assert otlp["ports"] == [{"port": 4317, "protocol": "TCP"}]
+    assert otlp["to"] == VALUE_SETS["observability"]["networkPolicy"]["otlp"]["to"]
+    custom = render(
+        with_password(
+            otel={"endpoint": "http://collector:4317"},
+            networkPolicy={"enabled": True, "otlp": {"ports": [4317, 55680]}},
+        )
+    ).one("NetworkPolicy")["spec"]["egress"][2]
+    assert [p["port"] for p in custom["ports"]] == [4317, 55680]
+    assert "to" not in custom
+
+
+# --- ServiceMonitor ------------------------------------------------------------------------------
+
+
+def test_the_service_monitor_is_off_by_default():
+    assert render(with_password()).of_kind("ServiceMonitor") == []
+
+
+def test_the_service_monitor_scrapes_metrics_on_the_admin_port_of_the_admin_service():
+    rendered = render(VALUE_SETS["observability"])
+    monitor = rendered.one("ServiceMonitor")
+    check_service_monitor(monitor, rendered)
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert (endpoint["interval"], endpoint["scrapeTimeout"]) == ("15s", "10s")
+    # Its labels carry what the Prometheus resource's serviceMonitorSelector looks for.
+    assert monitor["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda m: m["spec"]["endpoints"][0].update(port="grpc"),
+        lambda m: m["spec"]["endpoints"][0].update(path="/"),
+        lambda m: m["spec"]["selector"]["matchLabels"].update({"app.kubernetes.io/component": "server"}),
+        lambda m: m["spec"]["selector"]["matchLabels"].pop("app.kubernetes.io/component"),
+        lambda m: m.update(apiVersion="monitoring.coreos.com/v1alpha1"),
+        lambda m: m["spec"].update(endpoints=[]),
+    ],
+    ids=["grpc-port", "wrong-path", "selects-grpc-service", "selects-every-service", "api-version", "no-endpoints"],
+)
+def test_the_service_monitor_check_catches_what_would_break_scraping(broken):
+    rendered = render(VALUE_SETS["observability"])
+    monitor = rendered.one("ServiceMonitor")
+    broken(monitor)
+    with pytest.raises(AssertionError):
+        check_service_monitor(monitor, rendered)
