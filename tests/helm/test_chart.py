@@ -718,6 +718,21 @@ def test_the_service_monitor_scrapes_metrics_on_the_admin_port_of_the_admin_serv
 
 
 @pytest.mark.parametrize(
+    "interval, timeout, accepted",
+    [("30s", "10s", True), ("1m", "60s", True), ("500ms", "500ms", True), ("1h", "2m", True),
+     ("5s", "10s", False), ("1m", "61s", False), ("1s", "1001ms", False)],
+)
+def test_a_scrape_timeout_longer_than_the_interval_is_refused(interval, timeout, accepted):
+    values = with_password(serviceMonitor={"enabled": True, "interval": interval, "scrapeTimeout": timeout})
+    if accepted:
+        (endpoint,) = render(values).one("ServiceMonitor")["spec"]["endpoints"]
+        assert (endpoint["interval"], endpoint["scrapeTimeout"]) == (interval, timeout)
+    else:
+        with pytest.raises(helm.HelmRenderError, match="scrapeTimeout must not be longer than"):
+            render(values)
+
+
+@pytest.mark.parametrize(
     "broken",
     [
         lambda m: m["spec"]["endpoints"][0].update(port="grpc"),

@@ -102,3 +102,11 @@ graphrpc's drain (GRAPHRPC_SHUTDOWN_GRACE) and the time to close the pool and ex
 {{- $s := .Values.shutdown -}}
 {{- add $s.preStopSleepSeconds $s.graceSeconds $s.marginSeconds -}}
 {{- end -}}
+
+{{/* A duration of the schema's form (e.g. 500ms, 30s, 5m, 1h) in milliseconds. */}}
+{{- define "graphrpc.durationMs" -}}
+{{- $number := regexFind "^[0-9]+" . | int64 -}}
+{{- $unit := trimPrefix (regexFind "^[0-9]+" .) . -}}
+{{- $factor := get (dict "ms" 1 "s" 1000 "m" 60000 "h" 3600000) $unit | int64 -}}
+{{- mul $number $factor -}}
+{{- end -}}
