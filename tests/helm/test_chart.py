@@ -228,7 +228,9 @@ def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
         ({"otel": {"endpoint": "otel-collector:4317"}}, "endpoint"),
         ({"otel": {"sampler": "sometimes"}}, "sampler"),
         ({"otel": {"samplerArg": 1.5}}, "samplerArg"),
+        # OTEL_RESOURCE_ATTRIBUTES is key=value,key=value: neither may hold "," or "=".
         ({"otel": {"resourceAttributes": {"team": "graph,ops"}}}, "resourceAttributes"),
+        ({"otel": {"resourceAttributes": {"team=ops": "graph"}}}, "resourceAttributes"),
         ({"otel": {"endpont": "http://collector:4317"}}, "endpont"),
         ({"networkPolicy": {"otlp": {"ports": []}}}, "ports"),
         # Credentials in the URI would put the password into the ConfigMap.
