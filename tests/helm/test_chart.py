@@ -230,7 +230,7 @@ def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
         ({"otel": {"samplerArg": 1.5}}, "samplerArg"),
         # OTEL_RESOURCE_ATTRIBUTES is key=value,key=value: neither may hold "," or "=".
         ({"otel": {"resourceAttributes": {"team": "graph,ops"}}}, "resourceAttributes"),
-        ({"otel": {"resourceAttributes": {"team=ops": "graph"}}}, "resourceAttributes"),
+        ({"otel": {"resourceAttributes": {"team=ops": "graph"}}}, "team=ops"),
         ({"otel": {"endpont": "http://collector:4317"}}, "endpont"),
         ({"networkPolicy": {"otlp": {"ports": []}}}, "ports"),
         # Credentials in the URI would put the password into the ConfigMap.
