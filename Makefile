@@ -7,7 +7,7 @@ PYTHON ?= python3
 LISTEN ?= 127.0.0.1:50051
 GRAPHDB := deploy/local/graphdb.sh
 
-.PHONY: run test lint db-start db-stop db-status db-seed clean
+.PHONY: run test lint db-start db-stop db-status db-seed clean bench
 
 run:
 	@$(GRAPHDB) start
@@ -47,3 +47,9 @@ clean:
 	-$(GRAPHDB) stop
 	cargo clean
 	rm -rf .local
+
+# The benchmark (not part of make test): graphrpc vs the direct driver vs the seed's Flask
+# pattern, side by side; writes bench/results/latest.md and chart.png. BENCH_DURATION=5s
+# for a shorter run.
+bench:
+	bench/run.sh

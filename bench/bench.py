@@ -167,7 +167,7 @@ def loadgen_argv(system, workload, concurrency, duration, fixed_id=None):
 
 def wrk_argv(url, concurrency, duration):
     threads = min(2, concurrency)
-    return ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{duration}s", "--timeout", "300s",
+    return ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "300s",
             "-s", os.path.join(HERE, "flask", "wrk.lua"), url]
 
 
