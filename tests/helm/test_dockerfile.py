@@ -90,8 +90,11 @@ def test_the_image_runs_as_a_numeric_non_root_user_on_a_shell_less_base():
     assert runtime.startswith("gcr.io/distroless/cc-") and runtime.endswith(":nonroot")
 
 
-def test_the_listener_faces_the_pod_network():
-    assert "GRAPHRPC_LISTEN=0.0.0.0:50051" in args_of("ENV")
+def test_the_listeners_face_the_pod_network():
+    env = " ".join(args_of("ENV"))
+    assert "GRAPHRPC_LISTEN=0.0.0.0:50051" in env
+    assert "GRAPHRPC_ADMIN_LISTEN=0.0.0.0:9464" in env
+    assert "50051" in " ".join(args_of("EXPOSE")) and "9464" in " ".join(args_of("EXPOSE"))
 
 
 def test_the_builder_meets_the_crates_minimum_rust():
