@@ -58,3 +58,51 @@ async fn many_concurrent_calls_share_a_small_pool() {
     assert!(max_size <= 4, "the pool grew to {max_size} connections");
     app.wait_pool_idle().await;
 }
+
+#[tokio::test]
+async fn waiting_for_a_connection_is_bounded_by_the_call_deadline() {
+    use crate::transactions::TxClient;
+    let app = spawn_app_with(&["--pool-size", "1"]).await;
+    // A transaction holds the only connection.
+    let mut tx = TxClient::open(&app).await;
+    tx.begin(pb::Begin::default()).await;
+    assert_eq!(app.in_use(), 1);
+
+    let mut call = tonic::Request::new(request("RETURN 1", vec![]));
+    call.set_timeout(Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    let status = app
+        .client
+        .clone()
+        .run(call)
+        .await
+        .expect_err("no connection to be had");
+    assert!(
+        matches!(
+            status.code(),
+            tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
+        ),
+        "{status:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "waited {:?}",
+        started.elapsed()
+    );
+
+    // A request timeout bounds it the same way, answered by graphrpc itself.
+    let status = app
+        .run(pb::RunRequest {
+            timeout: Some(prost_types::Duration {
+                seconds: 0,
+                nanos: 300_000_000,
+            }),
+            ..request("RETURN 1", vec![])
+        })
+        .await
+        .expect_err("no connection to be had");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
+    drop(tx);
+    app.wait_pool_idle().await;
+    assert_eq!(app.value("RETURN 2", vec![]).await, int(2));
+}
