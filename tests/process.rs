@@ -371,13 +371,18 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
             kind: Some(pb::value::Kind::String(secret.into())),
         },
     );
-    client
-        .run(pb::RunRequest {
-            params: params.clone(),
-            ..request("RETURN $s AS s")
-        })
-        .await
-        .expect("ok call");
+    // The first call comes from a traced caller: its trace id goes into the log line.
+    let mut traced = tonic::Request::new(pb::RunRequest {
+        params: params.clone(),
+        ..request("RETURN $s AS s")
+    });
+    traced.metadata_mut().insert(
+        "traceparent",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            .parse()
+            .expect("ascii"),
+    );
+    client.run(traced).await.expect("ok call");
     client
         .run(pb::RunRequest {
             params,
@@ -424,6 +429,8 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
         ids.iter().all(|id| id.len() == 32) && ids[0] != ids[1],
         "{ids:?}"
     );
+    assert_eq!(calls[0]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(calls[1]["trace_id"], "", "an untraced call has no trace id");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
