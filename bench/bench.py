@@ -218,6 +218,8 @@ def load(system, workload, concurrency, duration, out_json=None, fixed_id=None):
         result["rows_per_s"] = (result["rows"] / elapsed) if result["rows"] is not None else None
         if result.get("errors"):
             result["first_error"] = f"wrk errors: {result.get('errors_detail')}"
+        if not result.get("requests"):
+            result["latency_us"] = {}  # wrk reports 0s when nothing completed
     result["load_exit_code"] = code
     result["client_cpu_s"] = cpu
     result["client_maxrss_kb"] = maxrss

@@ -107,7 +107,8 @@ def main():
                 r = by.get((s, w, c))
                 if r is None:
                     continue
-                lat = r.get("latency_us") or {}
+                # No completed request (a stream cut off by the end of the run): no latency.
+                lat = (r.get("latency_us") or {}) if r.get("requests") else {}
                 t = throughput(r)
                 vs_direct = vs_flask = None
                 if s == "graphrpc":
@@ -128,7 +129,7 @@ def main():
 
     def p(s, w, c, q):
         r = get(s, w, c)
-        return (r or {}).get("latency_us", {}).get(q) if r else None
+        return (r.get("latency_us") or {}).get(q) if r and r.get("requests") else None
 
     targets = []
 
@@ -243,8 +244,10 @@ def chart(by, workloads, concurrencies, systems, path):
                     v = throughput(r)
                     if v is not None and w == "stream":
                         v /= 1000
-                else:
+                elif r.get("requests"):
                     v = (r.get("latency_us") or {}).get("p99")
+                else:
+                    v = None
                     v = v / 1000 if v is not None else None
                 if v:
                     xs.append(gi + (i - (len(systems) - 1) / 2) * width)
