@@ -246,9 +246,9 @@ def chart(by, workloads, concurrencies, systems, path):
                         v /= 1000
                 elif r.get("requests"):
                     v = (r.get("latency_us") or {}).get("p99")
+                    v = v / 1000 if v is not None else None
                 else:
                     v = None
-                    v = v / 1000 if v is not None else None
                 if v:
                     xs.append(gi + (i - (len(systems) - 1) / 2) * width)
                     ys.append(v)
@@ -258,8 +258,8 @@ def chart(by, workloads, concurrencies, systems, path):
         ax.set_xticks(range(len(groups)))
         ax.set_xticklabels([f"{WORKLOAD_NAMES[w]}\nc={c}" for w, c in groups], fontsize=8)
         ax.grid(axis="y", which="both", alpha=0.3)
-    axes[0].legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, 1.16))
-    axes[0].set_title("graphrpc vs the direct driver vs Flask (log scale)", pad=28)
+    axes[0].legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, 1.13))
+    axes[0].set_title("graphrpc vs the direct driver vs Flask (log scale)", pad=34)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"report: wrote {path}", file=sys.stderr)
