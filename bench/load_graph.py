@@ -58,8 +58,9 @@ def main():
     knows = [{"a": a, "b": b} for a, b in sorted(pairs)]
 
     command("MATCH (p:Person) DETACH DELETE p")
-    # The type, its integer id property and the index, in ArcadeDB's SQL (the Cypher
-    # CREATE INDEX form is not what ArcadeDB's OpenCypher accepts for a typed index).
+    # The type, its integer (LONG) id property and a unique LSM-tree index on it, in
+    # ArcadeDB's SQL. (The Cypher `CREATE INDEX ... FOR (p:Person) ON (p.id)` form was not
+    # tried.) The timing check below shows lookups by id are faster than a scan.
     command("CREATE VERTEX TYPE Person IF NOT EXISTS", language="sql")
     command("CREATE EDGE TYPE KNOWS IF NOT EXISTS", language="sql")
     command("CREATE PROPERTY Person.id IF NOT EXISTS LONG", language="sql")
