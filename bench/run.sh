@@ -75,7 +75,7 @@ logs="$project/bench/results/raw"
 rm -rf "$logs"; mkdir -p "$logs"
 
 # graphrpc exactly as an operator would run it, with logging at warn (no per-call log line).
-NEO4J_PASSWORD="$GRAPHDB_PASSWORD" target/release/graphrpc serve \
+NEO4J_PASSWORD="$GRAPHDB_PASSWORD" target/release/graphrpc serve --admin-listen 127.0.0.1:0 \
   --listen "127.0.0.1:$grpc_port" --neo4j-uri "$bolt_uri" --neo4j-username root \
   --neo4j-database "$GRAPHDB_NAME" --pool-size "$BENCH_POOL_SIZE" --log warn \
   >"$logs/graphrpc.log" 2>&1 &

@@ -24,7 +24,7 @@ loadgen="$project/bench/loadgen/target/debug/loadgen"
 
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 log=$(mktemp)
-NEO4J_PASSWORD="$GRAPHRPC_TEST_NEO4J_PASSWORD" "$bin" serve --listen "127.0.0.1:$port" \
+NEO4J_PASSWORD="$GRAPHRPC_TEST_NEO4J_PASSWORD" "$bin" serve --listen "127.0.0.1:$port" --admin-listen 127.0.0.1:0 \
   --neo4j-uri "$GRAPHRPC_TEST_NEO4J_URI" --neo4j-username "$user" \
   --neo4j-database "$GRAPHRPC_TEST_NEO4J_DATABASE" --pool-size 4 --log warn >"$log" 2>&1 &
 pid=$!

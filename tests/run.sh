@@ -7,6 +7,7 @@
 #   3. cargo test: unit tests, in-process integration tests, process-level tests
 #   4. the interop suite: Python grpcio through reflection, against the graphrpc binary
 #   5. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
+#   (and a second-long smoke run of the benchmark's load program, so it cannot rot)
 # A database that cannot start fails the run; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,9 @@ unset NEO4J_URI NEO4J_USERNAME NEO4J_PASSWORD NEO4J_PASSWORD_FILE NEO4J_DATABASE
 
 echo "== cargo test"
 cargo test --locked -- --nocapture 2>&1 | grep -v '^graphdb: ' || exit "${PIPESTATUS[0]}"
+
+echo "== benchmark load program smoke run"
+bench/smoke.sh
 
 echo "== interop: Python grpcio through server reflection"
 GRAPHRPC_BIN="$project/target/debug/graphrpc" PYTHONPATH="$project/.local/pylib" \

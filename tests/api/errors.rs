@@ -197,9 +197,12 @@ async fn an_unreachable_database_is_unavailable() {
 
 #[tokio::test]
 async fn a_refused_database_login_is_unavailable_and_leaks_nothing() {
+    // A database of its own: ArcadeDB locks a user out after failed logins, which would
+    // break every other test sharing the test database.
+    let own = OwnGraphDb::start();
     let db = TestDb {
         password: "wrong-password-123".into(),
-        ..test_db()
+        ..own.target()
     };
     let app = spawn_with_settings(settings(&db, &[])).await;
     let status = app
