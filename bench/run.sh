@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: graphrpc against the direct driver (the limit) and the seed's Flask pattern,
-# side by side in one run, on one database and one machine. See bench/README.md.
+# side by side in one run, on one database and one machine. See "Performance" in README.md.
 #
 #   1. installs what is missing: wrk and h2load (apt-get, Debian packages wrk and
 #      nghttp2-client), the Python packages (Flask, gunicorn, the neo4j driver, matplotlib)
