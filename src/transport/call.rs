@@ -78,7 +78,9 @@ where
 }
 
 struct CallRecord {
-    method: String,
+    method: &'static str,
+    /// Response bytes so far, recorded once when the call ends.
+    bytes: u64,
     started: Instant,
     request_id: String,
     trace_id: String,
@@ -119,7 +121,8 @@ impl CallRecord {
         }
         observability::call_started();
         CallRecord {
-            method: method.to_owned(),
+            method: observability::method_label(method),
+            bytes: 0,
             started: Instant::now(),
             request_id,
             trace_id: if trace_id == opentelemetry::TraceId::INVALID {
@@ -140,14 +143,14 @@ impl CallRecord {
         }
         // Microsecond precision is plenty for a log line.
         let duration_ms = duration.as_micros() as f64 / 1000.0;
-        let (method, request_id, trace_id) = (&self.method, &self.request_id, &self.trace_id);
+        let (method, request_id, trace_id) = (self.method, &self.request_id, &self.trace_id);
         // Probes and reflection are frequent and uninteresting.
         if method.starts_with("/grpc.") {
             tracing::debug!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, "call");
         } else {
             tracing::info!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, "call");
         }
-        observability::call_finished(method, name, duration);
+        observability::call_finished(method, name, duration, self.bytes);
         observability::call_ended();
     }
 }
@@ -201,10 +204,8 @@ impl<B: Body> Body for CallBody<B> {
         let polled = this.inner.poll_frame(cx);
         match &polled {
             Poll::Ready(Some(Ok(frame))) => {
-                if let Some(call) = this.call.as_ref() {
-                    if let Some(data) = frame.data_ref() {
-                        observability::response_bytes(&call.method, bytes::Buf::remaining(data));
-                    }
+                if let (Some(call), Some(data)) = (this.call.as_mut(), frame.data_ref()) {
+                    call.bytes += bytes::Buf::remaining(data) as u64;
                 }
                 if let Some(trailers) = frame.trailers_ref() {
                     if let Some(call) = this.call.take() {
