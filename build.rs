@@ -32,6 +32,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         // Bolt byte arrays move into responses without a copy.
         .bytes(".graphrpc.v1.Value")
+        // Undecodable requests are INVALID_ARGUMENT, not INTERNAL (src/transport/codec.rs).
+        .codec_path("crate::transport::codec::GraphCodec")
         .build_client(true)
         .build_server(true)
         .compile_fds(descriptors)?;

@@ -96,6 +96,26 @@ pub struct ServeArgs {
     #[arg(long, env = "GRAPHRPC_MAX_BATCH_SIZE", default_value_t = 10_000)]
     pub max_batch_size: u32,
 
+    /// Longest Cypher statement accepted, in bytes.
+    #[arg(long, env = "GRAPHRPC_MAX_CYPHER_BYTES", default_value_t = 65_536)]
+    pub max_cypher_bytes: usize,
+
+    /// Most parameters one statement may carry.
+    #[arg(long, env = "GRAPHRPC_MAX_PARAMS", default_value_t = 1_000)]
+    pub max_params: usize,
+
+    /// Deepest nesting of lists and maps in a parameter (protobuf itself stops at 100).
+    #[arg(long, env = "GRAPHRPC_MAX_PARAM_DEPTH", default_value_t = 32)]
+    pub max_param_depth: usize,
+
+    /// Largest single string or byte array in a parameter, in bytes.
+    #[arg(long, env = "GRAPHRPC_MAX_VALUE_BYTES", default_value_t = 1_048_576)]
+    pub max_value_bytes: usize,
+
+    /// Largest request message accepted, in bytes (larger ones fail with OUT_OF_RANGE).
+    #[arg(long, env = "GRAPHRPC_MAX_REQUEST_BYTES", default_value_t = 4_194_304)]
+    pub max_request_bytes: usize,
+
     /// A Transaction stream with no message from its client for this long is rolled back.
     #[arg(long, env = "GRAPHRPC_TX_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
     pub tx_idle_timeout: Duration,
@@ -254,6 +274,11 @@ pub struct QueryLimits {
     pub default_batch_size: u32,
     pub max_batch_size: u32,
     pub tx_idle_timeout: Duration,
+    pub max_cypher_bytes: usize,
+    pub max_params: usize,
+    pub max_param_depth: usize,
+    pub max_value_bytes: usize,
+    pub max_request_bytes: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -341,6 +366,16 @@ impl ServeArgs {
         nonzero_duration("GRAPHRPC_MAX_TIMEOUT", self.max_timeout)?;
         nonzero_duration("GRAPHRPC_HEALTH_INTERVAL", self.health_interval)?;
         nonzero_duration("GRAPHRPC_TX_IDLE_TIMEOUT", self.tx_idle_timeout)?;
+        positive("GRAPHRPC_MAX_CYPHER_BYTES", self.max_cypher_bytes as u64)?;
+        positive("GRAPHRPC_MAX_PARAM_DEPTH", self.max_param_depth as u64)?;
+        positive("GRAPHRPC_MAX_VALUE_BYTES", self.max_value_bytes as u64)?;
+        positive("GRAPHRPC_MAX_REQUEST_BYTES", self.max_request_bytes as u64)?;
+        not_above(
+            "GRAPHRPC_MAX_PARAM_DEPTH",
+            self.max_param_depth,
+            "protobuf's nesting limit",
+            100,
+        )?;
         positive(
             "GRAPHRPC_RETRY_MAX_ATTEMPTS",
             self.retry_max_attempts.into(),
@@ -434,6 +469,11 @@ impl ServeArgs {
                 default_batch_size: self.default_batch_size,
                 max_batch_size: self.max_batch_size,
                 tx_idle_timeout: self.tx_idle_timeout,
+                max_cypher_bytes: self.max_cypher_bytes,
+                max_params: self.max_params,
+                max_param_depth: self.max_param_depth,
+                max_value_bytes: self.max_value_bytes,
+                max_request_bytes: self.max_request_bytes,
             },
             retry: RetryPolicy {
                 max_attempts: self.retry_max_attempts,

@@ -125,7 +125,10 @@ impl Application {
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
-            .add_service(GraphQueryServer::new(api))
+            .add_service(
+                GraphQueryServer::new(api)
+                    .max_decoding_message_size(settings.limits.max_request_bytes),
+            )
             .serve_with_incoming_shutdown(incoming, async {
                 let _ = drain_requested.await;
             });

@@ -42,8 +42,8 @@ pub fn run_plan(
     limits: &QueryLimits,
     kind: RunKind,
 ) -> Result<RunPlan, Status> {
-    let cypher = cypher("cypher", request.cypher)?;
-    let params = params("", request.params, request.json_params)?;
+    let cypher = cypher("cypher", request.cypher, limits)?;
+    let params = params("", request.params, request.json_params, limits)?;
     let access_mode = access_mode("access_mode", request.access_mode)?;
     let time_limit = time_limit("timeout", request.timeout, metadata, limits)?;
 
@@ -127,8 +127,13 @@ pub fn transaction_statement(
     statement: pb::TransactionStatement,
     limits: &QueryLimits,
 ) -> Result<(String, BoltMap, u32), Status> {
-    let cypher = cypher("statement.cypher", statement.cypher)?;
-    let params = params("statement.", statement.params, statement.json_params)?;
+    let cypher = cypher("statement.cypher", statement.cypher, limits)?;
+    let params = params(
+        "statement.",
+        statement.params,
+        statement.json_params,
+        limits,
+    )?;
     let batch_size = bounded(
         "statement.batch_size",
         statement.batch_size,
@@ -164,8 +169,8 @@ pub fn batch_plan(
     let mut statements = Vec::with_capacity(request.statements.len());
     for (i, statement) in request.statements.into_iter().enumerate() {
         let prefix = format!("statements[{i}].");
-        let cypher = cypher(&format!("{prefix}cypher"), statement.cypher)?;
-        let params = params(&prefix, statement.params, statement.json_params)?;
+        let cypher = cypher(&format!("{prefix}cypher"), statement.cypher, limits)?;
+        let params = params(&prefix, statement.params, statement.json_params, limits)?;
         statements.push((cypher, params));
     }
     let time_limit = time_limit("timeout", request.timeout, metadata, limits)?;
@@ -205,9 +210,19 @@ fn tx_options(
     }
 }
 
-fn cypher(field: &str, text: String) -> Result<String, Status> {
+fn cypher(field: &str, text: String, limits: &QueryLimits) -> Result<String, Status> {
     if text.trim().is_empty() {
         return Err(invalid_argument(field, "is empty; send a Cypher statement"));
+    }
+    if text.len() > limits.max_cypher_bytes {
+        return Err(invalid_argument(
+            field,
+            format!(
+                "is {} bytes, above the limit of {} (GRAPHRPC_MAX_CYPHER_BYTES); pass data as parameters",
+                text.len(),
+                limits.max_cypher_bytes
+            ),
+        ));
     }
     Ok(text)
 }
@@ -218,7 +233,29 @@ fn params(
     prefix: &str,
     typed: HashMap<String, pb::Value>,
     json_params: Option<prost_types::Struct>,
+    limits: &QueryLimits,
 ) -> Result<BoltMap, Status> {
+    let count = typed.len() + json_params.as_ref().map_or(0, |j| j.fields.len());
+    if count > limits.max_params {
+        return Err(invalid_argument(
+            &format!("{prefix}params"),
+            format!(
+                "has {count} parameters, above the limit of {} (GRAPHRPC_MAX_PARAMS)",
+                limits.max_params
+            ),
+        ));
+    }
+    for (name, v) in &typed {
+        check_value(limits, 1, v)
+            .map_err(|reason| invalid_argument(&format!("{prefix}params.{name}"), reason))?;
+    }
+    if let Some(json) = &json_params {
+        for (name, v) in &json.fields {
+            check_json(limits, 1, v).map_err(|reason| {
+                invalid_argument(&format!("{prefix}json_params.{name}"), reason)
+            })?;
+        }
+    }
     let mut params = BoltMap::with_capacity(typed.len());
     for (name, v) in typed {
         let bolt = value::param_to_bolt(&name, v)
@@ -238,6 +275,69 @@ fn params(
         }
     }
     Ok(params)
+}
+
+/// Nesting depth and value sizes of a typed parameter. The recursion is bounded: protobuf
+/// decoding already refused anything nested deeper than 100 levels.
+fn check_value(limits: &QueryLimits, depth: usize, value: &pb::Value) -> Result<(), String> {
+    use pb::value::Kind;
+    if depth > limits.max_param_depth {
+        return Err(too_deep(limits));
+    }
+    match &value.kind {
+        Some(Kind::String(s)) => check_size(limits, s.len()),
+        Some(Kind::Bytes(b)) => check_size(limits, b.len()),
+        Some(Kind::List(list)) => list
+            .values
+            .iter()
+            .try_for_each(|v| check_value(limits, depth + 1, v)),
+        Some(Kind::Map(map)) => map
+            .entries
+            .values()
+            .try_for_each(|v| check_value(limits, depth + 1, v)),
+        _ => Ok(()),
+    }
+}
+
+/// The same for a JSON parameter.
+fn check_json(
+    limits: &QueryLimits,
+    depth: usize,
+    value: &prost_types::Value,
+) -> Result<(), String> {
+    use prost_types::value::Kind;
+    if depth > limits.max_param_depth {
+        return Err(too_deep(limits));
+    }
+    match &value.kind {
+        Some(Kind::StringValue(s)) => check_size(limits, s.len()),
+        Some(Kind::ListValue(list)) => list
+            .values
+            .iter()
+            .try_for_each(|v| check_json(limits, depth + 1, v)),
+        Some(Kind::StructValue(s)) => s
+            .fields
+            .values()
+            .try_for_each(|v| check_json(limits, depth + 1, v)),
+        _ => Ok(()),
+    }
+}
+
+fn too_deep(limits: &QueryLimits) -> String {
+    format!(
+        "nests lists and maps deeper than {} levels (GRAPHRPC_MAX_PARAM_DEPTH)",
+        limits.max_param_depth
+    )
+}
+
+fn check_size(limits: &QueryLimits, len: usize) -> Result<(), String> {
+    if len > limits.max_value_bytes {
+        return Err(format!(
+            "holds a {len}-byte value, above the limit of {} (GRAPHRPC_MAX_VALUE_BYTES)",
+            limits.max_value_bytes
+        ));
+    }
+    Ok(())
 }
 
 fn access_mode(field: &str, mode: i32) -> Result<AccessMode, Status> {
@@ -353,6 +453,11 @@ mod tests {
             default_batch_size: 50,
             max_batch_size: 500,
             tx_idle_timeout: Duration::from_secs(30),
+            max_cypher_bytes: 100,
+            max_params: 3,
+            max_param_depth: 4,
+            max_value_bytes: 16,
+            max_request_bytes: 1 << 20,
         }
     }
 
@@ -646,6 +751,70 @@ mod tests {
         .expect_err("batch too large");
         assert!(
             status.message().starts_with("statement.batch_size:"),
+            "{}",
+            status.message()
+        );
+    }
+
+    #[test]
+    fn request_limits_name_the_setting() {
+        use pb::value::Kind;
+        let value = |kind| pb::Value { kind: Some(kind) };
+        let nested = |depth: usize| {
+            let mut v = value(Kind::Integer(1));
+            for _ in 1..depth {
+                v = value(Kind::List(pb::ListValue { values: vec![v] }));
+            }
+            v
+        };
+        let with = |params: Vec<(&str, pb::Value)>| pb::RunRequest {
+            params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            ..request("RETURN 1")
+        };
+        let four: Vec<(&str, pb::Value)> = ["a", "b", "c", "d"]
+            .into_iter()
+            .map(|k| (k, value(Kind::Integer(1))))
+            .collect();
+        let cases = [
+            (
+                request(&"x".repeat(101)),
+                "cypher",
+                "GRAPHRPC_MAX_CYPHER_BYTES",
+            ),
+            (with(four), "params", "GRAPHRPC_MAX_PARAMS"),
+            (
+                with(vec![("deep", nested(5))]),
+                "params.deep",
+                "GRAPHRPC_MAX_PARAM_DEPTH",
+            ),
+            (
+                with(vec![("s", value(Kind::String("y".repeat(17))))]),
+                "params.s",
+                "GRAPHRPC_MAX_VALUE_BYTES",
+            ),
+        ];
+        for (req, field, setting) in cases {
+            let status = plan(req, RunKind::Unary).expect_err(setting);
+            assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            assert!(status.message().starts_with(field), "{}", status.message());
+            assert!(status.message().contains(setting), "{}", status.message());
+        }
+        plan(with(vec![("ok", nested(4))]), RunKind::Unary).expect("4 levels are allowed");
+
+        let mut json = request("RETURN $j");
+        json.json_params = Some(prost_types::Struct {
+            fields: [(
+                "j".to_owned(),
+                prost_types::Value {
+                    kind: Some(prost_types::value::Kind::StringValue("z".repeat(17))),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        });
+        let status = plan(json, RunKind::Unary).expect_err("json too large");
+        assert!(
+            status.message().starts_with("json_params.j"),
             "{}",
             status.message()
         );

@@ -3,6 +3,7 @@
 //! limit with load shedding, deadline defaults) inside.
 
 pub mod call;
+pub mod codec;
 pub mod traffic;
 
 pub use call::CallLayer;

@@ -217,3 +217,32 @@ async fn a_refused_database_login_is_unavailable_and_leaks_nothing() {
     );
     assert!(!status.message().contains("wrong-password-123"));
 }
+
+#[tokio::test]
+async fn request_limits_are_refused_naming_the_setting() {
+    let app = spawn_app_with(&["--max-param-depth", "3", "--max-cypher-bytes", "40"]).await;
+    let mut deep = int(1);
+    for _ in 0..3 {
+        deep = v(pb::value::Kind::List(pb::ListValue { values: vec![deep] }));
+    }
+    let status = app
+        .run(request("RETURN $p", vec![("p", deep)]))
+        .await
+        .expect_err("4 levels > 3");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().contains("GRAPHRPC_MAX_PARAM_DEPTH"),
+        "{}",
+        status.message()
+    );
+
+    let long = format!("RETURN '{}'", "x".repeat(40));
+    let status = app.run(request(&long, vec![])).await.expect_err("too long");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().contains("GRAPHRPC_MAX_CYPHER_BYTES"),
+        "{}",
+        status.message()
+    );
+    assert_eq!(app.value("RETURN 1", vec![]).await, int(1));
+}

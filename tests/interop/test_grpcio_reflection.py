@@ -154,6 +154,52 @@ def test_errors_have_precise_codes(client):
     assert time.monotonic() - started < 3
 
 
+def _varint(n):
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _field(number, payload):
+    """A length-delimited protobuf field."""
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def test_a_100_000_deep_nested_parameter_is_refused_cleanly(channel):
+    # Built by hand: no protobuf library would encode this without recursing 100 000 times.
+    # Value.list (7) holds ListValue.values (1) holds a Value... Each level's header needs the
+    # length of what it wraps, so lengths are computed from the inside out, then the headers
+    # are joined from the outside in.
+    headers, inner = [], 0
+    for _ in range(100_000):
+        list_len = 1 + len(_varint(inner)) + inner
+        headers.append(_varint(7 << 3 | 2) + _varint(list_len) + _varint(1 << 3 | 2) + _varint(inner))
+        inner = 1 + len(_varint(list_len)) + list_len
+    value = b"".join(reversed(headers))
+    assert len(value) == inner
+    entry = _field(1, b"p") + _field(2, value)
+    request = _field(1, b"RETURN $p") + _field(2, entry)
+    run = channel.unary_unary("/graphrpc.v1.GraphQuery/Run",
+                              request_serializer=lambda b: b,
+                              response_deserializer=lambda b: b)
+    with pytest.raises(grpc.RpcError) as refused:
+        run(request, timeout=10)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "100 levels" in refused.value.details()
+    # And the server is fine afterwards.
+    assert call_json_channel(channel, {"cypher": "RETURN 1 AS one"})["rows"]
+
+
+def call_json_channel(channel, body):
+    return ReflectionClient(channel).call("graphrpc.v1.GraphQuery/Run", body)
+
+
 def test_health_is_serving(channel):
     stub = health_pb2_grpc.HealthStub(channel)
     deadline = time.monotonic() + 10
