@@ -86,35 +86,22 @@ impl SpanSettings {
             .to_ascii_uppercase();
         let namespace = database.unwrap_or("");
         let name = format!("{operation} {namespace}");
-        let span = match parent {
-            Some(parent) => tracing::info_span!(
-                parent: parent,
-                "db.statement",
-                otel.name = %name.trim_end(),
-                otel.kind = "client",
-                otel.status_code = Empty,
-                db.system = "neo4j",
-                db.namespace = %namespace,
-                db.operation.name = %operation,
-                db.query.text = Empty,
-                server.address = %self.server_address,
-                server.port = self.server_port,
-                error.type = Empty,
-            ),
-            None => tracing::info_span!(
-                "db.statement",
-                otel.name = %name.trim_end(),
-                otel.kind = "client",
-                otel.status_code = Empty,
-                db.system = "neo4j",
-                db.namespace = %namespace,
-                db.operation.name = %operation,
-                db.query.text = Empty,
-                server.address = %self.server_address,
-                server.port = self.server_port,
-                error.type = Empty,
-            ),
-        };
+        // No parent given: the current span (the RPC's).
+        let parent = parent.cloned().unwrap_or_else(Span::current);
+        let span = tracing::info_span!(
+            parent: &parent,
+            "db.statement",
+            otel.name = %name.trim_end(),
+            otel.kind = "client",
+            otel.status_code = Empty,
+            db.system = "neo4j",
+            db.namespace = %namespace,
+            db.operation.name = %operation,
+            db.query.text = Empty,
+            server.address = %self.server_address,
+            server.port = self.server_port,
+            error.type = Empty,
+        );
         if self.statement_text {
             span.record("db.query.text", cypher);
         }
