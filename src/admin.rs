@@ -2,8 +2,6 @@
 //! `/livez` (the process answers) and `/readyz` (it can serve: the database answers and it
 //! is not shutting down), for environments without gRPC probes.
 
-use std::net::SocketAddr;
-
 use axum::{extract::State, http::StatusCode, routing::get, Router};
 use tokio::net::TcpListener;
 
@@ -56,8 +54,4 @@ async fn readyz(State(state): State<AdminState>) -> (StatusCode, &'static str) {
             "not ready: the database does not answer, or graphrpc is shutting down\n",
         )
     }
-}
-
-pub async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
-    TcpListener::bind(address).await
 }

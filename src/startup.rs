@@ -34,7 +34,7 @@ impl Application {
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
-        let admin_listener = admin::bind(settings.admin_listen)
+        let admin_listener = TcpListener::bind(settings.admin_listen)
             .await
             .with_context(|| format!("cannot listen on {} (admin)", settings.admin_listen))?;
         // The recorder is process-wide: installed by the first application built.
