@@ -185,6 +185,49 @@ pub struct ServeArgs {
     #[arg(long, env = "GRAPHRPC_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
 
+    /// TLS on the gRPC listener: the certificate chain (PEM). Set together with
+    /// GRAPHRPC_TLS_KEY_FILE; both files are re-read when they change.
+    #[arg(long, env = "GRAPHRPC_TLS_CERT_FILE", requires = "tls_key_file")]
+    pub tls_cert_file: Option<PathBuf>,
+
+    /// The listener certificate's private key (PEM).
+    #[arg(long, env = "GRAPHRPC_TLS_KEY_FILE", requires = "tls_cert_file")]
+    pub tls_key_file: Option<PathBuf>,
+
+    /// Mutual TLS: CA certificates (PEM) that sign client certificates. Needs listener TLS.
+    #[arg(long, env = "GRAPHRPC_TLS_CLIENT_CA_FILE")]
+    pub tls_client_ca_file: Option<PathBuf>,
+
+    /// With a client CA: whether every client must present a certificate (`required`) or
+    /// may authenticate with a bearer token instead (`optional`).
+    #[arg(long, env = "GRAPHRPC_TLS_CLIENT_AUTH", value_enum, default_value_t = ClientAuth::Required)]
+    pub tls_client_auth: ClientAuth,
+
+    /// CA certificates (PEM) trusted for bolt+s:// and neo4j+s:// instead of the system roots.
+    #[arg(long, env = "NEO4J_TLS_CA_FILE")]
+    pub neo4j_tls_ca_file: Option<PathBuf>,
+
+    /// The named-query catalog (YAML). Reloaded when it changes and on SIGHUP.
+    #[arg(long, env = "GRAPHRPC_CATALOG_FILE")]
+    pub catalog_file: Option<PathBuf>,
+
+    /// Who may call (YAML): bearer-token hashes and client-certificate subjects, each with a
+    /// principal and a role. Without it graphrpc runs open. Reloaded like the catalog.
+    #[arg(long, env = "GRAPHRPC_ACCESS_FILE")]
+    pub access_file: Option<PathBuf>,
+
+    /// How often the catalog, access and TLS files are checked for changes.
+    #[arg(long, env = "GRAPHRPC_RELOAD_INTERVAL", default_value = "5s", value_parser = parse_duration)]
+    pub reload_interval: Duration,
+
+    /// Calls per second each principal may make (a token bucket); 0 turns the limit off.
+    #[arg(long, env = "GRAPHRPC_RATE_LIMIT", default_value_t = 0)]
+    pub rate_limit: u32,
+
+    /// Calls a principal may make at once above its rate; 0 means one second's worth.
+    #[arg(long, env = "GRAPHRPC_RATE_BURST", default_value_t = 0)]
+    pub rate_burst: u32,
+
     /// Log format: human-readable lines or one JSON object per line.
     #[arg(long, env = "GRAPHRPC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,
@@ -192,6 +235,12 @@ pub struct ServeArgs {
     /// Log filter in tracing's EnvFilter syntax, e.g. "info" or "graphrpc=debug,info".
     #[arg(long, env = "GRAPHRPC_LOG", default_value = "info")]
     pub log: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClientAuth {
+    Optional,
+    Required,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -214,6 +263,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub limits: QueryLimits,
     pub retry: RetryPolicy,
+    /// None: plaintext gRPC.
+    pub tls: Option<ListenerTls>,
+    pub security: SecuritySettings,
     pub health_interval: Duration,
     pub shutdown_grace: Duration,
     pub log_format: LogFormat,
@@ -230,6 +282,8 @@ pub struct DatabaseSettings {
     pub pool_size: usize,
     pub fetch_size: usize,
     pub connect_timeout: Duration,
+    /// CA certificates for bolt+s:// / neo4j+s://; None: the system roots.
+    pub tls_ca_file: Option<PathBuf>,
     /// How long the driver waits for any one response; it must outlast the longest statement.
     pub response_timeout: Duration,
     /// Whether statement spans carry the Cypher text.
@@ -250,8 +304,36 @@ impl fmt::Debug for DatabaseSettings {
             .field("pool_size", &self.pool_size)
             .field("fetch_size", &self.fetch_size)
             .field("connect_timeout", &self.connect_timeout)
+            .field("tls_ca_file", &self.tls_ca_file)
             .finish()
     }
+}
+
+/// TLS on the gRPC listener, optionally verifying client certificates.
+#[derive(Debug, Clone)]
+pub struct ListenerTls {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    /// Some: mutual TLS against this CA.
+    pub client_ca_file: Option<PathBuf>,
+    pub client_auth: ClientAuth,
+    pub reload_interval: Duration,
+}
+
+/// Who may call and what: the access and catalog files and the per-principal rate.
+#[derive(Debug, Clone)]
+pub struct SecuritySettings {
+    pub catalog_file: Option<PathBuf>,
+    pub access_file: Option<PathBuf>,
+    pub reload_interval: Duration,
+    pub rate_limit: RateLimit,
+}
+
+/// Per-principal token bucket; `per_second == 0` means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub per_second: u32,
+    pub burst: u32,
 }
 
 /// HTTP/2 and TCP settings of the gRPC listener, suited to long-lived internal clients.
@@ -427,6 +509,45 @@ impl ServeArgs {
             "GRAPHRPC_MAX_CALL_DEADLINE",
             self.max_call_deadline,
         )?;
+        nonzero_duration("GRAPHRPC_RELOAD_INTERVAL", self.reload_interval)?;
+        let tls = match (self.tls_cert_file, self.tls_key_file) {
+            (Some(cert_file), Some(key_file)) => Some(ListenerTls {
+                cert_file,
+                key_file,
+                client_ca_file: self.tls_client_ca_file,
+                client_auth: self.tls_client_auth,
+                reload_interval: self.reload_interval,
+            }),
+            (None, None) => {
+                if self.tls_client_ca_file.is_some() {
+                    return Err(invalid(
+                        "GRAPHRPC_TLS_CLIENT_CA_FILE",
+                        "client certificates need TLS on the listener: set GRAPHRPC_TLS_CERT_FILE and GRAPHRPC_TLS_KEY_FILE",
+                    ));
+                }
+                None
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(invalid(
+                    "GRAPHRPC_TLS_CERT_FILE",
+                    "set GRAPHRPC_TLS_CERT_FILE and GRAPHRPC_TLS_KEY_FILE together",
+                ))
+            }
+        };
+        if self.neo4j_tls_ca_file.is_some() && !scheme.ends_with("+s") {
+            return Err(invalid(
+                "NEO4J_TLS_CA_FILE",
+                format!("a CA file needs a TLS scheme (bolt+s:// or neo4j+s://), not `{scheme}://`"),
+            ));
+        }
+        let rate_limit = RateLimit {
+            per_second: self.rate_limit,
+            burst: if self.rate_burst == 0 {
+                self.rate_limit
+            } else {
+                self.rate_burst
+            },
+        };
         let (server_address, server_port) = server_of(&self.neo4j_uri);
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .map_err(|e| invalid("GRAPHRPC_LOG", e.to_string()))?;
@@ -455,6 +576,7 @@ impl ServeArgs {
                 pool_size: self.pool_size,
                 fetch_size: self.fetch_size,
                 connect_timeout: self.connect_timeout,
+                tls_ca_file: self.neo4j_tls_ca_file,
                 // A statement may run for max_timeout before its first response arrives.
                 response_timeout: self.max_timeout + Duration::from_secs(5),
                 trace_statement_text: self.trace_statement_text,
@@ -479,6 +601,13 @@ impl ServeArgs {
                 max_attempts: self.retry_max_attempts,
                 initial_backoff: self.retry_initial_backoff,
                 max_backoff: self.retry_max_backoff,
+            },
+            tls,
+            security: SecuritySettings {
+                catalog_file: self.catalog_file,
+                access_file: self.access_file,
+                reload_interval: self.reload_interval,
+                rate_limit,
             },
             health_interval: self.health_interval,
             shutdown_grace: self.shutdown_grace,

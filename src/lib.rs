@@ -8,10 +8,12 @@
 //! - `conversions`: every proto <-> domain conversion (values, requests, summaries).
 //! - `errors`: the table from database and service errors to gRPC statuses.
 //! - `api`: one module per RPC family; `health`: the gRPC health service's database probe.
+//! - `auth`: principals and roles; what each caller may do.
 //! - `transport`: tower layers around every call (call logging).
 
 pub mod admin;
 pub mod api;
+pub mod auth;
 pub mod configuration;
 pub mod conversions;
 pub mod database;
@@ -19,6 +21,7 @@ pub mod errors;
 pub mod health;
 pub mod observability;
 pub mod proto;
+pub mod reload;
 pub mod retry;
 pub mod startup;
 pub mod telemetry;

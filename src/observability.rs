@@ -23,6 +23,8 @@ pub const POOL_MAX: &str = "graphrpc_db_pool_max_connections";
 pub const POOL_WAITING: &str = "graphrpc_db_pool_waiting";
 pub const TRANSACTIONS_OPEN: &str = "graphrpc_transactions_open";
 pub const RETRIES: &str = "graphrpc_retries_total";
+pub const RELOADS: &str = "graphrpc_file_reloads_total";
+pub const DENIED: &str = "graphrpc_calls_denied_total";
 
 pub fn describe_metrics() {
     describe_counter!(
@@ -90,6 +92,16 @@ pub fn describe_metrics() {
         Unit::Count,
         "Attempts repeated after a transient failure."
     );
+    describe_counter!(
+        RELOADS,
+        Unit::Count,
+        "Catalog and access file reloads, by file and result (ok, refused)."
+    );
+    describe_counter!(
+        DENIED,
+        Unit::Count,
+        "Calls refused before any handler ran, by reason (unauthenticated, rate_limited)."
+    );
 }
 
 /// The methods graphrpc serves, as metric labels. Any other path (a client calling a method
@@ -99,6 +111,9 @@ const METHODS: &[&str] = &[
     "/graphrpc.v1.GraphQuery/RunStream",
     "/graphrpc.v1.GraphQuery/Transaction",
     "/graphrpc.v1.GraphQuery/RunBatch",
+    "/graphrpc.v1.GraphQuery/RunNamed",
+    "/graphrpc.v1.GraphQuery/RunNamedStream",
+    "/graphrpc.v1.GraphQuery/ListNamedQueries",
     "/grpc.health.v1.Health/Check",
     "/grpc.health.v1.Health/Watch",
     "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
@@ -153,6 +168,15 @@ pub fn transaction_opened() {
 
 pub fn transaction_closed() {
     gauge!(TRANSACTIONS_OPEN).decrement(1.0);
+}
+
+pub fn file_reloaded(file: &'static str, ok: bool) {
+    let result = if ok { "ok" } else { "refused" };
+    counter!(RELOADS, "file" => file, "result" => result).increment(1);
+}
+
+pub fn call_denied(reason: &'static str) {
+    counter!(DENIED, "reason" => reason).increment(1);
 }
 
 pub fn retried() {

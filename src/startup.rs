@@ -14,7 +14,7 @@ use crate::{
     health::{self, Health},
     proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
     telemetry,
-    transport::{CallLayer, TrafficLayer},
+    transport::{AuthLayer, CallLayer, TrafficLayer},
 };
 
 pub struct Application {
@@ -122,6 +122,7 @@ impl Application {
             .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
             .layer(CallLayer)
             .layer(TrafficLayer::new(settings.traffic))
+            .layer(AuthLayer)
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)

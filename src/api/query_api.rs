@@ -14,6 +14,7 @@ use tracing::{Instrument as _, Span};
 
 use crate::{
     api::ApiState,
+    auth::Principal,
     conversions::{
         self,
         request::{run_plan, RunKind, RunPlan},
@@ -37,8 +38,21 @@ pub async fn run(
     state: &ApiState,
     request: Request<RunRequest>,
 ) -> Result<Response<RunResponse>, Status> {
+    let principal = Principal::of(&request)?;
+    principal.check_raw_cypher("Run")?;
     let (metadata, _, message) = request.into_parts();
     let plan = run_plan(message, &metadata, &state.limits, RunKind::Unary)?;
+    principal.check_mode(plan.statement.access_mode, "Run")?;
+    execute(state, &principal, plan).await.map(Response::new)
+}
+
+/// Runs a checked plan and collects its rows (Run, RunNamed).
+pub async fn execute(
+    state: &ApiState,
+    principal: &Principal,
+    plan: RunPlan,
+) -> Result<RunResponse, Status> {
+    let _ = principal;
     let deadline = Instant::now() + plan.time_limit;
     let may_repeat = plan.statement.access_mode == AccessMode::Read || plan.idempotent;
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {
@@ -55,11 +69,11 @@ pub async fn run(
     let (keys, rows, summary) = outcome?;
     let row_count = rows.len() as u64;
     observability::rows_sent("Run", row_count);
-    Ok(Response::new(RunResponse {
+    Ok(RunResponse {
         keys,
         rows,
         summary: Some(conversions::summary::summary(summary, row_count, attempts)),
-    }))
+    })
 }
 
 async fn run_once(
@@ -111,14 +125,31 @@ pub async fn run_stream(
     state: &ApiState,
     request: Request<RunRequest>,
 ) -> Result<Response<RunStreamStream>, Status> {
+    let principal = Principal::of(&request)?;
+    principal.check_raw_cypher("RunStream")?;
     let (metadata, _, message) = request.into_parts();
+    let plan = run_plan(message, &metadata, &state.limits, RunKind::Stream)?;
+    principal.check_mode(plan.statement.access_mode, "RunStream")?;
+    execute_stream(state, &principal, plan)
+        .await
+        .map(Response::new)
+}
+
+/// Opens a checked plan and streams its rows from a task of its own (RunStream,
+/// RunNamedStream).
+pub async fn execute_stream(
+    state: &ApiState,
+    principal: &Principal,
+    plan: RunPlan,
+) -> Result<RunStreamStream, Status> {
+    let _ = principal;
     let RunPlan {
         statement,
         time_limit,
         batch_size,
         idempotent,
         ..
-    } = run_plan(message, &metadata, &state.limits, RunKind::Stream)?;
+    } = plan;
     let bounds = StreamBounds {
         batch_size: batch_size as usize,
         deadline: Instant::now() + time_limit,
@@ -142,7 +173,7 @@ pub async fn run_stream(
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
     // The stream outlives this handler: it stays inside the call's span.
     tokio::spawn(stream_result(result, tx, bounds, attempts).instrument(Span::current()));
-    Ok(Response::new(ReceiverStream::new(rx)))
+    Ok(ReceiverStream::new(rx))
 }
 
 async fn finish(

@@ -2,9 +2,11 @@
 //! `call` (request id, RPC span, log line, call metrics) outside, `traffic` (concurrency
 //! limit with load shedding, deadline defaults) inside.
 
+pub mod auth;
 pub mod call;
 pub mod codec;
 pub mod traffic;
 
+pub use auth::AuthLayer;
 pub use call::CallLayer;
 pub use traffic::{TrafficLayer, TrafficSettings};

@@ -1,0 +1,134 @@
+//! Who is calling and what they may do. The transport layer authenticates each call
+//! (bearer token or client certificate) and puts its [`Principal`] in the request's
+//! extensions; handlers ask the principal before they touch the database.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tonic::{Request, Status};
+
+use crate::database::AccessMode;
+
+/// What a principal may do. Ordered: each role includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Read-mode statements only; graphrpc checks that none of them writes.
+    Reader,
+    /// Reads and writes.
+    Writer,
+    /// Everything a writer may, plus administrative calls.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Writer => "writer",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// An authenticated caller (or the anonymous one when no access file is configured).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub name: Arc<str>,
+    pub role: Role,
+    /// Whether Run, RunStream, Transaction and RunBatch (arbitrary Cypher) are allowed, or
+    /// only the named queries of the catalog.
+    pub raw_cypher: bool,
+}
+
+impl Principal {
+    /// The caller of a service that runs open (no access file): may do everything.
+    pub fn anonymous() -> Self {
+        Principal {
+            name: Arc::from("anonymous"),
+            role: Role::Admin,
+            raw_cypher: true,
+        }
+    }
+
+    /// The principal the transport layer attached to this call. Its absence is a wiring
+    /// error, refused rather than treated as anonymous.
+    pub fn of<T>(request: &Request<T>) -> Result<Principal, Status> {
+        request
+            .extensions()
+            .get::<Principal>()
+            .cloned()
+            .ok_or_else(|| Status::unauthenticated("the call carries no authenticated principal"))
+    }
+
+    /// Raw Cypher RPCs (Run, RunStream, Transaction, RunBatch).
+    pub fn check_raw_cypher(&self, rpc: &str) -> Result<(), Status> {
+        if self.raw_cypher {
+            return Ok(());
+        }
+        Err(Status::permission_denied(format!(
+            "principal `{}` may call named queries only (RunNamed, RunNamedStream), not {rpc}",
+            self.name
+        )))
+    }
+
+    /// A statement or named query in `mode`: readers may only read.
+    pub fn check_mode(&self, mode: AccessMode, what: &str) -> Result<(), Status> {
+        if mode == AccessMode::Write && self.role < Role::Writer {
+            return Err(Status::permission_denied(format!(
+                "principal `{}` has role reader and may not run {what} in WRITE mode; use access_mode READ or a writer's token",
+                self.name
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether graphrpc must prove each statement wrote nothing (the database may ignore
+    /// the READ access mode, as ArcadeDB does).
+    pub fn must_not_write(&self) -> bool {
+        self.role < Role::Writer
+    }
+
+    /// The error for a reader's statement that turned out to write; it was rolled back.
+    pub fn wrote(&self) -> Status {
+        Status::permission_denied(format!(
+            "principal `{}` has role reader, and the statement changed the graph; it was rolled back",
+            self.name
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader() -> Principal {
+        Principal {
+            name: Arc::from("reports"),
+            role: Role::Reader,
+            raw_cypher: false,
+        }
+    }
+
+    #[test]
+    fn readers_may_not_write_and_named_only_tokens_may_not_run_cypher() {
+        let p = reader();
+        assert!(p.check_mode(AccessMode::Read, "Run").is_ok());
+        let denied = p.check_mode(AccessMode::Write, "Run").unwrap_err();
+        assert_eq!(denied.code(), tonic::Code::PermissionDenied);
+        assert!(denied.message().contains("reports"));
+        assert_eq!(
+            p.check_raw_cypher("Run").unwrap_err().code(),
+            tonic::Code::PermissionDenied
+        );
+        assert!(p.must_not_write());
+        assert!(!Principal::anonymous().must_not_write());
+        assert!(Principal::anonymous().check_raw_cypher("Run").is_ok());
+    }
+
+    #[test]
+    fn a_call_without_a_principal_is_refused() {
+        let status = Principal::of(&Request::new(())).unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Unauthenticated);
+    }
+}
