@@ -59,7 +59,12 @@ class Rendered:
         return container
 
     def config(self):
-        return self.one("ConfigMap")["data"]
+        """The settings ConfigMap's data: the one the container takes its environment from
+        (the catalog has a ConfigMap of its own)."""
+        (source,) = self.container()["envFrom"]
+        name = source["configMapRef"]["name"]
+        (config_map,) = [c for c in self.of_kind("ConfigMap") if c["metadata"]["name"] == name]
+        return config_map["data"]
 
 
 def render(values):

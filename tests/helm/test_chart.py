@@ -4,16 +4,43 @@ Kubernetes' own schemas, and has the properties operating graphrpc depends on.""
 import base64
 import hashlib
 import json
+import posixpath
 import re
 
 import helm_python as helm
 import kubernetes_validate
 import pytest
+import yaml
 
 from chart import CHART, NAMESPACE, PASSWORD, RELEASE, ROOT, chart_kube_floor, render, with_password
 
 # The chart's floor and the newest Kubernetes the pinned kubernetes-validate ships.
 KUBERNETES_VERSIONS = [chart_kube_floor(), "1.37.0"]
+
+# Bearer tokens of the access-file values sets; only their SHA-256 hashes go into values.
+TOKENS = {"reports": "tok-reports-9f2c", "billing": "tok-billing-41aa"}
+
+
+def sha256_hex(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# A catalog as a user would keep it: comments and all, verbatim into the ConfigMap.
+CATALOG = """\
+# Named queries for the reports team.
+queries:
+  - name: person_by_name
+    cypher: "MATCH (p:Person {name: $name}) RETURN p.name AS name, p.born AS born"
+    access_mode: READ
+  - name: rename_person
+    cypher: "MATCH (p:Person {name: $old}) SET p.name = $new"
+    access_mode: WRITE
+"""
+
+ACCESS_TOKENS = [
+    {"principal": "reports", "sha256": sha256_hex(TOKENS["reports"]), "role": "reader", "raw_cypher": False},
+    {"principal": "billing", "sha256": sha256_hex(TOKENS["billing"]), "role": "writer"},
+]
 
 VALUE_SETS = {
     "defaults": with_password(),
@@ -57,6 +84,38 @@ VALUE_SETS = {
         replicaCount=4,
         shutdown={"preStopSleepSeconds": 10, "graceSeconds": 90, "marginSeconds": 5},
     ),
+    # TLS on the listener from a cert-manager Secret, mutual TLS against a client CA Secret,
+    # and the database's certificate verified against a CA of its own.
+    "tls-on": with_password(
+        neo4j={"uri": "neo4j+s://neo4j.neo4j.svc.cluster.local:7687", "tls": {"caSecret": "neo4j-ca"}},
+        tls={
+            "enabled": True,
+            "existingSecret": "graphrpc-tls",
+            "clientAuth": {"enabled": True, "existingSecret": "graphrpc-client-ca", "mode": "required"},
+        },
+        headlessService={"enabled": True},
+    ),
+    # The catalog and the access file written in the values, with a per-principal rate.
+    "catalog-and-access": with_password(
+        catalog={"queries": CATALOG},
+        access={"tokens": ACCESS_TOKENS},
+        config={"rateLimit": 200, "rateBurst": 50, "reloadInterval": "10s"},
+    ),
+    # Everything from objects the user manages: nothing sensitive passes through the values.
+    "existing-secrets": {
+        "neo4j": {
+            "uri": "bolt+s://neo4j.example.com:7687",
+            "existingSecret": "neo4j-credentials",
+            "tls": {"caConfigMap": "corporate-ca"},
+        },
+        "tls": {
+            "enabled": True,
+            "existingSecret": "graphrpc-tls",
+            "clientAuth": {"enabled": True, "configMap": "client-ca-bundle", "mode": "optional"},
+        },
+        "catalog": {"existingConfigMap": "graphrpc-catalog"},
+        "access": {"existingSecret": "graphrpc-access"},
+    },
 }
 
 
@@ -149,6 +208,11 @@ def test_each_values_set_renders_what_it_turns_on():
     assert kinds["network-policy"] == sorted(base + ["NetworkPolicy"])
     assert kinds["headless-service"] == sorted(base + ["Service"])
     assert kinds["observability"] == sorted(base + ["NetworkPolicy", "ServiceMonitor"])
+    # The TLS Secrets are the user's (e.g. cert-manager's): the chart renders none.
+    assert kinds["tls-on"] == sorted(base + ["Service"])
+    # The catalog's ConfigMap and the access file's Secret.
+    assert kinds["catalog-and-access"] == sorted(base + ["ConfigMap", "Secret"])
+    assert kinds["existing-secrets"] == kinds["existing-secret"]
 
 
 # --- the password ----------------------------------------------------------------------------
@@ -160,6 +224,21 @@ def test_the_password_never_appears_in_plain_text(rendered):
     for obj in rendered.objects:
         if obj["kind"] != "Secret":
             assert encoded not in json.dumps(obj)
+
+
+def test_no_token_or_token_hash_appears_outside_a_secret(rendered):
+    hashes = [t["sha256"] for t in rendered.values.get("access", {}).get("tokens", [])]
+    for token in TOKENS.values():
+        assert token not in rendered.all_text()
+    for digest in hashes:
+        # Only base64-encoded, inside the access file's Secret: in no ConfigMap, no env, no
+        # annotation, nowhere in plain text.
+        assert digest not in rendered.all_text()
+        for obj in rendered.objects:
+            if obj["kind"] != "Secret":
+                assert digest not in json.dumps(obj)
+    if hashes:
+        assert all(digest in access_file_text(rendered) for digest in hashes)
 
 
 def test_the_chart_created_secret_holds_the_password_base64():
@@ -236,6 +315,31 @@ def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
         # Credentials in the URI would put the password into the ConfigMap.
         ({"neo4j": {"uri": "neo4j://graphrpc:secret@neo4j:7687"}}, "uri"),
         ({"neo4j": {"uri": "http://neo4j:7474"}}, "uri"),
+        # A database CA needs a scheme that verifies with it: +s, not plaintext or +ssc.
+        ({"neo4j": {"uri": "bolt://neo4j:7687", "tls": {"caSecret": "ca"}}}, "uri"),
+        ({"neo4j": {"uri": "neo4j+ssc://neo4j:7687", "tls": {"caConfigMap": "ca"}}}, "uri"),
+        ({"neo4j": {"tls": {"caFile": "/ca.crt"}}}, "caFile"),
+        ({"tls": {"enabled": "true"}}, "enabled"),
+        ({"tls": {"secretName": "graphrpc-tls"}}, "secretName"),
+        ({"tls": {"clientAuth": {"mode": "request"}}}, "mode"),
+        ({"catalog": {"queries": ["person_by_name"]}}, "queries"),
+        ({"catalog": {"configMap": "x"}}, "configMap"),
+        # sha256 is 64 lowercase hex digits: not the token, not uppercase, not truncated.
+        ({"access": {"tokens": [{"principal": "a", "sha256": "tok-reports-9f2c", "role": "reader"}]}}, "sha256"),
+        ({"access": {"tokens": [{"principal": "a", "sha256": "A" * 64, "role": "reader"}]}}, "sha256"),
+        ({"access": {"tokens": [{"principal": "a", "sha256": "a" * 63, "role": "reader"}]}}, "sha256"),
+        ({"access": {"tokens": [{"principal": "a", "sha256": "a" * 64, "role": "root"}]}}, "role"),
+        ({"access": {"tokens": [{"principal": "a", "sha256": "a" * 64}]}}, "role"),
+        ({"access": {"tokens": [{"principal": "a", "sha256": "a" * 64, "role": "reader", "raw_cypher": "no"}]}}, "raw_cypher"),
+        ({"access": {"tokens": [{"principal": "a", "token": "x", "sha256": "a" * 64, "role": "reader"}]}}, "token"),
+        ({"access": {"certificates": [{"subject": "CN=a", "principal": "a", "role": "superuser"}]}}, "role"),
+        # Principal names as graphrpc accepts them: letters, digits and - _ . @ :
+        ({"access": {"tokens": [{"principal": "team reports", "sha256": "a" * 64, "role": "reader"}]}}, "principal"),
+        ({"access": {"tokens": [{"principal": "", "sha256": "a" * 64, "role": "reader"}]}}, "principal"),
+        ({"access": {"certificates": [{"principal": "a", "role": "reader"}]}}, "subject"),
+        ({"config": {"reloadInterval": "0s"}}, "reloadInterval"),
+        ({"config": {"rateLimit": -1}}, "rateLimit"),
+        ({"config": {"rateBurst": 1.5}}, "rateBurst"),
     ],
 )
 def test_the_schema_rejects_misspelled_and_mistyped_values(values, complaint):
@@ -318,6 +422,9 @@ def test_readiness_is_grpc_health_by_default_and_readyz_in_http_mode(rendered):
     container = rendered.container()
     readiness = container["readinessProbe"]
     mode = rendered.values.get("probes", {}).get("mode", "grpc")
+    if rendered.values.get("tls", {}).get("enabled"):
+        # The kubelet's gRPC probe cannot do TLS.
+        mode = "http"
     if mode == "grpc":
         assert set(readiness) & {"httpGet", "tcpSocket", "exec"} == set()
         grpc = container_port(container, "grpc")
@@ -519,7 +626,15 @@ def test_the_configmap_sets_only_variables_graphrpc_reads(rendered):
 
 def test_every_setting_graphrpc_reads_can_be_set_through_the_chart():
     known = variables_graphrpc_reads()
-    rendered = render(with_password(neo4j={"database": "movies"}, otel=OTEL_FULL))
+    rendered = render(
+        with_password(
+            neo4j={"database": "movies", "uri": "neo4j+s://db:7687", "tls": {"caSecret": "neo4j-ca"}},
+            otel=OTEL_FULL,
+            tls={"enabled": True, "existingSecret": "tls", "clientAuth": {"enabled": True, "configMap": "ca"}},
+            catalog={"queries": CATALOG},
+            access={"tokens": ACCESS_TOKENS},
+        )
+    )
     settable = set(rendered.config()) | {e["name"] for e in rendered.container()["env"]}
     # NEO4J_PASSWORD stays out on purpose: the password travels as a file only.
     missing = known - settable - {"NEO4J_PASSWORD"}
@@ -752,3 +867,266 @@ def test_the_service_monitor_check_catches_what_would_break_scraping(broken):
     broken(monitor)
     with pytest.raises(AssertionError):
         check_service_monitor(monitor, rendered)
+
+
+# --- TLS, the catalog and the access file ------------------------------------------------------
+
+
+def access_secret(rendered):
+    (secret,) = [o for o in rendered.of_kind("Secret") if "access.yaml" in o.get("data", {})]
+    return secret
+
+
+def access_file_text(rendered):
+    return base64.b64decode(access_secret(rendered)["data"]["access.yaml"]).decode()
+
+
+def catalog_configmap(rendered):
+    (config_map,) = [o for o in rendered.of_kind("ConfigMap") if o["metadata"]["name"].endswith("-catalog")]
+    return config_map
+
+
+def env_of(rendered):
+    return {**rendered.config(), **{e["name"]: e["value"] for e in rendered.container()["env"]}}
+
+
+def volume_of(rendered, name):
+    (volume,) = [v for v in rendered.pod()["volumes"] if v["name"] == name]
+    return volume
+
+
+def mount_of(rendered, name):
+    (mount,) = [m for m in rendered.container()["volumeMounts"] if m["name"] == name]
+    return mount
+
+
+# Every file setting, with the volume that provides it and the key it reads there.
+FILE_SETTINGS = {
+    "NEO4J_PASSWORD_FILE": "neo4j-password",
+    "GRAPHRPC_TLS_CERT_FILE": "tls",
+    "GRAPHRPC_TLS_KEY_FILE": "tls",
+    "GRAPHRPC_TLS_CLIENT_CA_FILE": "tls-client-ca",
+    "NEO4J_TLS_CA_FILE": "neo4j-ca",
+    "GRAPHRPC_CATALOG_FILE": "catalog",
+    "GRAPHRPC_ACCESS_FILE": "access",
+}
+
+
+def test_every_file_setting_names_a_file_in_a_read_only_directory_mount(rendered):
+    env = env_of(rendered)
+    mounts = {m["name"]: m for m in rendered.container()["volumeMounts"]}
+    for setting, volume_name in FILE_SETTINGS.items():
+        if setting not in env:
+            assert volume_name not in mounts or volume_name == "tls", (setting, volume_name)
+            continue
+        mount = mounts[volume_name]
+        # A whole directory: a subPath mount never sees a Secret or ConfigMap update.
+        assert "subPath" not in mount and "subPathExpr" not in mount
+        assert mount["readOnly"] is True
+        directory, key = posixpath.split(env[setting])
+        assert directory == mount["mountPath"], (setting, env[setting], mount)
+        source = volume_of(rendered, volume_name)
+        items = (source.get("secret") or source.get("configMap")).get("items")
+        if items:
+            assert key in [i["path"] for i in items]
+    for mount in rendered.container()["volumeMounts"]:
+        assert "subPath" not in mount and mount["readOnly"] is True
+    # No two mounts share a directory, or one would hide the other.
+    paths = [m["mountPath"] for m in rendered.container()["volumeMounts"]]
+    assert len(paths) == len(set(paths))
+
+
+def test_secret_volumes_are_readable_by_graphrpc_and_writable_by_nobody(rendered):
+    for volume in rendered.pod()["volumes"]:
+        if "secret" in volume:
+            assert volume["secret"]["defaultMode"] & 0o222 == 0, volume["name"]
+            assert volume["secret"]["defaultMode"] & 0o040, "fsGroup must be able to read it"
+
+
+def test_tls_on_mounts_the_certificate_secret_as_a_directory():
+    rendered = render(VALUE_SETS["tls-on"])
+    env = env_of(rendered)
+    mount = mount_of(rendered, "tls")
+    assert "subPath" not in mount and mount["readOnly"] is True
+    assert volume_of(rendered, "tls")["secret"]["secretName"] == "graphrpc-tls"
+    # The whole kubernetes.io/tls Secret, by its standard keys, no items projection.
+    assert "items" not in volume_of(rendered, "tls")["secret"]
+    assert env["GRAPHRPC_TLS_CERT_FILE"] == f"{mount['mountPath']}/tls.crt"
+    assert env["GRAPHRPC_TLS_KEY_FILE"] == f"{mount['mountPath']}/tls.key"
+    ca = mount_of(rendered, "tls-client-ca")
+    assert volume_of(rendered, "tls-client-ca")["secret"]["secretName"] == "graphrpc-client-ca"
+    assert env["GRAPHRPC_TLS_CLIENT_CA_FILE"] == f"{ca['mountPath']}/ca.crt"
+    assert env["GRAPHRPC_TLS_CLIENT_AUTH"] == "required"
+    db_ca = mount_of(rendered, "neo4j-ca")
+    assert volume_of(rendered, "neo4j-ca")["secret"]["secretName"] == "neo4j-ca"
+    assert env["NEO4J_TLS_CA_FILE"] == f"{db_ca['mountPath']}/ca.crt"
+
+
+def test_without_tls_no_tls_setting_or_mount_is_rendered():
+    rendered = render(with_password())
+    env = env_of(rendered)
+    assert not {k for k in env if "TLS" in k}
+    assert [m["name"] for m in rendered.container()["volumeMounts"]] == ["neo4j-password"]
+
+
+def test_with_tls_readiness_is_readyz_over_http_whatever_the_probe_mode():
+    for probes in ({}, {"mode": "grpc"}, {"mode": "http"}):
+        values = {**VALUE_SETS["tls-on"], "probes": probes}
+        container = render(values).container()
+        readiness, liveness = container["readinessProbe"], container["livenessProbe"]
+        # The kubelet's native gRPC probe speaks plaintext only: against a TLS listener it
+        # would fail forever and no pod would become ready.
+        assert "grpc" not in readiness
+        assert readiness["httpGet"] == {"path": "/readyz", "port": "admin", "scheme": "HTTP"}
+        assert targets_admin_port(readiness["httpGet"], container)
+        assert liveness["httpGet"] == {"path": "/livez", "port": "admin", "scheme": "HTTP"}
+
+
+def test_the_client_auth_mode_and_ca_source_reach_graphrpc():
+    rendered = render(VALUE_SETS["existing-secrets"])
+    assert env_of(rendered)["GRAPHRPC_TLS_CLIENT_AUTH"] == "optional"
+    assert volume_of(rendered, "tls-client-ca")["configMap"]["name"] == "client-ca-bundle"
+    assert volume_of(rendered, "neo4j-ca")["configMap"]["name"] == "corporate-ca"
+    # TLS alone, without client certificates: no client CA, no mode.
+    env = env_of(render(with_password(tls={"enabled": True, "existingSecret": "graphrpc-tls"})))
+    assert "GRAPHRPC_TLS_CERT_FILE" in env
+    assert "GRAPHRPC_TLS_CLIENT_CA_FILE" not in env and "GRAPHRPC_TLS_CLIENT_AUTH" not in env
+
+
+def test_the_catalog_configmap_holds_the_values_yaml_verbatim():
+    rendered = render(VALUE_SETS["catalog-and-access"])
+    config_map = catalog_configmap(rendered)
+    assert config_map["metadata"]["name"] == f"{RELEASE}-graphrpc-catalog"
+    assert config_map["data"] == {"catalog.yaml": CATALOG}
+    assert yaml.safe_load(config_map["data"]["catalog.yaml"]) == yaml.safe_load(CATALOG)
+    assert volume_of(rendered, "catalog")["configMap"] == {"name": config_map["metadata"]["name"]}
+    assert env_of(rendered)["GRAPHRPC_CATALOG_FILE"] == f"{mount_of(rendered, 'catalog')['mountPath']}/catalog.yaml"
+
+
+def test_an_existing_catalog_configmap_is_mounted_and_none_is_rendered():
+    rendered = render(VALUE_SETS["existing-secrets"])
+    assert [c["metadata"]["name"] for c in rendered.of_kind("ConfigMap")] == [f"{RELEASE}-graphrpc"]
+    assert volume_of(rendered, "catalog")["configMap"]["name"] == "graphrpc-catalog"
+    assert volume_of(rendered, "access")["secret"]["secretName"] == "graphrpc-access"
+    assert env_of(rendered)["GRAPHRPC_ACCESS_FILE"] == "/etc/graphrpc/access/access.yaml"
+
+
+def test_a_catalog_or_access_change_rolls_nothing_while_a_config_change_does():
+    base = with_password(catalog={"queries": CATALOG}, access={"tokens": ACCESS_TOKENS})
+    edited = with_password(
+        catalog={"queries": CATALOG + "  - name: count\n    cypher: MATCH (n) RETURN count(n)\n"},
+        access={"tokens": ACCESS_TOKENS[:1]},
+    )
+    rendered, after = render(base), render(edited)
+    assert catalog_configmap(rendered)["data"] != catalog_configmap(after)["data"]
+    assert access_file_text(rendered) != access_file_text(after)
+    # The pod template is untouched: graphrpc reloads the files from their volumes, and a
+    # rollout would only drop in-flight calls.
+    assert rendered.deployment() == after.deployment()
+    annotations = rendered.deployment()["spec"]["template"]["metadata"]["annotations"]
+    assert set(annotations) == {"checksum/config"}
+    # The checksum covers the settings ConfigMap, and only it.
+    assert annotations["checksum/config"] == hashlib.sha256(
+        rendered.files["graphrpc/templates/configmap.yaml"].encode()
+    ).hexdigest()
+    assert checksum(with_password(config={"rateLimit": 10})) != checksum(with_password())
+    assert checksum(with_password(config={"reloadInterval": "30s"})) != checksum(with_password())
+    assert checksum(with_password(tls={"enabled": True, "existingSecret": "t"})) == checksum(with_password())
+
+
+def test_the_access_secret_holds_the_access_file():
+    rendered = render(
+        with_password(
+            tls={"enabled": True, "existingSecret": "t", "clientAuth": {"enabled": True, "configMap": "ca"}},
+            access={
+                "tokens": ACCESS_TOKENS,
+                "certificates": [
+                    {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True},
+                    # Characters YAML cares about stay in the string.
+                    {"subject": 'CN=ops: "night", O=Acme #2', "principal": "ops", "role": "admin"},
+                ],
+            },
+        )
+    )
+    secret = access_secret(rendered)
+    assert secret["metadata"]["name"] == f"{RELEASE}-graphrpc-access"
+    assert set(secret["data"]) == {"access.yaml"} and "stringData" not in secret
+    assert yaml.safe_load(access_file_text(rendered)) == {
+        "tokens": [
+            {"principal": "reports", "sha256": sha256_hex(TOKENS["reports"]), "role": "reader", "raw_cypher": False},
+            # raw_cypher defaults to false: named queries only.
+            {"principal": "billing", "sha256": sha256_hex(TOKENS["billing"]), "role": "writer", "raw_cypher": False},
+        ],
+        "certificates": [
+            {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True},
+            {"subject": 'CN=ops: "night", O=Acme #2', "principal": "ops", "role": "admin", "raw_cypher": False},
+        ],
+    }
+    assert volume_of(rendered, "access")["secret"]["secretName"] == secret["metadata"]["name"]
+    assert env_of(rendered)["GRAPHRPC_ACCESS_FILE"] == f"{mount_of(rendered, 'access')['mountPath']}/access.yaml"
+
+
+def test_no_access_values_means_no_access_file_and_notes_say_graphrpc_runs_open():
+    rendered = render(with_password(access={"tokens": [], "certificates": []}))
+    assert "GRAPHRPC_ACCESS_FILE" not in env_of(rendered)
+    assert [s["metadata"]["name"] for s in rendered.of_kind("Secret")] == [f"{RELEASE}-graphrpc-neo4j"]
+    assert "runs" in rendered.notes() and "open" in rendered.notes()
+
+
+def test_rate_limit_and_reload_interval_reach_graphrpc_verbatim():
+    config = render(VALUE_SETS["catalog-and-access"]).config()
+    assert (config["GRAPHRPC_RATE_LIMIT"], config["GRAPHRPC_RATE_BURST"]) == ("200", "50")
+    assert config["GRAPHRPC_RELOAD_INTERVAL"] == "10s"
+    defaults = render(with_password()).config()
+    assert (defaults["GRAPHRPC_RATE_LIMIT"], defaults["GRAPHRPC_RATE_BURST"]) == ("0", "0")
+    assert defaults["GRAPHRPC_RELOAD_INTERVAL"] == "5s"
+    # A large rate is written as an integer, not 1e+06.
+    assert render(with_password(config={"rateLimit": 1000000})).config()["GRAPHRPC_RATE_LIMIT"] == "1000000"
+
+
+def test_notes_use_tls_in_the_grpcurl_example_when_tls_is_on():
+    notes = render(VALUE_SETS["tls-on"]).notes()
+    assert "-plaintext" not in notes
+    grpcurl = [line for line in notes.splitlines() if line.lstrip().startswith("grpcurl ")]
+    assert len(grpcurl) == 3
+    assert all("-cacert ca.crt" in line for line in grpcurl)
+    assert all(f"-authority {RELEASE}-graphrpc.{NAMESPACE}.svc" in line for line in grpcurl)
+    # Mutual TLS required: the example presents a client certificate.
+    assert all("-cert client.crt -key client.key" in line for line in grpcurl)
+    assert "get secret graphrpc-tls" in notes and "ca\\.crt" in notes
+    assert "graphrpc.v1.GraphQuery/Run" in notes
+    # Client certificates optional: the example authenticates with a token instead.
+    optional = render(VALUE_SETS["existing-secrets"]).notes()
+    assert "-plaintext" not in optional and "-cacert ca.crt" in optional
+    assert 'authorization: Bearer $TOKEN' in optional
+    assert "-cert client.crt" in optional and "client-ca-bundle" in optional
+    plain = render(VALUE_SETS["catalog-and-access"]).notes()
+    assert "grpcurl -plaintext" in plain and "-cacert" not in plain
+    # With an access file the call carries a bearer token.
+    assert 'authorization: Bearer $TOKEN' in plain
+
+
+@pytest.mark.parametrize(
+    "values, complaint",
+    [
+        ({"tls": {"enabled": True}}, "tls.enabled needs tls.existingSecret"),
+        ({"tls": {"clientAuth": {"enabled": True, "configMap": "ca"}}}, "tls.clientAuth.enabled needs tls.enabled"),
+        ({"tls": {"enabled": True, "existingSecret": "t", "clientAuth": {"enabled": True}}}, "exactly one of"),
+        (
+            {"tls": {"enabled": True, "existingSecret": "t",
+                     "clientAuth": {"enabled": True, "configMap": "ca", "existingSecret": "ca"}}},
+            "exactly one of",
+        ),
+        ({"neo4j": {"uri": "bolt+s://db:7687", "tls": {"caSecret": "a", "caConfigMap": "b"}}}, "not both"),
+        ({"catalog": {"queries": CATALOG, "existingConfigMap": "c"}}, "not both"),
+        ({"access": {"existingSecret": "a", "tokens": ACCESS_TOKENS}}, "leave access.tokens"),
+        ({"access": {"tokens": ACCESS_TOKENS + [{**ACCESS_TOKENS[0], "principal": "copy"}]}}, "twice"),
+        (
+            {"access": {"certificates": [{"subject": "CN=a", "principal": "a", "role": "reader"}]}},
+            "access.certificates needs tls.clientAuth.enabled",
+        ),
+    ],
+)
+def test_security_values_that_cannot_work_together_are_refused(values, complaint):
+    with pytest.raises(helm.HelmRenderError, match=re.escape(complaint)):
+        render(with_password(**values))

@@ -95,6 +95,97 @@ password
 {{- end -}}
 
 {{/*
+The files graphrpc reads, each in a directory of its own: whole volumes, never subPath, so an
+updated Secret or ConfigMap reaches the running pod (the kubelet swaps the directory's ..data
+symlink) and graphrpc's reload sees it.
+*/}}
+{{- define "graphrpc.tlsDir" -}}/etc/graphrpc/tls{{- end -}}
+{{- define "graphrpc.clientCADir" -}}/etc/graphrpc/client-ca{{- end -}}
+{{- define "graphrpc.neo4jCADir" -}}/etc/graphrpc/neo4j-ca{{- end -}}
+{{- define "graphrpc.catalogDir" -}}/etc/graphrpc/catalog{{- end -}}
+{{- define "graphrpc.accessDir" -}}/etc/graphrpc/access{{- end -}}
+
+{{/* "true" when the chart mounts a catalog (its own ConfigMap or the user's), else "". */}}
+{{- define "graphrpc.catalogEnabled" -}}
+{{- if or .Values.catalog.existingConfigMap .Values.catalog.queries -}}true{{- end -}}
+{{- end -}}
+
+{{/* The catalog's ConfigMap: the user's, or the one the chart creates. */}}
+{{- define "graphrpc.catalogName" -}}
+{{- if .Values.catalog.existingConfigMap -}}
+{{- .Values.catalog.existingConfigMap -}}
+{{- else -}}
+{{- printf "%s-catalog" (include "graphrpc.fullname" . | trunc 55 | trimSuffix "-") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when the chart renders the access file into a Secret of its own. */}}
+{{- define "graphrpc.accessRendered" -}}
+{{- if and (not .Values.access.existingSecret) (or .Values.access.tokens .Values.access.certificates) -}}true{{- end -}}
+{{- end -}}
+
+{{/* "true" when graphrpc gets an access file; without one it runs open. */}}
+{{- define "graphrpc.accessEnabled" -}}
+{{- if or .Values.access.existingSecret (include "graphrpc.accessRendered" .) -}}true{{- end -}}
+{{- end -}}
+
+{{/* The access file's Secret: the user's, or the one the chart creates. */}}
+{{- define "graphrpc.accessName" -}}
+{{- if .Values.access.existingSecret -}}
+{{- .Values.access.existingSecret -}}
+{{- else -}}
+{{- printf "%s-access" (include "graphrpc.fullname" . | trunc 56 | trimSuffix "-") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Readiness over HTTP (/readyz on the admin port) when asked, and always with TLS on the
+listener: the kubelet's native gRPC probe cannot do TLS. "true" or "".
+*/}}
+{{- define "graphrpc.httpReadiness" -}}
+{{- if or .Values.tls.enabled (eq .Values.probes.mode "http") -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Values that cannot work together, refused before anything is applied. The schema checks each
+value alone; graphrpc would refuse most of these at start-up, in a crash-looping pod.
+*/}}
+{{- define "graphrpc.checkSecurityValues" -}}
+{{- if and .Values.tls.enabled (not .Values.tls.existingSecret) -}}
+{{- fail "tls.enabled needs tls.existingSecret: a kubernetes.io/tls Secret with tls.crt and tls.key" -}}
+{{- end -}}
+{{- with .Values.tls.clientAuth -}}
+{{- if .enabled -}}
+{{- if not $.Values.tls.enabled -}}
+{{- fail "tls.clientAuth.enabled needs tls.enabled: client certificates are checked in the TLS handshake" -}}
+{{- end -}}
+{{- if eq (not .existingSecret) (not .configMap) -}}
+{{- fail "tls.clientAuth.enabled needs exactly one of tls.clientAuth.existingSecret and tls.clientAuth.configMap (the client CA, under ca.crt)" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.neo4j.tls.caSecret .Values.neo4j.tls.caConfigMap -}}
+{{- fail "set neo4j.tls.caSecret or neo4j.tls.caConfigMap, not both" -}}
+{{- end -}}
+{{- if and .Values.catalog.queries .Values.catalog.existingConfigMap -}}
+{{- fail "set catalog.queries or catalog.existingConfigMap, not both" -}}
+{{- end -}}
+{{- if and .Values.access.existingSecret (or .Values.access.tokens .Values.access.certificates) -}}
+{{- fail "access.existingSecret holds the whole access file: leave access.tokens and access.certificates empty" -}}
+{{- end -}}
+{{- $hashes := list -}}
+{{- range .Values.access.tokens -}}
+{{- if has .sha256 $hashes -}}
+{{- fail (printf "access.tokens lists sha256 %s twice: one token, one principal" .sha256) -}}
+{{- end -}}
+{{- $hashes = append $hashes .sha256 -}}
+{{- end -}}
+{{- if and .Values.access.certificates (not .Values.tls.clientAuth.enabled) -}}
+{{- fail "access.certificates needs tls.clientAuth.enabled: without mutual TLS no client presents a certificate" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 The kubelet counts the preStop pause against the grace period, so it must cover the pause,
 graphrpc's drain (GRAPHRPC_SHUTDOWN_GRACE) and the time to close the pool and exit.
 */}}
