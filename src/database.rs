@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use tracing::{field::Empty, Span};
 
 use neo4rs::{
-    summary::ResultSummary, BeginOptions, BoltMap, BoltType, ConfigBuilder, DetachedRowStream,
-    Graph, Operation, PoolStatus, Query, RowStream, SessionConfig, Txn,
+    summary::ResultSummary, BeginOptions, BoltMap, BoltString, BoltType, ConfigBuilder,
+    DetachedRowStream, Graph, Operation, PoolStatus, Query, RowStream, SessionConfig, Txn,
 };
 use tracing::Instrument as _;
 
@@ -37,6 +37,16 @@ pub struct Statement {
     /// Sent to the server as the transaction timeout, so that the database itself stops a
     /// statement that outlives its caller's patience.
     pub timeout: Duration,
+    /// Transaction metadata (the calling principal): the database's query log shows it.
+    pub metadata: Vec<(String, String)>,
+    /// Run in an explicit transaction that is always rolled back, never committed: a
+    /// reader's statement, on a database that may ignore the READ access mode.
+    pub roll_back: bool,
+}
+
+/// Whether a statement's summary reports any change to the graph or schema.
+pub fn changed_graph(summary: &ResultSummary) -> bool {
+    *summary.stats() != neo4rs::summary::Counters::default()
 }
 
 /// How to open an explicit transaction.
@@ -165,6 +175,9 @@ impl GraphDb {
     /// Runs the statement in an auto-commit transaction and returns its result as a stream
     /// that pulls the configured fetch size of records per round trip.
     pub async fn execute(&self, statement: Statement) -> Result<ResultStream, neo4rs::Error> {
+        if statement.roll_back {
+            return self.execute_rolled_back(statement).await;
+        }
         let database = statement.database.or_else(|| self.default_database.clone());
         let mut session_config = SessionConfig::builder().with_bookmarks(statement.bookmarks);
         if let Some(db) = &database {
@@ -174,9 +187,17 @@ impl GraphDb {
         let span = self
             .spans
             .statement(None, &statement.cypher, database.as_deref());
-        let query = Query::new(statement.cypher)
+        let mut query = Query::new(statement.cypher)
             .with_params(statement.params)
             .extra("tx_timeout", timeout_ms);
+        if !statement.metadata.is_empty() {
+            let metadata: BoltMap = statement
+                .metadata
+                .into_iter()
+                .map(|(k, v)| (BoltString::from(k), BoltType::from(v)))
+                .collect();
+            query = query.extra("tx_metadata", BoltType::Map(metadata));
+        }
 
         let mut session = self.graph.with_session(Some(session_config.build()));
         let started = Instant::now();
@@ -187,11 +208,37 @@ impl GraphDb {
         let inner = opened.inspect_err(|e| record_error(&span, e))?;
         let keys = inner.keys().map(str::to_owned).collect();
         Ok(ResultStream {
-            inner: Some(inner),
+            inner: Some(Source::AutoCommit(inner)),
             keys,
             database,
             span,
             started,
+        })
+    }
+
+    /// The statement in a transaction of its own, rolled back when the result finishes.
+    async fn execute_rolled_back(
+        &self,
+        statement: Statement,
+    ) -> Result<ResultStream, neo4rs::Error> {
+        let mut txn = self
+            .begin(TxOptions {
+                database: statement.database,
+                access_mode: statement.access_mode,
+                bookmarks: statement.bookmarks,
+                timeout: statement.timeout,
+                metadata: statement.metadata,
+            })
+            .await?;
+        let started = Instant::now();
+        let keys = txn.run(statement.cypher, statement.params).await?;
+        Ok(ResultStream {
+            keys,
+            database: txn.database.clone(),
+            // The transaction carries the statement's span.
+            span: Span::none(),
+            started,
+            inner: Some(Source::RolledBack(Box::new(txn))),
         })
     }
 
@@ -234,6 +281,8 @@ impl GraphDb {
             access_mode: AccessMode::Read,
             bookmarks: Vec::new(),
             timeout: Duration::from_secs(10),
+            metadata: Vec::new(),
+            roll_back: false,
         };
         let mut result = self.execute(statement).await?;
         while result.next_record().await?.is_some() {}
@@ -250,12 +299,19 @@ impl GraphDb {
 /// Dropping it unfinished (a unary call whose client went away, say) cancels it in the
 /// background, so no abandoned statement keeps running on a pooled connection.
 pub struct ResultStream {
-    inner: Option<DetachedRowStream>,
+    inner: Option<Source>,
     keys: Vec<String>,
     database: Option<String>,
     /// The statement's span: it ends, and the duration is recorded, when this is dropped.
     span: Span,
     started: Instant,
+}
+
+// Auto-commit is the hot path: it stays unboxed, the rarer rolled-back form is boxed.
+#[allow(clippy::large_enum_variant)]
+enum Source {
+    AutoCommit(DetachedRowStream),
+    RolledBack(Box<Transaction>),
 }
 
 impl ResultStream {
@@ -266,24 +322,32 @@ impl ResultStream {
 
     /// The next record's values in column order; None at the end of the result.
     pub async fn next_record(&mut self) -> Result<Option<Vec<BoltType>>, neo4rs::Error> {
-        let inner = self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)?;
-        match inner.next_record().await {
-            Ok(record) => Ok(record.map(|record| record.value)),
-            Err(e) => {
-                record_error(&self.span, &e);
-                Err(e)
-            }
+        match self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)? {
+            Source::AutoCommit(inner) => match inner.next_record().await {
+                Ok(record) => Ok(record.map(|record| record.value)),
+                Err(e) => {
+                    record_error(&self.span, &e);
+                    Err(e)
+                }
+            },
+            Source::RolledBack(txn) => txn.next_record().await,
         }
     }
 
     /// Completes the result and returns the server's summary. The database is filled in
     /// from the request when the server does not report it.
     pub async fn finish(mut self) -> Result<ResultSummary, neo4rs::Error> {
-        let inner = self.inner.take().ok_or(neo4rs::Error::NoMoreRows)?;
-        let mut summary = inner
-            .finish()
-            .await
-            .inspect_err(|e| record_error(&self.span, e))?;
+        let mut summary = match self.inner.take().ok_or(neo4rs::Error::NoMoreRows)? {
+            Source::AutoCommit(inner) => inner
+                .finish()
+                .await
+                .inspect_err(|e| record_error(&self.span, e))?,
+            Source::RolledBack(mut txn) => {
+                let summary = txn.finish_statement().await?;
+                txn.rollback().await?;
+                summary
+            }
+        };
         if summary.db.is_none() {
             summary.db = self.database.take();
         }
@@ -294,19 +358,26 @@ impl ResultStream {
     /// auto-commit transaction back) and the connection returns to the pool, or is closed
     /// if it cannot be reset promptly.
     pub async fn cancel(mut self) {
-        if let Some(inner) = self.inner.take() {
-            cancel(inner).await;
+        match self.inner.take() {
+            Some(Source::AutoCommit(inner)) => cancel(inner).await,
+            Some(Source::RolledBack(txn)) => txn.cancel().await,
+            None => {}
         }
     }
 }
 
 impl Drop for ResultStream {
     fn drop(&mut self) {
-        observability::statement_finished(self.started.elapsed());
-        if let Some(inner) = self.inner.take() {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(cancel(inner));
+        match self.inner.take() {
+            Some(Source::AutoCommit(inner)) => {
+                observability::statement_finished(self.started.elapsed());
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(cancel(inner));
+                }
             }
+            // Its own drop rolls the transaction back and records the statement.
+            Some(Source::RolledBack(_)) => {}
+            None => observability::statement_finished(self.started.elapsed()),
         }
     }
 }

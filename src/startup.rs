@@ -9,10 +9,12 @@ use tonic::transport::{server::TcpIncoming, Server};
 use crate::{
     admin,
     api::{ApiState, GraphQueryService},
+    auth::access::AccessTable,
     configuration::Settings,
     database::GraphDb,
     health::{self, Health},
     proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
+    reload::{self, Current},
     telemetry,
     transport::{AuthLayer, CallLayer, TrafficLayer},
 };
@@ -23,6 +25,7 @@ pub struct Application {
     local_addr: SocketAddr,
     admin_addr: SocketAddr,
     db: GraphDb,
+    access: Option<Current<AccessTable>>,
     settings: Settings,
 }
 
@@ -37,6 +40,23 @@ impl Application {
         let admin_listener = TcpListener::bind(settings.admin_listen)
             .await
             .with_context(|| format!("cannot listen on {} (admin)", settings.admin_listen))?;
+        let access = match &settings.security.access_file {
+            Some(path) => Some(
+                reload::watch(
+                    "access file",
+                    path.clone(),
+                    settings.security.reload_interval,
+                    AccessTable::parse,
+                )
+                .map_err(|e| anyhow::anyhow!("GRAPHRPC_ACCESS_FILE: {e}"))?,
+            ),
+            None => {
+                tracing::warn!(
+                    "no GRAPHRPC_ACCESS_FILE: graphrpc runs open, and anyone who reaches its port may run any Cypher"
+                );
+                None
+            }
+        };
         // The recorder is process-wide: installed by the first application built.
         telemetry::metrics();
         Ok(Application {
@@ -45,6 +65,7 @@ impl Application {
             listener,
             admin_listener,
             db,
+            access,
             settings,
         })
     }
@@ -73,6 +94,7 @@ impl Application {
             local_addr,
             admin_addr,
             db,
+            access,
             settings,
         } = self;
 
@@ -122,7 +144,7 @@ impl Application {
             .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
             .layer(CallLayer)
             .layer(TrafficLayer::new(settings.traffic))
-            .layer(AuthLayer)
+            .layer(AuthLayer::new(access, settings.security.rate_limit))
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)

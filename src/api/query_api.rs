@@ -19,7 +19,7 @@ use crate::{
         self,
         request::{run_plan, RunKind, RunPlan},
     },
-    database::{AccessMode, GraphDb, ResultStream, Statement},
+    database::{changed_graph, AccessMode, GraphDb, ResultStream, Statement},
     errors::{deadline_exceeded, from_database, row_limit_exceeded},
     observability,
     proto::v1::{
@@ -40,7 +40,8 @@ pub async fn run(
 ) -> Result<Response<RunResponse>, Status> {
     let principal = Principal::of(&request)?;
     principal.check_raw_cypher("Run")?;
-    let (metadata, _, message) = request.into_parts();
+    let (metadata, _, mut message) = request.into_parts();
+    principal.default_access_mode(&mut message.access_mode);
     let plan = run_plan(message, &metadata, &state.limits, RunKind::Unary)?;
     principal.check_mode(plan.statement.access_mode, "Run")?;
     execute(state, &principal, plan).await.map(Response::new)
@@ -52,7 +53,7 @@ pub async fn execute(
     principal: &Principal,
     plan: RunPlan,
 ) -> Result<RunResponse, Status> {
-    let _ = principal;
+    let plan = principal.bind(plan);
     let deadline = Instant::now() + plan.time_limit;
     let may_repeat = plan.statement.access_mode == AccessMode::Read || plan.idempotent;
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {
@@ -67,6 +68,9 @@ pub async fn execute(
     })
     .await;
     let (keys, rows, summary) = outcome?;
+    if plan.statement.roll_back && changed_graph(&summary) {
+        return Err(principal.wrote());
+    }
     let row_count = rows.len() as u64;
     observability::rows_sent("Run", row_count);
     Ok(RunResponse {
@@ -127,7 +131,8 @@ pub async fn run_stream(
 ) -> Result<Response<RunStreamStream>, Status> {
     let principal = Principal::of(&request)?;
     principal.check_raw_cypher("RunStream")?;
-    let (metadata, _, message) = request.into_parts();
+    let (metadata, _, mut message) = request.into_parts();
+    principal.default_access_mode(&mut message.access_mode);
     let plan = run_plan(message, &metadata, &state.limits, RunKind::Stream)?;
     principal.check_mode(plan.statement.access_mode, "RunStream")?;
     execute_stream(state, &principal, plan)
@@ -142,7 +147,7 @@ pub async fn execute_stream(
     principal: &Principal,
     plan: RunPlan,
 ) -> Result<RunStreamStream, Status> {
-    let _ = principal;
+    let plan = principal.bind(plan);
     let RunPlan {
         statement,
         time_limit,
@@ -172,7 +177,10 @@ pub async fn execute_stream(
     let result = result?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
     // The stream outlives this handler: it stays inside the call's span.
-    tokio::spawn(stream_result(result, tx, bounds, attempts).instrument(Span::current()));
+    let refuse_writes = statement.roll_back.then(|| principal.wrote());
+    tokio::spawn(
+        stream_result(result, tx, bounds, attempts, refuse_writes).instrument(Span::current()),
+    );
     Ok(ReceiverStream::new(rx))
 }
 
@@ -191,16 +199,25 @@ type Sender = mpsc::Sender<Result<RunStreamResponse, Status>>;
 
 /// Sends header, row batches and summary; stops the query as soon as the client goes
 /// away or the deadline passes.
-async fn stream_result(mut result: ResultStream, tx: Sender, bounds: StreamBounds, attempts: u32) {
+/// `refuse_writes`: the status that replaces the summary when the statement (rolled back)
+/// changed the graph.
+async fn stream_result(
+    mut result: ResultStream,
+    tx: Sender,
+    bounds: StreamBounds,
+    attempts: u32,
+    refuse_writes: Option<Status>,
+) {
     match pump(&mut result, &tx, &bounds).await {
         Ok(row_count) => {
-            let message = finish(result, bounds.deadline, bounds.time_limit)
-                .await
-                .map(|summary| {
-                    response(Message::Summary(conversions::summary::summary(
-                        summary, row_count, attempts,
-                    )))
-                });
+            let finished = finish(result, bounds.deadline, bounds.time_limit).await;
+            let message = match (finished, refuse_writes) {
+                (Ok(summary), Some(refused)) if changed_graph(&summary) => Err(refused),
+                (Ok(summary), _) => Ok(response(Message::Summary(conversions::summary::summary(
+                    summary, row_count, attempts,
+                )))),
+                (Err(status), _) => Err(status),
+            };
             let _ = tx.send(message).await;
         }
         Err(stop) => {

@@ -20,11 +20,12 @@ use tracing::{Instrument as _, Span};
 
 use crate::{
     api::ApiState,
+    auth::Principal,
     conversions::{
         self,
         request::{batch_plan, begin_plan, grpc_timeout, transaction_statement, BatchPlan},
     },
-    database::{GraphDb, Transaction},
+    database::{changed_graph, GraphDb, Transaction},
     errors::{
         deadline_exceeded, from_database, in_statement, invalid_argument, out_of_order,
         row_limit_exceeded, transaction_idle,
@@ -47,13 +48,20 @@ pub async fn transaction(
     state: Arc<ApiState>,
     request: Request<Streaming<TransactionRequest>>,
 ) -> Result<Response<TransactionStream>, Status> {
+    let principal = Principal::of(&request)?;
+    principal.check_raw_cypher("Transaction")?;
     let (metadata, _, inbound) = request.into_parts();
     // Checked now so that a malformed header fails the call at once.
     grpc_timeout(&metadata)?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
     tokio::spawn(
         async move {
-            let mut conversation = Conversation { state, inbound, tx };
+            let mut conversation = Conversation {
+                state,
+                principal,
+                inbound,
+                tx,
+            };
             if let Err(status) = conversation.drive(&metadata).await {
                 let _ = conversation.tx.send(Err(status)).await;
             }
@@ -67,6 +75,7 @@ pub async fn transaction(
 /// One Transaction stream: the client's messages in, the answers out.
 struct Conversation {
     state: Arc<ApiState>,
+    principal: Principal,
     inbound: Streaming<TransactionRequest>,
     tx: Sender,
 }
@@ -102,7 +111,7 @@ impl Conversation {
     async fn drive(&mut self, metadata: &tonic::metadata::MetadataMap) -> Result<(), Status> {
         let idle = self.state.limits.tx_idle_timeout;
         let far = Instant::now() + self.state.limits.max_timeout;
-        let begin = match self.next(idle, far).await? {
+        let mut begin = match self.next(idle, far).await? {
             Next::Message(In::Begin(begin)) => begin,
             Next::Message(other) => {
                 return Err(out_of_order(format!(
@@ -115,7 +124,11 @@ impl Conversation {
             Next::Idle | Next::TransactionDeadline => return Err(transaction_idle(idle)),
         };
 
-        let plan = begin_plan(begin, metadata, &self.state.limits)?;
+        self.principal.default_access_mode(&mut begin.access_mode);
+        let mut plan = begin_plan(begin, metadata, &self.state.limits)?;
+        self.principal
+            .check_mode(plan.options.access_mode, "a Transaction")?;
+        self.principal.stamp(&mut plan.options.metadata);
         let deadline = Instant::now() + plan.time_limit;
         let bounds = TxBounds {
             deadline,
@@ -188,6 +201,20 @@ impl Conversation {
                             return Err(in_statement(status, statements - 1, &what))
                         }
                     }
+                }
+                In::Commit(_) if self.principal.must_not_write() => {
+                    // A reader's transaction wrote nothing (each statement was checked), so
+                    // a rollback ends it just as a commit would, and guarantees it.
+                    let Some(open) = txn.take() else {
+                        unreachable!("checked above")
+                    };
+                    match timeout_at(deadline, open.rollback()).await {
+                        Err(_) => return Err(deadline_exceeded(bounds.time_limit)),
+                        Ok(result) => result.map_err(|e| from_database(&e))?,
+                    }
+                    let committed = Out::Committed(pb::Committed::default());
+                    self.reply(committed, &bounds.batch(0)).await?;
+                    return self.after_end(idle, "committed").await;
                 }
                 In::Commit(_) => {
                     let Some(open) = txn.take() else {
@@ -274,6 +301,10 @@ impl Conversation {
             .await
             .map_err(|_| timed_out())?
             .map_err(failed)?;
+        if self.principal.must_not_write() && changed_graph(&summary) {
+            // The caller rolls the transaction back.
+            return Err(Stop::Failed(self.principal.wrote()));
+        }
         let summary = conversions::summary::summary(summary, row_count, 1);
         send(&self.tx, response(Out::Summary(summary)), bounds).await
     }
@@ -343,11 +374,16 @@ pub async fn run_batch(
     state: &ApiState,
     request: Request<RunBatchRequest>,
 ) -> Result<Response<RunBatchResponse>, Status> {
-    let (metadata, _, message) = request.into_parts();
-    let plan = batch_plan(message, &metadata, &state.limits)?;
+    let principal = Principal::of(&request)?;
+    principal.check_raw_cypher("RunBatch")?;
+    let (metadata, _, mut message) = request.into_parts();
+    principal.default_access_mode(&mut message.access_mode);
+    let mut plan = batch_plan(message, &metadata, &state.limits)?;
+    principal.check_mode(plan.options.access_mode, "RunBatch")?;
+    principal.stamp(&mut plan.options.metadata);
     let deadline = Instant::now() + plan.time_limit;
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {
-        batch_once(&state.db, &plan, deadline)
+        batch_once(&state.db, &plan, &principal, deadline)
     })
     .await;
     let (mut results, bookmark) = outcome?;
@@ -370,6 +406,7 @@ pub async fn run_batch(
 async fn batch_once(
     db: &GraphDb,
     plan: &BatchPlan,
+    principal: &Principal,
     deadline: Instant,
 ) -> Result<(Vec<pb::StatementResult>, Option<String>), Failed> {
     let timed_out = || Failed::fatal(deadline_exceeded(plan.time_limit));
@@ -408,6 +445,9 @@ async fn batch_once(
                 .await
                 .map_err(|_| timed_out())?
                 .map_err(before_commit)?;
+            if principal.must_not_write() && changed_graph(&summary) {
+                return Err(Failed::fatal(principal.wrote()));
+            }
             let row_count = rows.len() as u64;
             Ok(pb::StatementResult {
                 keys,
@@ -428,6 +468,14 @@ async fn batch_once(
         }
     }
 
+    if principal.must_not_write() {
+        // Nothing was written (each statement was checked); rolling back guarantees it.
+        return match timeout_at(deadline, txn.rollback()).await {
+            Err(_) => Err(timed_out()),
+            Ok(Err(e)) => Err(before_commit(e)),
+            Ok(Ok(())) => Ok((results, None)),
+        };
+    }
     match timeout_at(deadline, txn.commit()).await {
         Err(_) => Err(Failed::fatal(Status::deadline_exceeded(
             "the batch timed out during its commit; whether it committed is unknown",

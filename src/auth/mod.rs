@@ -2,12 +2,17 @@
 //! (bearer token or client certificate) and puts its [`Principal`] in the request's
 //! extensions; handlers ask the principal before they touch the database.
 
+pub mod access;
+
 use std::sync::Arc;
 
 use serde::Deserialize;
 use tonic::{Request, Status};
 
-use crate::database::AccessMode;
+use crate::{conversions::request::RunPlan, database::AccessMode};
+
+/// The transaction-metadata key that carries the principal's name.
+pub const METADATA_KEY: &str = "graphrpc_principal";
 
 /// What a principal may do. Ordered: each role includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -83,10 +88,38 @@ impl Principal {
         Ok(())
     }
 
+    /// A reader's request that leaves the access mode unspecified means READ (for others
+    /// it means WRITE, as in Neo4j's drivers); `mode` is the request's proto field.
+    pub fn default_access_mode(&self, mode: &mut i32) {
+        if self.must_not_write() && *mode == crate::proto::v1::AccessMode::Unspecified as i32 {
+            *mode = crate::proto::v1::AccessMode::Read as i32;
+        }
+    }
+
     /// Whether graphrpc must prove each statement wrote nothing (the database may ignore
     /// the READ access mode, as ArcadeDB does).
     pub fn must_not_write(&self) -> bool {
         self.role < Role::Writer
+    }
+
+    /// The transaction metadata that names this principal to the database. graphrpc's
+    /// key overrides a client-supplied one of the same name.
+    pub fn metadata(&self) -> (String, String) {
+        (METADATA_KEY.to_owned(), self.name.to_string())
+    }
+
+    /// Adds what the database must know of the caller to a checked plan: its name, and for
+    /// a reader, that the statement runs in a transaction that is rolled back.
+    pub fn bind(&self, mut plan: RunPlan) -> RunPlan {
+        plan.statement.metadata.push(self.metadata());
+        plan.statement.roll_back = self.must_not_write();
+        plan
+    }
+
+    /// Sets the principal in a transaction's metadata, replacing a client's value for it.
+    pub fn stamp(&self, metadata: &mut Vec<(String, String)>) {
+        metadata.retain(|(key, _)| key != METADATA_KEY);
+        metadata.push(self.metadata());
     }
 
     /// The error for a reader's statement that turned out to write; it was rolled back.

@@ -88,6 +88,8 @@ pub fn run_plan(
             access_mode,
             bookmarks: bookmarks(request.bookmarks),
             timeout: time_limit,
+            metadata: Vec::new(),
+            roll_back: false,
         },
         time_limit,
         max_rows,

@@ -12,6 +12,7 @@
 use std::{
     future::Future,
     pin::Pin,
+    sync::Arc,
     task::{Context, Poll},
     time::Instant,
 };
@@ -26,6 +27,8 @@ use tracing::{field::Empty, Instrument, Span};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::observability;
+
+use super::auth::CallerName;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -68,6 +71,11 @@ where
                 response.headers_mut().insert(REQUEST_ID, value);
             }
             let header_status = status_of(response.headers());
+            let mut record = record;
+            if let Some(CallerName(name)) = response.extensions().get::<CallerName>() {
+                record.span.record("enduser.id", &**name);
+                record.principal = Some(name.clone());
+            }
             Ok(response.map(|inner| CallBody {
                 inner,
                 call: Some(record),
@@ -84,6 +92,8 @@ struct CallRecord {
     started: Instant,
     request_id: String,
     trace_id: String,
+    /// Who called, once authenticated.
+    principal: Option<Arc<str>>,
     span: Span,
 }
 
@@ -108,6 +118,7 @@ impl CallRecord {
             rpc.method = %rpc,
             rpc.grpc.status_code = Empty,
             request_id = %request_id,
+            enduser.id = Empty,
         );
         let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
             propagator.extract(&HeaderExtractor(headers))
@@ -130,6 +141,7 @@ impl CallRecord {
             } else {
                 trace_id.to_string()
             },
+            principal: None,
             span,
         }
     }
@@ -144,11 +156,12 @@ impl CallRecord {
         // Microsecond precision is plenty for a log line.
         let duration_ms = duration.as_micros() as f64 / 1000.0;
         let (method, request_id, trace_id) = (self.method, &self.request_id, &self.trace_id);
+        let principal = self.principal.as_deref().unwrap_or("");
         // Probes and reflection are frequent and uninteresting.
         if method.starts_with("/grpc.") {
-            tracing::debug!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, "call");
+            tracing::debug!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, principal, "call");
         } else {
-            tracing::info!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, "call");
+            tracing::info!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, principal, "call");
         }
         observability::call_finished(method, name, duration, self.bytes);
         observability::call_ended();

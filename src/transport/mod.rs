@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod call;
 pub mod codec;
+pub mod tls;
 pub mod traffic;
 
 pub use auth::AuthLayer;

@@ -1,5 +1,6 @@
 //! Integration tests: the real application against the real database, through real clients.
 
+mod auth;
 mod errors;
 mod health;
 mod helpers;

@@ -20,18 +20,22 @@ pub struct TxClient {
 
 impl TxClient {
     pub async fn open(app: &TestApp) -> TxClient {
+        Self::open_as(app, None).await.expect("transaction call")
+    }
+
+    /// Opens the stream with a bearer token, or none; the call's refusal when it is refused.
+    pub async fn open_as(app: &TestApp, token: Option<&str>) -> Result<TxClient, tonic::Status> {
         let (sender, receiver) = mpsc::channel(16);
-        let responses = app
-            .client
-            .clone()
-            .transaction(ReceiverStream::new(receiver))
-            .await
-            .expect("transaction call")
-            .into_inner();
-        TxClient {
+        let mut request = tonic::Request::new(ReceiverStream::new(receiver));
+        if let Some(token) = token {
+            let value = format!("Bearer {token}").parse().expect("ascii token");
+            request.metadata_mut().insert("authorization", value);
+        }
+        let responses = app.client.clone().transaction(request).await?.into_inner();
+        Ok(TxClient {
             sender: Some(sender),
             responses,
-        }
+        })
     }
 
     /// Sends a message; a stream the server has already ended shows in `next`.
