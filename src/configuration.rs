@@ -112,7 +112,7 @@ pub struct ServeArgs {
     #[arg(long, env = "GRAPHRPC_MAX_VALUE_BYTES", default_value_t = 1_048_576)]
     pub max_value_bytes: usize,
 
-    /// Largest request message accepted, in bytes (larger ones fail with OUT_OF_RANGE).
+    /// Largest request message accepted, in bytes (larger ones fail with RESOURCE_EXHAUSTED).
     #[arg(long, env = "GRAPHRPC_MAX_REQUEST_BYTES", default_value_t = 4_194_304)]
     pub max_request_bytes: usize,
 
@@ -563,6 +563,7 @@ impl ServeArgs {
                 retry_pushback: self.retry_pushback,
                 default_deadline: self.default_call_deadline,
                 max_deadline: self.max_call_deadline,
+                max_request_bytes: self.max_request_bytes,
             },
             http2: Http2Settings {
                 keepalive_interval: self.http2_keepalive_interval,

@@ -36,6 +36,7 @@ use crate::{
         RunBatchRequest, RunBatchResponse, TransactionRequest, TransactionResponse,
     },
     retry::{is_transient, reported_by_database, with_retries, Failed},
+    transport::traffic::too_large,
 };
 
 use super::streaming::{send, Stop, StreamBounds, STREAM_BUFFER_BATCHES};
@@ -348,9 +349,25 @@ impl Conversation {
                 ))
             }
             Ok(Ok(None)) => Next::Ended,
+            // A message that could not be decoded (too large, malformed) is the client's
+            // error to hear about; anything else means it cancelled or went away.
+            Ok(Err(status)) if is_oversized(&status) => {
+                return Err(Status::resource_exhausted(too_large(
+                    self.state.limits.max_request_bytes,
+                )))
+            }
+            Ok(Err(status)) if status.code() == tonic::Code::InvalidArgument => return Err(status),
             Ok(Err(_)) => Next::Gone,
         })
     }
+}
+
+/// tonic's refusal of a message over the decoding limit.
+fn is_oversized(status: &Status) -> bool {
+    status.code() == tonic::Code::OutOfRange
+        && status
+            .message()
+            .contains("decoded message length too large")
 }
 
 fn name(message: &In) -> &'static str {

@@ -33,6 +33,8 @@ pub struct TrafficSettings {
     pub default_deadline: Duration,
     /// The longest deadline a call may have.
     pub max_deadline: Duration,
+    /// GRAPHRPC_MAX_REQUEST_BYTES, named when tonic refuses a larger message.
+    pub max_request_bytes: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -100,7 +102,8 @@ where
         }
         let response = self.inner.call(request);
         Box::pin(async move {
-            let response = response.await?;
+            let mut response = response.await?;
+            name_the_size_limit(response.headers_mut(), settings.max_request_bytes);
             Ok(response.map(|inner| LimitedBody {
                 inner,
                 _permit: permit,
@@ -130,6 +133,49 @@ fn shed<B: Default>(settings: TrafficSettings) -> Response<LimitedBody<B>> {
         HeaderValue::from(u64::try_from(settings.retry_pushback.as_millis()).unwrap_or(u64::MAX)),
     );
     response
+}
+
+/// tonic refuses an oversized request message with OUT_OF_RANGE and a message that names
+/// no setting; the caller gets RESOURCE_EXHAUSTED (as other gRPC servers answer) naming
+/// GRAPHRPC_MAX_REQUEST_BYTES instead. Only trailers-only answers carry it in headers: a
+/// unary request refused before its handler ran. Streams report it from the handler.
+fn name_the_size_limit(headers: &mut http::HeaderMap, limit: usize) {
+    let oversized = headers.get("grpc-status").is_some_and(|v| v == "11")
+        && headers
+            .get("grpc-message")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|m| m.contains("decoded%20message%20length%20too%20large"));
+    if !oversized {
+        return;
+    }
+    let message = too_large(limit);
+    headers.insert(
+        "grpc-status",
+        HeaderValue::from(tonic::Code::ResourceExhausted as i32),
+    );
+    if let Ok(value) = HeaderValue::from_str(&percent_encode(&message)) {
+        headers.insert("grpc-message", value);
+    }
+}
+
+/// The message for a request over GRAPHRPC_MAX_REQUEST_BYTES.
+pub fn too_large(limit: usize) -> String {
+    format!(
+        "the request message is larger than GRAPHRPC_MAX_REQUEST_BYTES ({limit} bytes); send fewer or smaller parameters, or raise the limit"
+    )
+}
+
+/// gRPC's percent-encoding of grpc-message: printable ASCII except '%' is kept.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if (0x20..0x7f).contains(&byte) && byte != b'%' {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Gives a call without a deadline the default one and caps the others.
@@ -189,6 +235,7 @@ mod tests {
             retry_pushback: Duration::from_millis(250),
             default_deadline: Duration::from_secs(30),
             max_deadline: Duration::from_secs(60),
+            max_request_bytes: 1024,
         }
     }
 
@@ -203,6 +250,28 @@ mod tests {
         headers.insert("grpc-timeout", HeaderValue::from_static("5S"));
         bound_deadline(&mut headers, settings());
         assert_eq!(headers["grpc-timeout"], "5S");
+    }
+
+    #[test]
+    fn an_oversized_request_names_the_setting() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("grpc-status", HeaderValue::from_static("11"));
+        headers.insert(
+            "grpc-message",
+            HeaderValue::from_static("Error,%20decoded%20message%20length%20too%20large:%20found%202000%20bytes,%20the%20limit%20is:%201024%20bytes"),
+        );
+        name_the_size_limit(&mut headers, 1024);
+        assert_eq!(headers["grpc-status"], "8");
+        let message = headers["grpc-message"].to_str().expect("ascii");
+        assert!(
+            message.contains("GRAPHRPC_MAX_REQUEST_BYTES (1024 bytes)"),
+            "{message}"
+        );
+
+        let mut other = http::HeaderMap::new();
+        other.insert("grpc-status", HeaderValue::from_static("11"));
+        name_the_size_limit(&mut other, 1024);
+        assert_eq!(other["grpc-status"], "11");
     }
 
     #[test]

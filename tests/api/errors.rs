@@ -246,3 +246,110 @@ async fn request_limits_are_refused_naming_the_setting() {
     );
     assert_eq!(app.value("RETURN 1", vec![]).await, int(1));
 }
+
+#[tokio::test]
+async fn parameter_count_value_size_and_message_size_are_limited_by_name() {
+    let app = spawn_app_with(&[
+        "--max-params",
+        "2",
+        "--max-value-bytes",
+        "100",
+        "--max-request-bytes",
+        "4096",
+    ])
+    .await;
+    let three = vec![("a", int(1)), ("b", int(2)), ("c", int(3))];
+    let status = app
+        .run(request("RETURN $a", three))
+        .await
+        .expect_err("3 parameters > 2");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().contains("GRAPHRPC_MAX_PARAMS"),
+        "{status:?}"
+    );
+
+    let big = string(&"x".repeat(101));
+    let status = app
+        .run(request("RETURN $a", vec![("a", big)]))
+        .await
+        .expect_err("101 bytes > 100");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().contains("GRAPHRPC_MAX_VALUE_BYTES"),
+        "{status:?}"
+    );
+
+    // Over the message limit: refused before decoding, naming the setting.
+    let huge = format!("RETURN '{}'", "y".repeat(5000));
+    let status = app
+        .run(request(&huge, vec![]))
+        .await
+        .expect_err("5 kB > 4 kB");
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(
+        status
+            .message()
+            .contains("GRAPHRPC_MAX_REQUEST_BYTES (4096 bytes)"),
+        "{status:?}"
+    );
+    // The same inside a Transaction stream.
+    let mut tx = crate::transactions::TxClient::open(&app).await;
+    tx.begin(pb::Begin::default()).await;
+    let status = tx.statement(&huge, vec![]).await.expect_err("too large");
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(
+        status.message().contains("GRAPHRPC_MAX_REQUEST_BYTES"),
+        "{status:?}"
+    );
+
+    assert_eq!(app.value("RETURN 1", vec![]).await, int(1));
+}
+
+/// HTTP/2 has its own answer to too many streams on one connection: the server announces
+/// its limit and the client queues further calls until a stream ends.
+#[tokio::test]
+async fn concurrent_streams_per_connection_are_capped() {
+    let app = spawn_app_with(&["--http2-max-concurrent-streams", "2"]).await;
+    let slow = "UNWIND range(1, 100000) AS i RETURN i";
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut message = request(slow, vec![]);
+        message.batch_size = 10;
+        let stream = app
+            .client
+            .clone()
+            .run_stream(message)
+            .await
+            .expect("stream opens")
+            .into_inner();
+        held.push(stream);
+    }
+    // A third call on the same connection waits for a free stream.
+    let mut third = tonic::Request::new(request("RETURN 1", vec![]));
+    third.set_timeout(Duration::from_millis(700));
+    let status = app.client.clone().run(third).await.expect_err("queued");
+    assert!(
+        matches!(status.code(), Code::DeadlineExceeded | Code::Cancelled),
+        "{status:?}"
+    );
+    // Another connection is not affected.
+    let other = tonic::transport::Channel::from_shared(format!("http://{}", app.addr))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect");
+    graphrpc::proto::v1::graph_query_client::GraphQueryClient::new(other)
+        .run(request("RETURN 1", vec![]))
+        .await
+        .expect("a second connection has its own streams");
+    // Once a stream ends, the first connection serves the next call.
+    held.pop();
+    let mut fourth = tonic::Request::new(request("RETURN 1", vec![]));
+    fourth.set_timeout(Duration::from_secs(10));
+    app.client
+        .clone()
+        .run(fourth)
+        .await
+        .expect("served after a stream ended");
+}
