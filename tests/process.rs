@@ -922,3 +922,103 @@ async fn the_standard_sampler_variable_is_honoured() {
         "always_off exported spans"
     );
 }
+
+/// A request with a bearer token, as any gRPC client sends it.
+fn with_token(message: pb::RunRequest, token: &str) -> tonic::Request<pb::RunRequest> {
+    let mut request = tonic::Request::new(message);
+    let value = format!("Bearer {token}").parse().expect("ascii token");
+    request.metadata_mut().insert("authorization", value);
+    request
+}
+
+fn token_entry(principal: &str, token: &str) -> String {
+    use sha2::Digest as _;
+    format!(
+        "  - principal: {principal}\n    sha256: {}\n    role: writer\n    raw_cypher: true\n",
+        hex::encode(sha2::Sha256::digest(token.as_bytes()))
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_access_file_and_no_secret_reaches_the_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let access = dir.path().join("access.yaml");
+    let (first, second) = ("first-token-c0ffee-4411", "second-token-beef-9902");
+    let near_miss = "first-token-c0ffee-4412";
+    std::fs::write(&access, format!("tokens:\n{}", token_entry("etl", first))).expect("write");
+    let log = tempfile::NamedTempFile::new().expect("log file");
+    // Debug level everywhere: the HTTP/2 and driver crates' own logging included.
+    let mut server = Server::start_logging_to(
+        &[
+            "--log-format",
+            "json",
+            "--log",
+            "debug",
+            "--access-file",
+            access.to_str().expect("utf-8"),
+            // Only SIGHUP reloads within this test.
+            "--reload-interval",
+            "1h",
+        ],
+        Stdio::from(log.reopen().expect("log handle")),
+    );
+    let mut client = server.client().await;
+    client
+        .run(with_token(request("RETURN 1"), first))
+        .await
+        .expect("a known token");
+    for token in [near_miss, second] {
+        let status = client
+            .run(with_token(request("RETURN 1"), token))
+            .await
+            .expect_err("unknown token");
+        assert_eq!(status.code(), tonic::Code::Unauthenticated);
+    }
+
+    std::fs::write(
+        &access,
+        format!(
+            "tokens:\n{}{}",
+            token_entry("etl", first),
+            token_entry("loader", second)
+        ),
+    )
+    .expect("write");
+    server.signal(signal::Signal::SIGHUP);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client
+        .run(with_token(request("RETURN 1"), second))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "SIGHUP did not reload the access file");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.signal(signal::Signal::SIGTERM);
+    assert_eq!(server.wait_exit(Duration::from_secs(15)).code(), Some(0));
+
+    let text = std::fs::read_to_string(log.path()).expect("read log");
+    let password = std::env::var("GRAPHRPC_TEST_NEO4J_PASSWORD").expect("password");
+    for secret in [first, second, near_miss, password.as_str()] {
+        assert!(!text.contains(secret), "`{secret}` reached the log");
+    }
+    assert!(text.lines().count() > 10, "debug logging produced little: {text}");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("every line is JSON"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["message"].as_str().is_some_and(|m| m.contains("reloaded access file"))),
+        "the reload is logged"
+    );
+    let principals: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["message"] == "call")
+        .map(|l| l["principal"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(principals.first(), Some(&"etl"), "{principals:?}");
+    assert_eq!(principals.get(1), Some(&""), "an unauthenticated call names nobody");
+    assert_eq!(principals.last(), Some(&"loader"), "{principals:?}");
+}
