@@ -7,12 +7,14 @@ reflection alone (no .proto files), through Python grpcio.
     python3 grpcall.py 127.0.0.1:50051 graphrpc.v1.GraphQuery/Transaction \
         '[{"begin": {}}, {"statement": {"cypher": "RETURN 1 AS one"}}, {"commit": {}}]'
 
-A client-streaming method takes a JSON list of messages.
+A client-streaming method takes a JSON list of messages. With GRAPHRPC_TOKEN set, calls
+carry `authorization: Bearer $GRAPHRPC_TOKEN`.
 
 Needs grpcio, grpcio-reflection and protobuf (`make run` installs them into .local/pylib).
 """
 
 import json
+import os
 import sys
 
 import grpc
@@ -46,9 +48,10 @@ class ReflectionClient:
         service = self.pool.FindServiceByName(service_name)
         return service, service.methods_by_name[method_name]
 
-    def call(self, full_method, body, timeout=30):
+    def call(self, full_method, body, timeout=30, metadata=None):
         """Calls with a JSON-shaped dict (a list of them for a client stream); returns a
-        dict, or a list of them for a server stream."""
+        dict, or a list of them for a server stream. `metadata`: (key, value) pairs, such
+        as ("authorization", "Bearer ...")."""
         service, method = self.method(full_method)
         request_cls = message_factory.GetMessageClass(method.input_type)
         response_cls = message_factory.GetMessageClass(method.output_type)
@@ -56,13 +59,15 @@ class ReflectionClient:
         if method.client_streaming:
             requests = [json_format.ParseDict(b, request_cls()) for b in body]
             fn = self.channel.stream_stream(path, request_cls.SerializeToString, response_cls.FromString)
-            return [json_format.MessageToDict(m) for m in fn(iter(requests), timeout=timeout)]
+            return [json_format.MessageToDict(m)
+                    for m in fn(iter(requests), timeout=timeout, metadata=metadata)]
         request = json_format.ParseDict(body, request_cls())
         if method.server_streaming:
             fn = self.channel.unary_stream(path, request_cls.SerializeToString, response_cls.FromString)
-            return [json_format.MessageToDict(m) for m in fn(request, timeout=timeout)]
+            return [json_format.MessageToDict(m)
+                    for m in fn(request, timeout=timeout, metadata=metadata)]
         fn = self.channel.unary_unary(path, request_cls.SerializeToString, response_cls.FromString)
-        return json_format.MessageToDict(fn(request, timeout=timeout))
+        return json_format.MessageToDict(fn(request, timeout=timeout, metadata=metadata))
 
 
 def describe(client, name):
@@ -86,7 +91,10 @@ def main(argv):
                 describe(client, argv[3])
             else:
                 body = json.loads(argv[3]) if len(argv) > 3 else {}
-                print(json.dumps(client.call(what, body), indent=2))
+                # The token comes from the environment, so it stays out of shell history.
+                token = os.environ.get("GRAPHRPC_TOKEN")
+                metadata = [("authorization", f"Bearer {token}")] if token else None
+                print(json.dumps(client.call(what, body, metadata=metadata), indent=2))
         except grpc.RpcError as e:
             sys.exit(f"ERROR:\n  Code: {e.code().name}\n  Message: {e.details()}")
 

@@ -2,13 +2,10 @@
 grpcio, Google's C-core stack) that has no .proto files and learns the API through server
 reflection alone, then calls it with JSON.
 
-Starts the graphrpc binary ($GRAPHRPC_BIN) against the test database that `make test`
-started and seeded ($GRAPHRPC_TEST_NEO4J_*). Without them the suite fails; it never skips.
+The server comes from conftest.py: the real binary against the real test database.
 """
 
 import os
-import socket
-import subprocess
 import time
 
 import sys
@@ -21,37 +18,15 @@ from grpc_reflection.v1alpha import reflection_pb2
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "deploy", "local"))
 from grpcall import ReflectionClient  # noqa: E402  (the project's grpcurl stand-in)
+from conftest import graphrpc_channel  # noqa: E402
 
 PUBLIC_SERVICES = {"graphrpc.v1.GraphQuery", "grpc.health.v1.Health"}
 
 
-def required(name):
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set: run this suite through `make test`")
-    return value
-
-
 @pytest.fixture(scope="module")
 def channel():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [required("GRAPHRPC_BIN"), "serve", "--listen", f"127.0.0.1:{port}",
-         "--admin-listen", "127.0.0.1:0",
-         "--neo4j-uri", required("GRAPHRPC_TEST_NEO4J_URI"), "--neo4j-username", "root",
-         "--neo4j-password", required("GRAPHRPC_TEST_NEO4J_PASSWORD"),
-         "--neo4j-database", required("GRAPHRPC_TEST_NEO4J_DATABASE"),
-         "--health-interval", "200ms", "--log", "warn"])
-    ch = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        grpc.channel_ready_future(ch).result(timeout=20)
+    with graphrpc_channel() as ch:
         yield ch
-    finally:
-        ch.close()
-        server.terminate()
-        assert server.wait(timeout=20) == 0, "graphrpc did not exit cleanly on SIGTERM"
 
 
 @pytest.fixture(scope="module")
