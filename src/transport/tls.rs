@@ -260,7 +260,9 @@ async fn accept_loop(
         let acceptor = acceptor.clone();
         let accepted = accepted.clone();
         tokio::spawn(async move {
-            let peer = stream.peer_addr().ok();
+            let peer = stream
+                .peer_addr()
+                .map_or_else(|_| "unknown".to_owned(), |addr| addr.to_string());
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                 Ok(Ok(tls)) => {
                     // Fails only when the server has stopped accepting: the connection is dropped.
@@ -268,11 +270,11 @@ async fn accept_loop(
                 }
                 // A bare TCP connect and close (a port probe, a load balancer's check).
                 Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    tracing::debug!(?peer, error = %e, "TLS handshake abandoned")
+                    tracing::debug!(%peer, error = %e, "TLS handshake abandoned")
                 }
-                Ok(Err(e)) => tracing::info!(?peer, error = %e, "TLS handshake failed"),
+                Ok(Err(e)) => tracing::info!(%peer, error = %e, "TLS handshake failed"),
                 Err(_) => {
-                    tracing::info!(?peer, timeout = ?HANDSHAKE_TIMEOUT, "TLS handshake timed out")
+                    tracing::info!(%peer, timeout = ?HANDSHAKE_TIMEOUT, "TLS handshake timed out")
                 }
             }
         });

@@ -265,9 +265,15 @@ async fn a_client_trusting_the_ca_runs_over_tls_and_others_are_refused() {
     let files = ListenerFiles::new();
     let app = App::spawn(&files.flags()).await;
 
-    return_1(app.addr, Some(client_tls(&files.server_ca, None)))
-        .await
-        .expect("RETURN 1 over TLS");
+    // A client that connects and never says hello must not hold up the others.
+    let _silent = TcpStream::connect(app.addr).await.expect("connect");
+    tokio::time::timeout(
+        Duration::from_secs(3),
+        return_1(app.addr, Some(client_tls(&files.server_ca, None))),
+    )
+    .await
+    .expect("a silent client blocked the listener")
+    .expect("RETURN 1 over TLS");
 
     let plaintext = return_1(app.addr, None).await;
     assert!(plaintext.is_err(), "a plaintext client got through");
