@@ -146,7 +146,7 @@ fn record_error(span: &Span, error: &neo4rs::Error) {
 impl GraphDb {
     /// Creates the driver and its pool. No connection is opened until the first statement,
     /// so graphrpc starts even while the database is still down.
-    pub fn connect(settings: &DatabaseSettings) -> Result<Self, neo4rs::Error> {
+    pub fn connect(settings: &DatabaseSettings) -> anyhow::Result<Self> {
         let mut config = ConfigBuilder::default()
             .uri(&settings.uri)
             .user(&settings.username)
@@ -160,6 +160,13 @@ impl GraphDb {
             .retries(false);
         if let Some(db) = &settings.database {
             config = config.db(db.as_str());
+        }
+        if let Some(ca_file) = &settings.tls_ca_file {
+            // The driver reads this file itself (neo4rs calls it a "client certificate") but
+            // skips what it cannot parse, so a wrong file would only show as refused handshakes:
+            // check it here, by the setting's name.
+            crate::transport::tls::load_roots("NEO4J_TLS_CA_FILE", ca_file)?;
+            config = config.with_client_certificate(ca_file);
         }
         Ok(GraphDb {
             graph: Graph::connect(config.build()?)?,

@@ -1,6 +1,6 @@
 //! Building the application (driver, services, listeners) and running it until shutdown.
 
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, pin::Pin};
 
 use anyhow::Context;
 use tokio::{net::TcpListener, sync::watch};
@@ -16,7 +16,7 @@ use crate::{
     proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
     reload::{self, Current},
     telemetry,
-    transport::{AuthLayer, CallLayer, TrafficLayer},
+    transport::{tls::TlsListener, AuthLayer, CallLayer, TrafficLayer},
 };
 
 pub struct Application {
@@ -26,6 +26,8 @@ pub struct Application {
     admin_addr: SocketAddr,
     db: GraphDb,
     access: Option<Current<AccessTable>>,
+    /// None: plaintext gRPC.
+    tls: Option<TlsListener>,
     settings: Settings,
 }
 
@@ -33,6 +35,8 @@ impl Application {
     /// Creates the one pooled driver and binds both listeners (port 0 picks a free port).
     /// The database need not be up: the driver connects when it first needs to.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        // Before anything builds a rustls config (the driver does for bolt+s://).
+        crate::transport::tls::install_crypto_provider();
         let db = GraphDb::connect(&settings.database).context("cannot create the Neo4j driver")?;
         let listener = TcpListener::bind(settings.listen)
             .await
@@ -57,6 +61,10 @@ impl Application {
                 None
             }
         };
+        let tls = match &settings.tls {
+            Some(files) => Some(TlsListener::load(files).await?),
+            None => None,
+        };
         // The recorder is process-wide: installed by the first application built.
         telemetry::metrics();
         Ok(Application {
@@ -66,6 +74,7 @@ impl Application {
             admin_listener,
             db,
             access,
+            tls,
             settings,
         })
     }
@@ -95,6 +104,7 @@ impl Application {
             admin_addr,
             db,
             access,
+            tls,
             settings,
         } = self;
 
@@ -138,7 +148,10 @@ impl Application {
             .with_nodelay(Some(true))
             .with_keepalive(Some(settings.http2.tcp_keepalive));
         let (drain, drain_requested) = tokio::sync::oneshot::channel::<()>();
-        let server = Server::builder()
+        let drained = async {
+            let _ = drain_requested.await;
+        };
+        let router = Server::builder()
             .http2_keepalive_interval(Some(settings.http2.keepalive_interval))
             .http2_keepalive_timeout(Some(settings.http2.keepalive_timeout))
             .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
@@ -151,14 +164,20 @@ impl Application {
             .add_service(
                 GraphQueryServer::new(api)
                     .max_decoding_message_size(settings.limits.max_request_bytes),
-            )
-            .serve_with_incoming_shutdown(incoming, async {
-                let _ = drain_requested.await;
-            });
+            );
+        // One serve future per kind of connection (plaintext and TLS streams differ in type).
+        let server: Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
+            match tls {
+                None => Box::pin(router.serve_with_incoming_shutdown(incoming, drained)),
+                Some(tls) => {
+                    Box::pin(router.serve_with_incoming_shutdown(tls.incoming(incoming), drained))
+                }
+            };
         let mut server = tokio::spawn(server);
         tracing::info!(
             address = %local_addr,
             admin = %admin_addr,
+            tls = settings.tls.is_some(),
             database = %without_userinfo(&settings.database.uri),
             "graphrpc serving"
         );

@@ -991,7 +991,10 @@ async fn sighup_reloads_the_access_file_and_no_secret_reaches_the_log() {
         .await
         .is_err()
     {
-        assert!(Instant::now() < deadline, "SIGHUP did not reload the access file");
+        assert!(
+            Instant::now() < deadline,
+            "SIGHUP did not reload the access file"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     server.signal(signal::Signal::SIGTERM);
@@ -1002,15 +1005,18 @@ async fn sighup_reloads_the_access_file_and_no_secret_reaches_the_log() {
     for secret in [first, second, near_miss, password.as_str()] {
         assert!(!text.contains(secret), "`{secret}` reached the log");
     }
-    assert!(text.lines().count() > 10, "debug logging produced little: {text}");
+    assert!(
+        text.lines().count() > 10,
+        "debug logging produced little: {text}"
+    );
     let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).expect("every line is JSON"))
         .collect();
     assert!(
-        lines
-            .iter()
-            .any(|l| l["message"].as_str().is_some_and(|m| m.contains("reloaded access file"))),
+        lines.iter().any(|l| l["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("reloaded access file"))),
         "the reload is logged"
     );
     let principals: Vec<&str> = lines
@@ -1019,6 +1025,10 @@ async fn sighup_reloads_the_access_file_and_no_secret_reaches_the_log() {
         .map(|l| l["principal"].as_str().unwrap_or("?"))
         .collect();
     assert_eq!(principals.first(), Some(&"etl"), "{principals:?}");
-    assert_eq!(principals.get(1), Some(&""), "an unauthenticated call names nobody");
+    assert_eq!(
+        principals.get(1),
+        Some(&""),
+        "an unauthenticated call names nobody"
+    );
     assert_eq!(principals.last(), Some(&"loader"), "{principals:?}");
 }

@@ -1,6 +1,6 @@
 //! Tower layers wrapped around every call, kept out of the API handlers:
 //! `call` (request id, RPC span, log line, call metrics) outside, `traffic` (concurrency
-//! limit with load shedding, deadline defaults) inside.
+//! limit with load shedding, deadline defaults) inside. `tls` is the listener's TLS, under them all.
 
 pub mod auth;
 pub mod call;

@@ -8,5 +8,6 @@ mod pool;
 mod retries;
 mod run;
 mod run_stream;
+mod tls;
 mod transactions;
 mod values;
