@@ -537,7 +537,9 @@ impl ServeArgs {
         if self.neo4j_tls_ca_file.is_some() && !scheme.ends_with("+s") {
             return Err(invalid(
                 "NEO4J_TLS_CA_FILE",
-                format!("a CA file needs a TLS scheme (bolt+s:// or neo4j+s://), not `{scheme}://`"),
+                format!(
+                    "a CA file needs a TLS scheme (bolt+s:// or neo4j+s://), not `{scheme}://`"
+                ),
             ));
         }
         let rate_limit = RateLimit {

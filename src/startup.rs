@@ -9,10 +9,12 @@ use tonic::transport::{server::TcpIncoming, Server};
 use crate::{
     admin,
     api::{ApiState, GraphQueryService},
+    catalog::{self, Catalog},
     configuration::Settings,
     database::GraphDb,
     health::{self, Health},
     proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
+    reload::Current,
     telemetry,
     transport::{AuthLayer, CallLayer, TrafficLayer},
 };
@@ -23,6 +25,7 @@ pub struct Application {
     local_addr: SocketAddr,
     admin_addr: SocketAddr,
     db: GraphDb,
+    catalog: Option<Current<Catalog>>,
     settings: Settings,
 }
 
@@ -31,6 +34,18 @@ impl Application {
     /// The database need not be up: the driver connects when it first needs to.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = GraphDb::connect(&settings.database).context("cannot create the Neo4j driver")?;
+        // A bad catalog stops start-up with the file, the entry and the reason.
+        let catalog = match &settings.security.catalog_file {
+            Some(path) => Some(
+                catalog::watch(
+                    path.clone(),
+                    settings.security.reload_interval,
+                    settings.limits,
+                )
+                .map_err(anyhow::Error::msg)?,
+            ),
+            None => None,
+        };
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -45,6 +60,7 @@ impl Application {
             listener,
             admin_listener,
             db,
+            catalog,
             settings,
         })
     }
@@ -73,6 +89,7 @@ impl Application {
             local_addr,
             admin_addr,
             db,
+            catalog,
             settings,
         } = self;
 
@@ -111,6 +128,7 @@ impl Application {
             db: db.clone(),
             limits: settings.limits,
             retry: settings.retry,
+            catalog,
         });
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))

@@ -8,6 +8,7 @@ use neo4rs::BoltMap;
 use tonic::{metadata::MetadataMap, Status};
 
 use crate::{
+    catalog::NamedQuery,
     configuration::QueryLimits,
     conversions::{json, value},
     database::{AccessMode, Statement, TxOptions},
@@ -93,6 +94,120 @@ pub fn run_plan(
         max_rows,
         batch_size,
         idempotent: request.idempotent,
+    })
+}
+
+/// A RunNamed or RunNamedStream request for `query`, checked: the Cypher text is the
+/// catalog's, the request's parameters are checked against the query's schema (after the
+/// same limits as Run's) and bound as parameters; timeout and max_rows may only tighten
+/// the catalog's.
+pub fn named_plan(
+    request: pb::RunNamedRequest,
+    query: &NamedQuery,
+    metadata: &MetadataMap,
+    limits: &QueryLimits,
+    kind: RunKind,
+) -> Result<RunPlan, Status> {
+    // Name each parameter where the caller put it; a missing one under `params`.
+    let in_json: std::collections::HashSet<String> = request
+        .json_params
+        .as_ref()
+        .map(|j| j.fields.keys().cloned().collect())
+        .unwrap_or_default();
+    let field = |name: &str| {
+        if in_json.contains(name) {
+            format!("json_params.{name}")
+        } else {
+            format!("params.{name}")
+        }
+    };
+    let given = params("", request.params, request.json_params, limits)?;
+    let params = query.bind(given, field)?;
+
+    let timeout = match request.timeout {
+        None => query.timeout,
+        Some(t) => {
+            let t = Duration::try_from(t).map_err(|_| {
+                invalid_argument("timeout", "is negative; give a positive duration")
+            })?;
+            if t.is_zero() {
+                return Err(invalid_argument(
+                    "timeout",
+                    "is zero; give a positive duration or leave it unset",
+                ));
+            }
+            if t > query.timeout {
+                return Err(invalid_argument(
+                    "timeout",
+                    format!(
+                        "{} is above named query `{}`'s timeout of {}; a call may shorten it, not lengthen it",
+                        humantime::format_duration(t),
+                        query.name,
+                        humantime::format_duration(query.timeout)
+                    ),
+                ));
+            }
+            t
+        }
+    };
+    let time_limit = match grpc_timeout(metadata)? {
+        Some(deadline) => timeout.min(answer_before(deadline)),
+        None => timeout,
+    };
+
+    let (max_rows, batch_size) = match kind {
+        RunKind::Unary => {
+            if request.batch_size != 0 {
+                return Err(invalid_argument(
+                    "batch_size",
+                    "applies to RunNamedStream only; leave it 0 for RunNamed",
+                ));
+            }
+            let max_rows = match request.max_rows {
+                0 => query.max_rows,
+                n if n > query.max_rows => {
+                    return Err(invalid_argument(
+                        "max_rows",
+                        format!(
+                            "{n} is above named query `{}`'s row limit of {}; a call may lower it, not raise it",
+                            query.name, query.max_rows
+                        ),
+                    ))
+                }
+                n => n,
+            };
+            (max_rows, 0)
+        }
+        RunKind::Stream => {
+            if request.max_rows != 0 {
+                return Err(invalid_argument(
+                    "max_rows",
+                    "applies to RunNamed only; RunNamedStream has no row limit, leave it 0",
+                ));
+            }
+            let batch_size = bounded(
+                "batch_size",
+                request.batch_size,
+                limits.default_batch_size,
+                limits.max_batch_size,
+            )?;
+            (0, batch_size)
+        }
+    };
+
+    Ok(RunPlan {
+        statement: Statement {
+            cypher: query.cypher.clone(),
+            params,
+            database: database(request.database),
+            access_mode: query.mode,
+            bookmarks: bookmarks(request.bookmarks),
+            timeout: time_limit,
+        },
+        time_limit,
+        max_rows,
+        batch_size,
+        idempotent: query.idempotent,
     })
 }
 
