@@ -1066,6 +1066,13 @@ queries:
     }
 
     #[test]
+    fn the_demo_catalog_is_valid() {
+        let yaml = include_str!("../deploy/local/catalog.yaml");
+        let catalog = parse(yaml).expect("deploy/local/catalog.yaml is valid");
+        assert!(catalog.get("movies.add_note").is_some());
+    }
+
+    #[test]
     fn parameters_are_found_outside_strings_and_comments() {
         let found = referenced_parameters(
             "MATCH (n {a: $a, `$b`: \"$c \\\" $d\"}) // $e\n/* $f */ RETURN $`g h`, $_i1, '\\'$j', n.$k",

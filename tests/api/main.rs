@@ -3,6 +3,7 @@
 mod errors;
 mod health;
 mod helpers;
+mod named;
 mod pool;
 mod retries;
 mod run;
