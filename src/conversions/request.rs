@@ -879,6 +879,144 @@ mod tests {
         );
     }
 
+    fn named_query() -> NamedQuery {
+        let yaml = "queries:\n  - name: q\n    description: d\n    mode: write\n    idempotent: true\n    timeout: 5s\n    max_rows: 20\n    cypher: RETURN $a\n    parameters:\n      - {name: a, type: integer, default: 1}\n";
+        crate::catalog::Catalog::parse(std::path::Path::new("c.yaml"), yaml.as_bytes(), &limits())
+            .expect("valid")
+            .get("q")
+            .expect("present")
+            .clone()
+    }
+
+    #[test]
+    fn a_named_plan_takes_the_catalogs_text_mode_and_limits() {
+        let q = named_query();
+        let plan = |req: pb::RunNamedRequest, metadata: &MetadataMap, kind| {
+            named_plan(req, &q, metadata, &limits(), kind)
+        };
+        let none = MetadataMap::new();
+        let p = plan(pb::RunNamedRequest::default(), &none, RunKind::Unary).expect("valid");
+        assert_eq!(p.statement.cypher, "RETURN $a");
+        assert_eq!(p.statement.access_mode, AccessMode::Write);
+        assert!(p.idempotent, "from the catalog");
+        assert_eq!(p.time_limit, Duration::from_secs(5));
+        assert_eq!(p.max_rows, 20);
+        assert_eq!(
+            p.statement.params.value.get(&neo4rs::BoltString::from("a")),
+            Some(&neo4rs::BoltType::Integer(neo4rs::BoltInteger::new(1)))
+        );
+        let p = plan(pb::RunNamedRequest::default(), &none, RunKind::Stream).expect("valid");
+        assert_eq!(p.batch_size, 50);
+
+        let shorter = pb::RunNamedRequest {
+            timeout: Some(prost_types::Duration {
+                seconds: 2,
+                nanos: 0,
+            }),
+            max_rows: 3,
+            ..Default::default()
+        };
+        let p = plan(shorter.clone(), &none, RunKind::Unary).expect("valid");
+        assert_eq!((p.time_limit, p.max_rows), (Duration::from_secs(2), 3));
+        let mut metadata = MetadataMap::new();
+        metadata.insert("grpc-timeout", "1000m".parse().expect("ascii"));
+        let p = plan(shorter, &metadata, RunKind::Unary).expect("valid");
+        assert_eq!(
+            p.time_limit,
+            Duration::from_millis(950),
+            "the deadline is smaller"
+        );
+
+        let json_a = Some(prost_types::Struct {
+            fields: [(
+                "a".to_owned(),
+                prost_types::Value {
+                    kind: Some(prost_types::value::Kind::StringValue("x".into())),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        });
+        for (req, kind, start) in [
+            (
+                pb::RunNamedRequest {
+                    timeout: Some(prost_types::Duration {
+                        seconds: 6,
+                        nanos: 0,
+                    }),
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "timeout: 6s is above named query `q`'s timeout of 5s",
+            ),
+            (
+                pb::RunNamedRequest {
+                    timeout: Some(prost_types::Duration::default()),
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "timeout: is zero",
+            ),
+            (
+                pb::RunNamedRequest {
+                    max_rows: 21,
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "max_rows: 21 is above named query `q`'s row limit of 20",
+            ),
+            (
+                pb::RunNamedRequest {
+                    max_rows: 1,
+                    ..Default::default()
+                },
+                RunKind::Stream,
+                "max_rows: applies to RunNamed only",
+            ),
+            (
+                pb::RunNamedRequest {
+                    batch_size: 1,
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "batch_size: applies to RunNamedStream only",
+            ),
+            (
+                pb::RunNamedRequest {
+                    batch_size: 501,
+                    ..Default::default()
+                },
+                RunKind::Stream,
+                "batch_size: 501 is above",
+            ),
+            (
+                pb::RunNamedRequest {
+                    json_params: json_a,
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "json_params.a: expected integer, got string",
+            ),
+            (
+                pb::RunNamedRequest {
+                    params: HashMap::from([(
+                        "a".to_owned(),
+                        pb::Value {
+                            kind: Some(pb::value::Kind::String("y".repeat(17))),
+                        },
+                    )]),
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "params.a: holds a 17-byte value",
+            ),
+        ] {
+            let status = plan(req, &none, kind).expect_err(start);
+            assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            assert!(status.message().starts_with(start), "{}", status.message());
+        }
+    }
+
     #[test]
     fn request_limits_name_the_setting() {
         use pb::value::Kind;
