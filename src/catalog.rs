@@ -724,29 +724,11 @@ fn bolt_kind(value: &BoltType) -> &'static str {
 /// float parameter becomes a float), or where it is wrong (`[2]`, empty for the value
 /// itself) and why.
 fn conform(ty: &ParamType, value: BoltType) -> Result<BoltType, (String, String)> {
-    let ok = match (ty, &value) {
-        (ParamType::Any, _)
-        | (ParamType::String, BoltType::String(_))
-        | (ParamType::Integer, BoltType::Integer(_))
-        | (ParamType::Float, BoltType::Float(_))
-        | (ParamType::Boolean, BoltType::Boolean(_))
-        | (ParamType::Bytes, BoltType::Bytes(_))
-        | (ParamType::List(None), BoltType::List(_))
-        | (ParamType::Map, BoltType::Map(_))
-        | (ParamType::Date, BoltType::Date(_))
-        | (ParamType::Time, BoltType::Time(_))
-        | (ParamType::LocalTime, BoltType::LocalTime(_))
-        | (ParamType::DateTime, BoltType::DateTime(_) | BoltType::DateTimeZoneId(_))
-        | (ParamType::LocalDateTime, BoltType::LocalDateTime(_))
-        | (ParamType::Duration, BoltType::Duration(_))
-        | (ParamType::Point, BoltType::Point2D(_) | BoltType::Point3D(_)) => true,
+    match (ty, value) {
         (ParamType::Float, BoltType::Integer(i)) => {
-            return Ok(BoltType::Float(BoltFloat::new(i.value as f64)))
+            Ok(BoltType::Float(BoltFloat::new(i.value as f64)))
         }
-        (ParamType::List(Some(element)), BoltType::List(_)) => {
-            let BoltType::List(list) = value else {
-                unreachable!("matched as a list above")
-            };
+        (ParamType::List(Some(element)), BoltType::List(list)) => {
             let mut values = Vec::with_capacity(list.value.len());
             for (i, v) in list.value.into_iter().enumerate() {
                 values.push(
@@ -754,18 +736,42 @@ fn conform(ty: &ParamType, value: BoltType) -> Result<BoltType, (String, String)
                         .map_err(|(path, reason)| (format!("[{i}]{path}"), reason))?,
                 );
             }
-            return Ok(BoltType::List(BoltList::from(values)));
+            Ok(BoltType::List(BoltList::from(values)))
         }
-        _ => false,
-    };
-    if ok {
-        Ok(value)
-    } else {
-        Err((
+        (ty, value) if accepts(ty, &value) => Ok(value),
+        (ty, value) => Err((
             String::new(),
             format!("expected {ty}, got {}", bolt_kind(&value)),
-        ))
+        )),
     }
+}
+
+/// Whether a value is of a type, as it stands (no conversion, elements unchecked).
+fn accepts(ty: &ParamType, value: &BoltType) -> bool {
+    matches!(
+        (ty, value),
+        (ParamType::Any, _)
+            | (ParamType::String, BoltType::String(_))
+            | (ParamType::Integer, BoltType::Integer(_))
+            | (ParamType::Float, BoltType::Float(_))
+            | (ParamType::Boolean, BoltType::Boolean(_))
+            | (ParamType::Bytes, BoltType::Bytes(_))
+            | (ParamType::List(None), BoltType::List(_))
+            | (ParamType::Map, BoltType::Map(_))
+            | (ParamType::Date, BoltType::Date(_))
+            | (ParamType::Time, BoltType::Time(_))
+            | (ParamType::LocalTime, BoltType::LocalTime(_))
+            | (
+                ParamType::DateTime,
+                BoltType::DateTime(_) | BoltType::DateTimeZoneId(_)
+            )
+            | (ParamType::LocalDateTime, BoltType::LocalDateTime(_))
+            | (ParamType::Duration, BoltType::Duration(_))
+            | (
+                ParamType::Point,
+                BoltType::Point2D(_) | BoltType::Point3D(_)
+            )
+    )
 }
 
 impl NamedQuery {
