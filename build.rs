@@ -8,6 +8,7 @@ use prost::Message;
 const PROTOS: &[&str] = &[
     "graphrpc/v1/value.proto",
     "graphrpc/v1/common.proto",
+    "graphrpc/v1/catalog.proto",
     "graphrpc/v1/query.proto",
     "graphrpc/v1/transaction.proto",
 ];

@@ -9,11 +9,13 @@
 //! - `errors`: the table from database and service errors to gRPC statuses.
 //! - `api`: one module per RPC family; `health`: the gRPC health service's database probe.
 //! - `auth`: principals and roles; what each caller may do.
+//! - `catalog`: the named-query catalog file, checked when loaded.
 //! - `transport`: tower layers around every call (call logging).
 
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod catalog;
 pub mod configuration;
 pub mod conversions;
 pub mod database;

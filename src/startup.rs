@@ -10,6 +10,7 @@ use crate::{
     admin,
     api::{ApiState, GraphQueryService},
     auth::access::AccessTable,
+    catalog::{self, Catalog},
     configuration::Settings,
     database::GraphDb,
     health::{self, Health},
@@ -28,6 +29,7 @@ pub struct Application {
     access: Option<Current<AccessTable>>,
     /// None: plaintext gRPC.
     tls: Option<TlsListener>,
+    catalog: Option<Current<Catalog>>,
     settings: Settings,
 }
 
@@ -38,6 +40,18 @@ impl Application {
         // Before anything builds a rustls config (the driver does for bolt+s://).
         crate::transport::tls::install_crypto_provider();
         let db = GraphDb::connect(&settings.database).context("cannot create the Neo4j driver")?;
+        // A bad catalog stops start-up with the file, the entry and the reason.
+        let catalog = match &settings.security.catalog_file {
+            Some(path) => Some(
+                catalog::watch(
+                    path.clone(),
+                    settings.security.reload_interval,
+                    settings.limits,
+                )
+                .map_err(anyhow::Error::msg)?,
+            ),
+            None => None,
+        };
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -75,6 +89,7 @@ impl Application {
             db,
             access,
             tls,
+            catalog,
             settings,
         })
     }
@@ -105,6 +120,7 @@ impl Application {
             db,
             access,
             tls,
+            catalog,
             settings,
         } = self;
 
@@ -143,6 +159,7 @@ impl Application {
             db: db.clone(),
             limits: settings.limits,
             retry: settings.retry,
+            catalog,
         });
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))

@@ -330,6 +330,85 @@ async fn sigterm_and_sigint_drain_and_exit_zero() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_catalog_and_a_bad_catalog_stops_start_up() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("catalog.yaml");
+    let catalog = |name: &str| {
+        format!(
+            "queries:\n  - name: {name}\n    description: d\n    mode: read\n    cypher: RETURN $n AS n\n    parameters:\n      - {{name: n, type: integer, default: 7}}\n"
+        )
+    };
+    let call = |name: &str| pb::RunNamedRequest {
+        name: name.to_owned(),
+        ..Default::default()
+    };
+    std::fs::write(&path, catalog("first")).expect("write");
+    let path_arg = path.to_str().expect("utf-8");
+    // Polling is an hour away: only SIGHUP reloads within this test.
+    let server = Server::start(&["--catalog-file", path_arg, "--reload-interval", "1h"]);
+    let mut client = server.client().await;
+    let rows = client
+        .run_named(call("first"))
+        .await
+        .expect("served")
+        .into_inner()
+        .rows;
+    assert_eq!(rows[0].values[0].kind, Some(pb::value::Kind::Integer(7)));
+
+    std::fs::write(&path, catalog("second")).expect("write");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let status = client
+        .run_named(call("second"))
+        .await
+        .expect_err("not reloaded yet");
+    assert_eq!(status.code(), tonic::Code::NotFound);
+
+    server.signal(signal::Signal::SIGHUP);
+    let started = Instant::now();
+    loop {
+        match client.run_named(call("second")).await {
+            Ok(_) => break,
+            Err(status) => {
+                assert_eq!(status.code(), tonic::Code::NotFound, "{status:?}");
+                assert!(
+                    started.elapsed() < Duration::from_secs(5),
+                    "SIGHUP did not reload the catalog"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+    // A bad version on SIGHUP is refused: the process goes on serving the one in force.
+    std::fs::write(&path, "queries: [").expect("write");
+    server.signal(signal::Signal::SIGHUP);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    client
+        .run_named(call("second"))
+        .await
+        .expect("the previous version stays");
+
+    // At start-up the same file stops graphrpc, naming it.
+    let output = Command::new(env!("CARGO_BIN_EXE_graphrpc"))
+        // A port nothing listens on: start-up must fail before any login is tried.
+        .args([
+            "serve",
+            "--neo4j-uri",
+            "bolt://127.0.0.1:9",
+            "--neo4j-password",
+            "x",
+        ])
+        .args(["--catalog-file", path_arg])
+        .output()
+        .expect("run graphrpc");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("catalog {path_arg}: line ")),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_bad_setting_stops_start_up_naming_it() {
     let output = Command::new(env!("CARGO_BIN_EXE_graphrpc"))

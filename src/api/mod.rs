@@ -1,7 +1,9 @@
-//! gRPC API handlers, one module per RPC family: `query_api` (Run, RunStream) and
-//! `transaction_api` (Transaction, RunBatch). Transport concerns (logging) live in
+//! gRPC API handlers, one module per RPC family: `query_api` (Run, RunStream),
+//! `transaction_api` (Transaction, RunBatch) and `named_api` (RunNamed, RunNamedStream,
+//! ListNamedQueries). Transport concerns (logging) live in
 //! `transport`; conversions in `conversions`.
 
+mod named_api;
 pub mod query_api;
 mod streaming;
 pub mod transaction_api;
@@ -11,12 +13,15 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::{
+    catalog::Catalog,
     configuration::QueryLimits,
     database::GraphDb,
     proto::v1::{
-        graph_query_server::GraphQuery, RunBatchRequest, RunBatchResponse, RunRequest, RunResponse,
+        graph_query_server::GraphQuery, ListNamedQueriesRequest, ListNamedQueriesResponse,
+        RunBatchRequest, RunBatchResponse, RunNamedRequest, RunRequest, RunResponse,
         TransactionRequest,
     },
+    reload::Current,
     retry::RetryPolicy,
 };
 
@@ -25,6 +30,8 @@ pub struct ApiState {
     pub db: GraphDb,
     pub limits: QueryLimits,
     pub retry: RetryPolicy,
+    /// The named-query catalog in force, when GRAPHRPC_CATALOG_FILE is set.
+    pub catalog: Option<Current<Catalog>>,
 }
 
 /// `graphrpc.v1.GraphQuery`. tonic wants one trait impl per service; it only routes each
@@ -70,5 +77,28 @@ impl GraphQuery for GraphQueryService {
         request: Request<RunBatchRequest>,
     ) -> Result<Response<RunBatchResponse>, Status> {
         transaction_api::run_batch(&self.state, request).await
+    }
+
+    async fn run_named(
+        &self,
+        request: Request<RunNamedRequest>,
+    ) -> Result<Response<RunResponse>, Status> {
+        named_api::run_named(&self.state, request).await
+    }
+
+    type RunNamedStreamStream = query_api::RunStreamStream;
+
+    async fn run_named_stream(
+        &self,
+        request: Request<RunNamedRequest>,
+    ) -> Result<Response<Self::RunNamedStreamStream>, Status> {
+        named_api::run_named_stream(&self.state, request).await
+    }
+
+    async fn list_named_queries(
+        &self,
+        request: Request<ListNamedQueriesRequest>,
+    ) -> Result<Response<ListNamedQueriesResponse>, Status> {
+        named_api::list_named_queries(&self.state, request).await
     }
 }

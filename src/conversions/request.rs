@@ -8,6 +8,7 @@ use neo4rs::BoltMap;
 use tonic::{metadata::MetadataMap, Status};
 
 use crate::{
+    catalog::NamedQuery,
     configuration::QueryLimits,
     conversions::{json, value},
     database::{AccessMode, Statement, TxOptions},
@@ -95,6 +96,122 @@ pub fn run_plan(
         max_rows,
         batch_size,
         idempotent: request.idempotent,
+    })
+}
+
+/// A RunNamed or RunNamedStream request for `query`, checked: the Cypher text is the
+/// catalog's, the request's parameters are checked against the query's schema (after the
+/// same limits as Run's) and bound as parameters; timeout and max_rows may only tighten
+/// the catalog's.
+pub fn named_plan(
+    request: pb::RunNamedRequest,
+    query: &NamedQuery,
+    metadata: &MetadataMap,
+    limits: &QueryLimits,
+    kind: RunKind,
+) -> Result<RunPlan, Status> {
+    // Name each parameter where the caller put it; a missing one under `params`.
+    let in_json: std::collections::HashSet<String> = request
+        .json_params
+        .as_ref()
+        .map(|j| j.fields.keys().cloned().collect())
+        .unwrap_or_default();
+    let field = |name: &str| {
+        if in_json.contains(name) {
+            format!("json_params.{name}")
+        } else {
+            format!("params.{name}")
+        }
+    };
+    let given = params("", request.params, request.json_params, limits)?;
+    let params = query.bind(given, field)?;
+
+    let timeout = match request.timeout {
+        None => query.timeout,
+        Some(t) => {
+            let t = Duration::try_from(t).map_err(|_| {
+                invalid_argument("timeout", "is negative; give a positive duration")
+            })?;
+            if t.is_zero() {
+                return Err(invalid_argument(
+                    "timeout",
+                    "is zero; give a positive duration or leave it unset",
+                ));
+            }
+            if t > query.timeout {
+                return Err(invalid_argument(
+                    "timeout",
+                    format!(
+                        "{} is above named query `{}`'s timeout of {}; a call may shorten it, not lengthen it",
+                        humantime::format_duration(t),
+                        query.name,
+                        humantime::format_duration(query.timeout)
+                    ),
+                ));
+            }
+            t
+        }
+    };
+    let time_limit = match grpc_timeout(metadata)? {
+        Some(deadline) => timeout.min(answer_before(deadline)),
+        None => timeout,
+    };
+
+    let (max_rows, batch_size) = match kind {
+        RunKind::Unary => {
+            if request.batch_size != 0 {
+                return Err(invalid_argument(
+                    "batch_size",
+                    "applies to RunNamedStream only; leave it 0 for RunNamed",
+                ));
+            }
+            let max_rows = match request.max_rows {
+                0 => query.max_rows,
+                n if n > query.max_rows => {
+                    return Err(invalid_argument(
+                        "max_rows",
+                        format!(
+                            "{n} is above named query `{}`'s row limit of {}; a call may lower it, not raise it",
+                            query.name, query.max_rows
+                        ),
+                    ))
+                }
+                n => n,
+            };
+            (max_rows, 0)
+        }
+        RunKind::Stream => {
+            if request.max_rows != 0 {
+                return Err(invalid_argument(
+                    "max_rows",
+                    "applies to RunNamed only; RunNamedStream has no row limit, leave it 0",
+                ));
+            }
+            let batch_size = bounded(
+                "batch_size",
+                request.batch_size,
+                limits.default_batch_size,
+                limits.max_batch_size,
+            )?;
+            (0, batch_size)
+        }
+    };
+
+    Ok(RunPlan {
+        statement: Statement {
+            cypher: query.cypher.clone(),
+            params,
+            database: database(request.database),
+            access_mode: query.mode,
+            bookmarks: bookmarks(request.bookmarks),
+            timeout: time_limit,
+            metadata: Vec::new(),
+            roll_back: false,
+        },
+        time_limit,
+        max_rows,
+        batch_size,
+        idempotent: query.idempotent,
     })
 }
 
@@ -764,6 +881,144 @@ mod tests {
             "{}",
             status.message()
         );
+    }
+
+    fn named_query() -> NamedQuery {
+        let yaml = "queries:\n  - name: q\n    description: d\n    mode: write\n    idempotent: true\n    timeout: 5s\n    max_rows: 20\n    cypher: RETURN $a\n    parameters:\n      - {name: a, type: integer, default: 1}\n";
+        crate::catalog::Catalog::parse(std::path::Path::new("c.yaml"), yaml.as_bytes(), &limits())
+            .expect("valid")
+            .get("q")
+            .expect("present")
+            .clone()
+    }
+
+    #[test]
+    fn a_named_plan_takes_the_catalogs_text_mode_and_limits() {
+        let q = named_query();
+        let plan = |req: pb::RunNamedRequest, metadata: &MetadataMap, kind| {
+            named_plan(req, &q, metadata, &limits(), kind)
+        };
+        let none = MetadataMap::new();
+        let p = plan(pb::RunNamedRequest::default(), &none, RunKind::Unary).expect("valid");
+        assert_eq!(p.statement.cypher, "RETURN $a");
+        assert_eq!(p.statement.access_mode, AccessMode::Write);
+        assert!(p.idempotent, "from the catalog");
+        assert_eq!(p.time_limit, Duration::from_secs(5));
+        assert_eq!(p.max_rows, 20);
+        assert_eq!(
+            p.statement.params.value.get(&neo4rs::BoltString::from("a")),
+            Some(&neo4rs::BoltType::Integer(neo4rs::BoltInteger::new(1)))
+        );
+        let p = plan(pb::RunNamedRequest::default(), &none, RunKind::Stream).expect("valid");
+        assert_eq!(p.batch_size, 50);
+
+        let shorter = pb::RunNamedRequest {
+            timeout: Some(prost_types::Duration {
+                seconds: 2,
+                nanos: 0,
+            }),
+            max_rows: 3,
+            ..Default::default()
+        };
+        let p = plan(shorter.clone(), &none, RunKind::Unary).expect("valid");
+        assert_eq!((p.time_limit, p.max_rows), (Duration::from_secs(2), 3));
+        let mut metadata = MetadataMap::new();
+        metadata.insert("grpc-timeout", "1000m".parse().expect("ascii"));
+        let p = plan(shorter, &metadata, RunKind::Unary).expect("valid");
+        assert_eq!(
+            p.time_limit,
+            Duration::from_millis(950),
+            "the deadline is smaller"
+        );
+
+        let json_a = Some(prost_types::Struct {
+            fields: [(
+                "a".to_owned(),
+                prost_types::Value {
+                    kind: Some(prost_types::value::Kind::StringValue("x".into())),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        });
+        for (req, kind, start) in [
+            (
+                pb::RunNamedRequest {
+                    timeout: Some(prost_types::Duration {
+                        seconds: 6,
+                        nanos: 0,
+                    }),
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "timeout: 6s is above named query `q`'s timeout of 5s",
+            ),
+            (
+                pb::RunNamedRequest {
+                    timeout: Some(prost_types::Duration::default()),
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "timeout: is zero",
+            ),
+            (
+                pb::RunNamedRequest {
+                    max_rows: 21,
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "max_rows: 21 is above named query `q`'s row limit of 20",
+            ),
+            (
+                pb::RunNamedRequest {
+                    max_rows: 1,
+                    ..Default::default()
+                },
+                RunKind::Stream,
+                "max_rows: applies to RunNamed only",
+            ),
+            (
+                pb::RunNamedRequest {
+                    batch_size: 1,
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "batch_size: applies to RunNamedStream only",
+            ),
+            (
+                pb::RunNamedRequest {
+                    batch_size: 501,
+                    ..Default::default()
+                },
+                RunKind::Stream,
+                "batch_size: 501 is above",
+            ),
+            (
+                pb::RunNamedRequest {
+                    json_params: json_a,
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "json_params.a: expected integer, got string",
+            ),
+            (
+                pb::RunNamedRequest {
+                    params: HashMap::from([(
+                        "a".to_owned(),
+                        pb::Value {
+                            kind: Some(pb::value::Kind::String("y".repeat(17))),
+                        },
+                    )]),
+                    ..Default::default()
+                },
+                RunKind::Unary,
+                "params.a: holds a 17-byte value",
+            ),
+        ] {
+            let status = plan(req, &none, kind).expect_err(start);
+            assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            assert!(status.message().starts_with(start), "{}", status.message());
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod auth;
 mod errors;
 mod health;
 mod helpers;
+mod named;
 mod pool;
 mod retries;
 mod run;
