@@ -631,3 +631,80 @@ async fn bolt_s_without_the_ca_file_is_unavailable_and_not_serving() {
     );
     app.shutdown().await.expect("clean shutdown");
 }
+
+/// Mutual TLS as authentication: a verified client certificate's subject maps to a
+/// principal through the access file, like a token does.
+#[tokio::test]
+async fn a_client_certificate_subject_is_a_principal_with_a_role() {
+    use sha2::Digest as _;
+    let files = ListenerFiles::new();
+    let client_ca = Ca::new("graphrpc test client CA");
+    let token = "mtls-test-token-51aa";
+    let access = write(
+        files.dir.path(),
+        "access.yaml",
+        &format!(
+            "tokens:\n  - principal: etl\n    sha256: {}\n    role: writer\n    raw_cypher: true\n\
+             certificates:\n  - subject: 'CN=reports, O=Acme'\n    principal: reports-cert\n    role: reader\n    raw_cypher: true\n",
+            hex::encode(sha2::Sha256::digest(token.as_bytes()))
+        ),
+    );
+    let mut flags = files.mtls_flags(&client_ca, "optional");
+    flags.extend(["--access-file".into(), path_str(&access).into()]);
+    let app = App::spawn(&flags).await;
+
+    let connect = |identity: Option<Leaf>| {
+        let tls = client_tls(&files.server_ca, identity.as_ref());
+        let addr = app.addr;
+        async move {
+            let channel = Channel::from_shared(format!("https://{addr}"))
+                .expect("uri")
+                .tls_config(tls)
+                .expect("tls")
+                .connect()
+                .await
+                .expect("connect");
+            GraphQueryClient::new(channel)
+        }
+    };
+    let mut reports = connect(Some(reports_client(&client_ca))).await;
+    let answer = reports
+        .run(request("RETURN 1 AS one", vec![]))
+        .await
+        .expect("the certificate's principal may read")
+        .into_inner();
+    assert_eq!(answer.rows.len(), 1);
+    let denied = reports
+        .run(request("CREATE (n:MtlsReaderWrite) RETURN 1 AS one", vec![]))
+        .await
+        .expect_err("a reader may not write");
+    assert_eq!(denied.code(), tonic::Code::PermissionDenied, "{denied:?}");
+    assert!(denied.message().contains("reports-cert"), "{denied:?}");
+
+    let stranger = client_ca.client(name_of(&[
+        (DnType::CommonName, "stranger"),
+        (DnType::OrganizationName, "Acme"),
+    ]));
+    let refused = connect(Some(stranger))
+        .await
+        .run(request("RETURN 1", vec![]))
+        .await
+        .expect_err("a verified but unlisted subject");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+    assert!(refused.message().contains("CN=stranger,O=Acme"), "{refused:?}");
+
+    // Optional client certificates: a token still works, and nothing at all does not.
+    let mut anonymous = connect(None).await;
+    let mut with_token = tonic::Request::new(request("RETURN 1", vec![]));
+    with_token.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ascii"),
+    );
+    anonymous.run(with_token).await.expect("a token without a certificate");
+    let refused = anonymous
+        .run(request("RETURN 1", vec![]))
+        .await
+        .expect_err("no credentials");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+    app.shutdown().await;
+}
