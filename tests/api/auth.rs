@@ -567,3 +567,77 @@ async fn open_mode_still_works_without_tokens() {
         .await
         .expect("open with a token");
 }
+
+#[tokio::test]
+async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
+    let label = unique_label("NamedRole");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = dir.path().join("catalog.yaml");
+    write_file(
+        &catalog,
+        &format!(
+            "queries:\n\
+             \x20 - name: echo\n    description: d\n    mode: read\n    cypher: RETURN $x AS x\n\
+             \x20   parameters:\n      - name: x\n        type: integer\n\
+             \x20 - name: sneaky\n    description: declared read, but writes\n    mode: read\n\
+             \x20   cypher: CREATE (n:{label}) RETURN 1 AS one\n\
+             \x20 - name: create\n    description: d\n    mode: write\n\
+             \x20   cypher: CREATE (n:{label}) RETURN 1 AS one\n"
+        ),
+    );
+    let secured = spawn_secured(&["--catalog-file", catalog.to_str().expect("utf-8")]).await;
+    let app = &secured.app;
+    let named = |name: &str, params: Vec<(&str, pb::Value)>| pb::RunNamedRequest {
+        name: name.to_owned(),
+        params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        ..Default::default()
+    };
+    let run_named = |name: &'static str, token: Option<&'static str>| {
+        let mut client = app.client.clone();
+        let message = named(name, if name == "echo" { vec![("x", int(7))] } else { vec![] });
+        async move {
+            client
+                .run_named(as_caller(message, token))
+                .await
+                .map(|r| r.into_inner())
+        }
+    };
+
+    // A named-only reader: named reads yes, raw Cypher no, named writes no.
+    let echo = run_named("echo", Some(NAMED_ONLY)).await.expect("a named read");
+    assert_eq!(echo.rows[0].values, vec![int(7)]);
+    let listed = app
+        .client
+        .clone()
+        .list_named_queries(as_caller(pb::ListNamedQueriesRequest::default(), Some(NAMED_ONLY)))
+        .await
+        .expect("the catalog is listed")
+        .into_inner();
+    assert_eq!(listed.queries.len(), 3);
+    let status = run_named("create", Some(NAMED_ONLY)).await.expect_err("a write");
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+
+    // A query declared read that writes is rolled back for a reader, unary and streamed.
+    let status = run_named("sneaky", Some(NAMED_ONLY)).await.expect_err("writes");
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+    let mut stream = app
+        .client
+        .clone()
+        .run_named_stream(as_caller(named("sneaky", vec![]), Some(NAMED_ONLY)))
+        .await
+        .expect("opens")
+        .into_inner();
+    let mut last = None;
+    while let Some(message) = stream.next().await {
+        last = Some(message);
+    }
+    let status = last.expect("a final message").expect_err("ends refused");
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+    assert_eq!(count_as(app, &label).await, 0, "a reader's named query wrote");
+
+    // No credentials: refused; a writer: allowed.
+    let status = run_named("echo", None).await.expect_err("no token");
+    assert_eq!(status.code(), Code::Unauthenticated);
+    run_named("create", Some(WRITER)).await.expect("a writer's named write");
+    assert_eq!(count_as(app, &label).await, 1);
+}
