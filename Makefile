@@ -22,10 +22,13 @@ run:
 	@echo "or, without grpcurl (Python grpcio through server reflection, installed in .local/pylib):"
 	@echo "  PYTHONPATH=.local/pylib $(PYTHON) deploy/local/grpcall.py $(LISTEN) list"
 	@echo "  PYTHONPATH=.local/pylib $(PYTHON) deploy/local/grpcall.py $(LISTEN) graphrpc.v1.GraphQuery/Run '{\"cypher\": \"MATCH (m:Movie) WHERE m.released > \$$year RETURN m.title AS title, m.released AS year ORDER BY year LIMIT 5\", \"json_params\": {\"year\": 2015}}'"
+	@echo "Named queries from deploy/local/catalog.yaml:"
+	@echo "  grpcurl -plaintext -d '{\"name\": \"movies.released_between\", \"json_params\": {\"from\": 2020, \"limit\": 3}}' $(LISTEN) graphrpc.v1.GraphQuery/RunNamed"
 	@echo "Metrics: curl http://127.0.0.1:9464/metrics   (readiness: /readyz, liveness: /livez)"
 	@echo "Stop with Ctrl-C; stop the database with: $(GRAPHDB) stop"
 	@echo
-	@set -a && eval "$$($(GRAPHDB) env)" && set +a && exec target/release/graphrpc serve --listen $(LISTEN)
+	@set -a && eval "$$($(GRAPHDB) env)" && set +a && exec target/release/graphrpc serve --listen $(LISTEN) \
+	  --catalog-file $${GRAPHRPC_CATALOG_FILE:-deploy/local/catalog.yaml}
 
 test:
 	tests/run.sh

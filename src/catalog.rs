@@ -6,7 +6,7 @@
 //! reported as `catalog FILE: query `NAME` (entry N): REASON` and a bad file is refused
 //! (at start-up it stops graphrpc; on reload the version in force stays, see `reload`).
 //! At call time, [`NamedQuery::bind`] checks a request's parameters against the schema.
-//! The format is documented in docs-draft/catalog.md.
+//! The format is documented in README.md, "Named queries: the catalog".
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
