@@ -44,6 +44,29 @@ pub struct Statement {
     pub roll_back: bool,
 }
 
+impl Statement {
+    /// A statement with no metadata yet, run the usual way (see [`Statement::roll_back`]).
+    pub fn new(
+        cypher: String,
+        params: BoltMap,
+        database: Option<String>,
+        access_mode: AccessMode,
+        bookmarks: Vec<String>,
+        timeout: Duration,
+    ) -> Statement {
+        Statement {
+            cypher,
+            params,
+            database,
+            access_mode,
+            bookmarks,
+            timeout,
+            metadata: Vec::new(),
+            roll_back: false,
+        }
+    }
+}
+
 /// Whether a statement's summary reports any change to the graph or schema.
 pub fn changed_graph(summary: &ResultSummary) -> bool {
     *summary.stats() != neo4rs::summary::Counters::default()
@@ -281,16 +304,14 @@ impl GraphDb {
 
     /// Runs `RETURN 1`: succeeds only if a pooled connection can reach the database.
     pub async fn ping(&self) -> Result<(), neo4rs::Error> {
-        let statement = Statement {
-            cypher: "RETURN 1".to_owned(),
-            params: BoltMap::default(),
-            database: None,
-            access_mode: AccessMode::Read,
-            bookmarks: Vec::new(),
-            timeout: Duration::from_secs(10),
-            metadata: Vec::new(),
-            roll_back: false,
-        };
+        let statement = Statement::new(
+            "RETURN 1".to_owned(),
+            BoltMap::default(),
+            None,
+            AccessMode::Read,
+            Vec::new(),
+            Duration::from_secs(10),
+        );
         let mut result = self.execute(statement).await?;
         while result.next_record().await?.is_some() {}
         result.finish().await.map(drop)

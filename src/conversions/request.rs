@@ -48,55 +48,65 @@ pub fn run_plan(
     let access_mode = access_mode("access_mode", request.access_mode)?;
     let time_limit = time_limit("timeout", request.timeout, metadata, limits)?;
 
-    let (max_rows, batch_size) = match kind {
-        RunKind::Unary => {
-            if request.batch_size != 0 {
-                return Err(invalid_argument(
-                    "batch_size",
-                    "applies to RunStream only; leave it 0 for Run",
-                ));
-            }
-            let max_rows = bounded(
-                "max_rows",
-                request.max_rows,
-                limits.default_max_rows,
-                limits.max_rows,
-            )?;
-            (max_rows, 0)
-        }
-        RunKind::Stream => {
-            if request.max_rows != 0 {
-                return Err(invalid_argument(
-                    "max_rows",
-                    "applies to Run only; RunStream has no row limit, leave it 0",
-                ));
-            }
-            let batch_size = bounded(
-                "batch_size",
-                request.batch_size,
-                limits.default_batch_size,
-                limits.max_batch_size,
-            )?;
-            (0, batch_size)
-        }
-    };
-
+    let (max_rows, batch_size) = rows_or_batch(
+        kind,
+        ("Run", "RunStream"),
+        (request.max_rows, request.batch_size),
+        limits,
+        |n| bounded("max_rows", n, limits.default_max_rows, limits.max_rows),
+    )?;
     Ok(RunPlan {
-        statement: Statement {
+        statement: Statement::new(
             cypher,
             params,
-            database: database(request.database),
+            database(request.database),
             access_mode,
-            bookmarks: bookmarks(request.bookmarks),
-            timeout: time_limit,
-            metadata: Vec::new(),
-            roll_back: false,
-        },
+            bookmarks(request.bookmarks),
+            time_limit,
+        ),
         time_limit,
         max_rows,
         batch_size,
         idempotent: request.idempotent,
     })
+}
+
+/// A unary call's row limit (by `unary_max_rows`) or a stream's batch size: each field
+/// applies to one of the two RPCs (`rpcs`: unary, stream) and must be 0 in the other.
+fn rows_or_batch(
+    kind: RunKind,
+    rpcs: (&str, &str),
+    (max_rows, batch_size): (u32, u32),
+    limits: &QueryLimits,
+    unary_max_rows: impl FnOnce(u32) -> Result<u32, Status>,
+) -> Result<(u32, u32), Status> {
+    let (unary, stream) = rpcs;
+    match kind {
+        RunKind::Unary => {
+            if batch_size != 0 {
+                return Err(invalid_argument(
+                    "batch_size",
+                    format!("applies to {stream} only; leave it 0 for {unary}"),
+                ));
+            }
+            Ok((unary_max_rows(max_rows)?, 0))
+        }
+        RunKind::Stream => {
+            if max_rows != 0 {
+                return Err(invalid_argument(
+                    "max_rows",
+                    format!("applies to {unary} only; {stream} has no row limit, leave it 0"),
+                ));
+            }
+            let batch_size = bounded(
+                "batch_size",
+                batch_size,
+                limits.default_batch_size,
+                limits.max_batch_size,
+            )?;
+            Ok((0, batch_size))
+        }
+    }
 }
 
 /// A RunNamed or RunNamedStream request for `query`, checked: the Cypher text is the
@@ -157,57 +167,34 @@ pub fn named_plan(
         None => timeout,
     };
 
-    let (max_rows, batch_size) = match kind {
-        RunKind::Unary => {
-            if request.batch_size != 0 {
-                return Err(invalid_argument(
-                    "batch_size",
-                    "applies to RunNamedStream only; leave it 0 for RunNamed",
-                ));
-            }
-            let max_rows = match request.max_rows {
-                0 => query.max_rows,
-                n if n > query.max_rows => {
-                    return Err(invalid_argument(
-                        "max_rows",
-                        format!(
-                            "{n} is above named query `{}`'s row limit of {}; a call may lower it, not raise it",
-                            query.name, query.max_rows
-                        ),
-                    ))
-                }
-                n => n,
-            };
-            (max_rows, 0)
+    let (max_rows, batch_size) = rows_or_batch(
+        kind,
+        ("RunNamed", "RunNamedStream"),
+        (request.max_rows, request.batch_size),
+        limits,
+        |n| {
+            match n {
+            0 => Ok(query.max_rows),
+            n if n > query.max_rows => Err(invalid_argument(
+                "max_rows",
+                format!(
+                    "{n} is above named query `{}`'s row limit of {}; a call may lower it, not raise it",
+                    query.name, query.max_rows
+                ),
+            )),
+            n => Ok(n),
         }
-        RunKind::Stream => {
-            if request.max_rows != 0 {
-                return Err(invalid_argument(
-                    "max_rows",
-                    "applies to RunNamed only; RunNamedStream has no row limit, leave it 0",
-                ));
-            }
-            let batch_size = bounded(
-                "batch_size",
-                request.batch_size,
-                limits.default_batch_size,
-                limits.max_batch_size,
-            )?;
-            (0, batch_size)
-        }
-    };
-
-    Ok(RunPlan {
-        statement: Statement {
-            cypher: query.cypher.clone(),
-            params,
-            database: database(request.database),
-            access_mode: query.mode,
-            bookmarks: bookmarks(request.bookmarks),
-            timeout: time_limit,
-            metadata: Vec::new(),
-            roll_back: false,
         },
+    )?;
+    Ok(RunPlan {
+        statement: Statement::new(
+            query.cypher.clone(),
+            params,
+            database(request.database),
+            query.mode,
+            bookmarks(request.bookmarks),
+            time_limit,
+        ),
         time_limit,
         max_rows,
         batch_size,

@@ -594,7 +594,14 @@ async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
     };
     let run_named = |name: &'static str, token: Option<&'static str>| {
         let mut client = app.client.clone();
-        let message = named(name, if name == "echo" { vec![("x", int(7))] } else { vec![] });
+        let message = named(
+            name,
+            if name == "echo" {
+                vec![("x", int(7))]
+            } else {
+                vec![]
+            },
+        );
         async move {
             client
                 .run_named(as_caller(message, token))
@@ -604,21 +611,30 @@ async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
     };
 
     // A named-only reader: named reads yes, raw Cypher no, named writes no.
-    let echo = run_named("echo", Some(NAMED_ONLY)).await.expect("a named read");
+    let echo = run_named("echo", Some(NAMED_ONLY))
+        .await
+        .expect("a named read");
     assert_eq!(echo.rows[0].values, vec![int(7)]);
     let listed = app
         .client
         .clone()
-        .list_named_queries(as_caller(pb::ListNamedQueriesRequest::default(), Some(NAMED_ONLY)))
+        .list_named_queries(as_caller(
+            pb::ListNamedQueriesRequest::default(),
+            Some(NAMED_ONLY),
+        ))
         .await
         .expect("the catalog is listed")
         .into_inner();
     assert_eq!(listed.queries.len(), 3);
-    let status = run_named("create", Some(NAMED_ONLY)).await.expect_err("a write");
+    let status = run_named("create", Some(NAMED_ONLY))
+        .await
+        .expect_err("a write");
     assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
 
     // A query declared read that writes is rolled back for a reader, unary and streamed.
-    let status = run_named("sneaky", Some(NAMED_ONLY)).await.expect_err("writes");
+    let status = run_named("sneaky", Some(NAMED_ONLY))
+        .await
+        .expect_err("writes");
     assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
     let mut stream = app
         .client
@@ -633,11 +649,17 @@ async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
     }
     let status = last.expect("a final message").expect_err("ends refused");
     assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
-    assert_eq!(count_as(app, &label).await, 0, "a reader's named query wrote");
+    assert_eq!(
+        count_as(app, &label).await,
+        0,
+        "a reader's named query wrote"
+    );
 
     // No credentials: refused; a writer: allowed.
     let status = run_named("echo", None).await.expect_err("no token");
     assert_eq!(status.code(), Code::Unauthenticated);
-    run_named("create", Some(WRITER)).await.expect("a writer's named write");
+    run_named("create", Some(WRITER))
+        .await
+        .expect("a writer's named write");
     assert_eq!(count_as(app, &label).await, 1);
 }

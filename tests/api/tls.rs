@@ -675,7 +675,10 @@ async fn a_client_certificate_subject_is_a_principal_with_a_role() {
         .into_inner();
     assert_eq!(answer.rows.len(), 1);
     let denied = reports
-        .run(request("CREATE (n:MtlsReaderWrite) RETURN 1 AS one", vec![]))
+        .run(request(
+            "CREATE (n:MtlsReaderWrite) RETURN 1 AS one",
+            vec![],
+        ))
         .await
         .expect_err("a reader may not write");
     assert_eq!(denied.code(), tonic::Code::PermissionDenied, "{denied:?}");
@@ -691,7 +694,10 @@ async fn a_client_certificate_subject_is_a_principal_with_a_role() {
         .await
         .expect_err("a verified but unlisted subject");
     assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
-    assert!(refused.message().contains("CN=stranger,O=Acme"), "{refused:?}");
+    assert!(
+        refused.message().contains("CN=stranger,O=Acme"),
+        "{refused:?}"
+    );
 
     // Optional client certificates: a token still works, and nothing at all does not.
     let mut anonymous = connect(None).await;
@@ -700,7 +706,10 @@ async fn a_client_certificate_subject_is_a_principal_with_a_role() {
         "authorization",
         format!("Bearer {token}").parse().expect("ascii"),
     );
-    anonymous.run(with_token).await.expect("a token without a certificate");
+    anonymous
+        .run(with_token)
+        .await
+        .expect("a token without a certificate");
     let refused = anonymous
         .run(request("RETURN 1", vec![]))
         .await
