@@ -474,6 +474,11 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
 
     let text = std::fs::read_to_string(log.path()).expect("read log");
     assert!(!text.contains(secret), "a parameter value reached the log");
+    assert!(
+        text.lines()
+            .any(|line| line.contains("WARN") && line.contains("graphrpc runs open")),
+        "no warning that the service runs without an access file"
+    );
     let calls: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("every line is JSON"))
