@@ -25,17 +25,9 @@ def sha256_hex(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# A catalog as a user would keep it: comments and all, verbatim into the ConfigMap.
-CATALOG = """\
-# Named queries for the reports team.
-queries:
-  - name: person_by_name
-    cypher: "MATCH (p:Person {name: $name}) RETURN p.name AS name, p.born AS born"
-    access_mode: READ
-  - name: rename_person
-    cypher: "MATCH (p:Person {name: $old}) SET p.name = $new"
-    access_mode: WRITE
-"""
+# The demo catalog graphrpc itself loads in `make run` and its tests: comments and all,
+# verbatim into the ConfigMap.
+CATALOG = (ROOT / "deploy" / "local" / "catalog.yaml").read_text()
 
 ACCESS_TOKENS = [
     {"principal": "reports", "sha256": sha256_hex(TOKENS["reports"]), "role": "reader", "raw_cypher": False},
@@ -1014,7 +1006,7 @@ def test_an_existing_catalog_configmap_is_mounted_and_none_is_rendered():
 def test_a_catalog_or_access_change_rolls_nothing_while_a_config_change_does():
     base = with_password(catalog={"queries": CATALOG}, access={"tokens": ACCESS_TOKENS})
     edited = with_password(
-        catalog={"queries": CATALOG + "  - name: count\n    cypher: MATCH (n) RETURN count(n)\n"},
+        catalog={"queries": CATALOG.replace("max_rows: 10\n", "max_rows: 20\n", 1)},
         access={"tokens": ACCESS_TOKENS[:1]},
     )
     rendered, after = render(base), render(edited)
