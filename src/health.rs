@@ -18,6 +18,10 @@ use crate::database::GraphDb;
 /// The services whose health follows the database: "" (the whole server) and GraphQuery.
 pub const SERVICES: [&str; 2] = ["", "graphrpc.v1.GraphQuery"];
 
+/// A health service name for liveness probes: SERVING whenever the process can answer,
+/// whatever the database's state (a restart cannot fix a database).
+pub const LIVENESS: &str = "liveness";
+
 /// How long one probe may take before the database counts as down.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -34,6 +38,13 @@ impl Health {
             reporter,
             ready: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Reports the process alive on the [`LIVENESS`] service; nothing turns it off.
+    pub async fn alive(&self) {
+        self.reporter
+            .set_service_status(LIVENESS, ServingStatus::Serving)
+            .await;
     }
 
     pub async fn set(&self, serving: bool) {

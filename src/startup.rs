@@ -127,6 +127,7 @@ impl Application {
         let (reporter, health_service) = tonic_health::server::health_reporter();
         let health = Health::new(reporter);
         health.set(false).await;
+        health.alive().await;
         let (stop_probe, probe_stopped) = watch::channel(false);
         let probe = tokio::spawn(health::watch_database(
             db.clone(),

@@ -41,6 +41,8 @@ async fn health_follows_the_database_down_and_up_again() {
 
     own.script("stop");
     wait_for(&app, ServingStatus::NotServing, Duration::from_secs(15)).await;
+    // The liveness service does not follow the database: a restart would not help it.
+    assert_eq!(status(&app, "liveness").await, ServingStatus::Serving);
     let failed = app
         .run(request("RETURN 1", vec![]))
         .await

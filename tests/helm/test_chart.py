@@ -400,14 +400,34 @@ def targets_admin_port(probe, container):
     return probe["port"] in ("admin", container_port(container, "admin"))
 
 
-def test_liveness_is_livez_on_the_admin_port(rendered):
+def test_liveness_is_grpc_health_liveness_by_default_and_livez_in_http_mode(rendered):
     container = rendered.container()
     liveness = container["livenessProbe"]
+    mode = rendered.values.get("probes", {}).get("mode", "grpc")
+    if rendered.values.get("tls", {}).get("enabled"):
+        mode = "http"
     # Liveness must not follow the database: restarting graphrpc cannot bring Neo4j back.
-    assert set(liveness) & {"grpc", "tcpSocket", "exec"} == set()
-    assert liveness["httpGet"]["path"] == "/livez"
-    assert liveness["httpGet"].get("scheme", "HTTP") == "HTTP"
-    assert targets_admin_port(liveness["httpGet"], container)
+    # graphrpc's health service "liveness" is SERVING whatever the database does.
+    if mode == "grpc":
+        assert set(liveness) & {"httpGet", "tcpSocket", "exec"} == set()
+        assert liveness["grpc"] == {"port": container_port(container, "grpc"), "service": "liveness"}
+    else:
+        assert set(liveness) & {"grpc", "tcpSocket", "exec"} == set()
+        assert liveness["httpGet"]["path"] == "/livez"
+        assert liveness["httpGet"].get("scheme", "HTTP") == "HTTP"
+        assert targets_admin_port(liveness["httpGet"], container)
+
+
+@pytest.mark.parametrize("grace", [20, 30, 95])
+def test_a_drain_never_outlasts_the_grpc_liveness_window(grace):
+    # The drain closes the gRPC listener: the gRPC liveness probe must not fail it out.
+    liveness = render(with_password(shutdown={"graceSeconds": grace})).container()["livenessProbe"]
+    assert "grpc" in liveness
+    assert liveness["failureThreshold"] * liveness["periodSeconds"] > grace
+    assert liveness["failureThreshold"] >= 3, "never below the configured threshold"
+    # /livez is served by the admin listener, which outlives the drain: no need there.
+    http = render(with_password(shutdown={"graceSeconds": grace}, probes={"mode": "http"}))
+    assert http.container()["livenessProbe"]["failureThreshold"] == 3
 
 
 def test_readiness_is_grpc_health_by_default_and_readyz_in_http_mode(rendered):

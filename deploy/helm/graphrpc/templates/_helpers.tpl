@@ -186,6 +186,21 @@ value alone; graphrpc would refuse most of these at start-up, in a crash-looping
 {{- end -}}
 
 {{/*
+Liveness failures in a row before a restart. The gRPC liveness probe goes through the gRPC
+listener, which a drain closes: the threshold is raised, if need be, so that the probe cannot
+fail for longer than the drain lasts (shutdown.graceSeconds).
+*/}}
+{{- define "graphrpc.livenessFailureThreshold" -}}
+{{- $l := .Values.probes.liveness -}}
+{{- $threshold := int64 $l.failureThreshold -}}
+{{- if not (include "graphrpc.httpReadiness" .) -}}
+{{- $covering := add1 (div (int64 .Values.shutdown.graceSeconds) (int64 $l.periodSeconds)) -}}
+{{- $threshold = max $threshold $covering -}}
+{{- end -}}
+{{- $threshold -}}
+{{- end -}}
+
+{{/*
 The kubelet counts the preStop pause against the grace period, so it must cover the pause,
 graphrpc's drain (GRAPHRPC_SHUTDOWN_GRACE) and the time to close the pool and exit.
 */}}
