@@ -48,14 +48,14 @@ async fn keep_current<T, F>(
 ) where
     F: Fn(&Path, &[u8]) -> Result<T, String>,
 {
-    let mut hangup = hangup_signal();
+    let mut hangup = Hangup::new();
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
     loop {
         let forced = tokio::select! {
             _ = ticks.tick() => false,
-            Some(()) = recv(&mut hangup) => true,
+            () = hangup.recv() => true,
         };
         let Some(current) = current.upgrade() else {
             return;
@@ -86,30 +86,37 @@ async fn keep_current<T, F>(
     }
 }
 
-#[cfg(unix)]
-type Hangup = Option<tokio::signal::unix::Signal>;
-#[cfg(not(unix))]
-type Hangup = Option<()>;
-
-#[cfg(unix)]
-fn hangup_signal() -> Hangup {
-    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok()
-}
-#[cfg(not(unix))]
-fn hangup_signal() -> Hangup {
-    None
+/// SIGHUP, the operator's "reload now". Each watcher listens on its own; without signal
+/// support it never fires.
+pub struct Hangup {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
 }
 
-#[cfg(unix)]
-async fn recv(hangup: &mut Hangup) -> Option<()> {
-    match hangup {
-        Some(signal) => signal.recv().await,
-        None => std::future::pending().await,
+impl Hangup {
+    pub fn new() -> Hangup {
+        Hangup {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok(),
+        }
+    }
+
+    /// The next SIGHUP.
+    pub async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some(signal) = self.signal.as_mut() {
+            if signal.recv().await.is_some() {
+                return;
+            }
+        }
+        std::future::pending().await
     }
 }
-#[cfg(not(unix))]
-async fn recv(_: &mut Hangup) -> Option<()> {
-    std::future::pending().await
+
+impl Default for Hangup {
+    fn default() -> Self {
+        Hangup::new()
+    }
 }
 
 #[cfg(test)]

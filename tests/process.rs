@@ -14,6 +14,9 @@ use nix::{sys::signal, unistd::Pid};
 use tokio_stream::StreamExt;
 use tonic::transport::Channel;
 
+#[path = "support/certs.rs"]
+mod certs;
+
 struct Server {
     child: Child,
     addr: String,
@@ -1115,4 +1118,83 @@ async fn sighup_reloads_the_access_file_and_no_secret_reaches_the_log() {
         "an unauthenticated call names nobody"
     );
     assert_eq!(principals.last(), Some(&"loader"), "{principals:?}");
+}
+
+/// A TLS connection to the real binary trusting only `ca`; the call's outcome as text.
+async fn tls_return_1(addr: &str, ca: &certs::Ca) -> Result<(), String> {
+    let tls = tonic::transport::ClientTlsConfig::new()
+        .ca_certificate(tonic::transport::Certificate::from_pem(ca.pem()))
+        .domain_name("localhost");
+    let channel = Channel::from_shared(format!("https://{addr}"))
+        .expect("uri")
+        .tls_config(tls)
+        .expect("tls")
+        .connect_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .map_err(|e| format!("connect: {e:?}"))?;
+    GraphQueryClient::new(channel)
+        .run(request("RETURN 1"))
+        .await
+        .map(drop)
+        .map_err(|e| format!("call: {e:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_serves_tls_and_sighup_swaps_its_certificate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cert_file, key_file) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+    let install = |ca: &certs::Ca| {
+        let leaf = ca.server("graphrpc");
+        std::fs::write(&cert_file, &leaf.cert).expect("write cert");
+        std::fs::write(&key_file, &leaf.key).expect("write key");
+    };
+    let (old_ca, new_ca) = (certs::Ca::new("old CA"), certs::Ca::new("new CA"));
+    install(&old_ca);
+    let mut server = Server::start(&[
+        "--tls-cert-file",
+        cert_file.to_str().expect("utf-8"),
+        "--tls-key-file",
+        key_file.to_str().expect("utf-8"),
+        // Only SIGHUP reloads within this test.
+        "--reload-interval",
+        "1h",
+    ]);
+    let started = Instant::now();
+    while let Err(e) = tls_return_1(&server.addr, &old_ca).await {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never served TLS: {e}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Plaintext h2c to a TLS port fails.
+    let plain = Channel::from_shared(format!("http://{}", server.addr))
+        .expect("uri")
+        .connect()
+        .await;
+    if let Ok(channel) = plain {
+        GraphQueryClient::new(channel)
+            .run(request("RETURN 1"))
+            .await
+            .expect_err("plaintext to a TLS listener");
+    }
+
+    install(&new_ca);
+    assert!(
+        tls_return_1(&server.addr, &new_ca).await.is_err(),
+        "the new certificate was served before any reload"
+    );
+    server.signal(signal::Signal::SIGHUP);
+    let swapped = Instant::now();
+    while let Err(e) = tls_return_1(&server.addr, &new_ca).await {
+        assert!(
+            swapped.elapsed() < Duration::from_secs(10),
+            "SIGHUP did not reload: {e}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(tls_return_1(&server.addr, &old_ca).await.is_err());
+    server.signal(signal::Signal::SIGTERM);
+    assert_eq!(server.wait_exit(Duration::from_secs(15)).code(), Some(0));
 }

@@ -28,7 +28,10 @@ use tokio_stream::{Stream, StreamExt as _};
 use tonic::transport::server::{TcpConnectInfo, TcpIncoming, TlsConnectInfo};
 use x509_parser::asn1_rs::ToDer as _;
 
-use crate::configuration::{ClientAuth, ListenerTls};
+use crate::{
+    configuration::{ClientAuth, ListenerTls},
+    reload::Hangup,
+};
 
 /// A client that has not finished its handshake by then is dropped.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -281,16 +284,21 @@ async fn accept_loop(
     }
 }
 
-/// Every reload interval, re-reads the certificate and key; a changed pair that parses and
-/// matches replaces the served one, anything else is logged and the old pair stays.
+/// Every reload interval and on SIGHUP, re-reads the certificate and key; a changed pair
+/// that parses and matches replaces the served one, anything else is logged and the old
+/// pair stays.
 async fn watch_files(certificate: Arc<ReloadingCert>, files: ListenerTls, mut seen: PemPair) {
     let mut tick = tokio::time::interval(files.reload_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
+    let mut hangup = Hangup::new();
     // Each error is logged once, not every interval while it lasts.
     let mut last_error: Option<String> = None;
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = hangup.recv() => {}
+        }
         let result = match PemPair::read(&files).await {
             Ok(pair) if pair == seen => continue,
             Ok(pair) => {

@@ -1,6 +1,8 @@
 //! Integration tests: the real application against the real database, through real clients.
 
 mod auth;
+#[path = "../support/certs.rs"]
+mod certs;
 mod errors;
 mod health;
 mod helpers;

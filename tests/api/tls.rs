@@ -16,10 +16,7 @@ use graphrpc::{
     startup::Application,
     transport::tls::{certificate_subject, client_subject, install_crypto_provider, TlsListener},
 };
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair,
-};
+use rcgen::DnType;
 use rustls::pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer, ServerName};
 use tokio::{
     net::{TcpListener, TcpStream},
@@ -32,68 +29,10 @@ use tonic_health::pb::{
     health_check_response::ServingStatus, health_client::HealthClient, HealthCheckRequest,
 };
 
-use crate::helpers::{request, settings, spawn_with_settings, test_db, TestDb};
-
-/// A test certificate authority.
-struct Ca(CertifiedIssuer<'static, KeyPair>);
-
-/// A certificate and its key, in PEM.
-#[derive(Clone)]
-struct Leaf {
-    cert: String,
-    key: String,
-}
-
-impl Ca {
-    fn new(name: &str) -> Ca {
-        let mut params = CertificateParams::default();
-        params.distinguished_name = name_of(&[(DnType::CommonName, name)]);
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        Ca(CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("CA"))
-    }
-
-    fn pem(&self) -> String {
-        self.0.pem()
-    }
-
-    /// A server certificate for localhost and 127.0.0.1.
-    fn server(&self, cn: &str) -> Leaf {
-        self.issue(
-            name_of(&[(DnType::CommonName, cn)]),
-            vec!["localhost".into(), "127.0.0.1".into()],
-            ExtendedKeyUsagePurpose::ServerAuth,
-        )
-    }
-
-    fn client(&self, name: DistinguishedName) -> Leaf {
-        self.issue(name, vec![], ExtendedKeyUsagePurpose::ClientAuth)
-    }
-
-    fn issue(
-        &self,
-        name: DistinguishedName,
-        sans: Vec<String>,
-        usage: ExtendedKeyUsagePurpose,
-    ) -> Leaf {
-        let mut params = CertificateParams::new(sans).expect("params");
-        params.distinguished_name = name;
-        params.extended_key_usages = vec![usage];
-        let key = KeyPair::generate().expect("key");
-        let cert = params.signed_by(&key, &self.0).expect("sign");
-        Leaf {
-            cert: cert.pem(),
-            key: key.serialize_pem(),
-        }
-    }
-}
-
-fn name_of(attributes: &[(DnType, &str)]) -> DistinguishedName {
-    let mut name = DistinguishedName::new();
-    for (kind, value) in attributes {
-        name.push(kind.clone(), *value);
-    }
-    name
-}
+use crate::{
+    certs::{name_of, Ca, Leaf},
+    helpers::{request, settings, spawn_with_settings, test_db, TestDb},
+};
 
 fn reports_client(ca: &Ca) -> Leaf {
     ca.client(name_of(&[
