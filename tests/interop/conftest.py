@@ -19,8 +19,9 @@ def required(name):
 
 
 @contextlib.contextmanager
-def graphrpc_channel(*extra):
-    """A grpcio channel to a fresh graphrpc process started with `extra` flags."""
+def graphrpc_channel(*extra, credentials=None):
+    """A grpcio channel to a fresh graphrpc process started with `extra` flags; a TLS
+    channel (to the name localhost) with `credentials`."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -31,7 +32,13 @@ def graphrpc_channel(*extra):
          "--neo4j-password", required("GRAPHRPC_TEST_NEO4J_PASSWORD"),
          "--neo4j-database", required("GRAPHRPC_TEST_NEO4J_DATABASE"),
          "--health-interval", "200ms", "--log", "warn", *extra])
-    ch = grpc.insecure_channel(f"127.0.0.1:{port}")
+    address = f"127.0.0.1:{port}"
+    if credentials is None:
+        ch = grpc.insecure_channel(address)
+    else:
+        ch = grpc.secure_channel(address, credentials,
+                                 options=[("grpc.ssl_target_name_override", "localhost")])
+    ch._graphrpc_address = address
     try:
         grpc.channel_ready_future(ch).result(timeout=20)
         yield ch
