@@ -800,4 +800,48 @@ mod tests {
             parse(&["--neo4j-password", "pw", "--neo4j-database", "graph"]).expect("valid");
         assert_eq!(settings.database.database.as_deref(), Some("graph"));
     }
+
+    #[test]
+    fn security_settings_are_checked_together() {
+        let pw = ["--neo4j-password", "pw"];
+        let with = |extra: &[&str]| {
+            let mut args = pw.to_vec();
+            args.extend_from_slice(extra);
+            parse(&args)
+        };
+        let err = with(&["--tls-client-ca-file", "/ca.pem"]).unwrap_err();
+        assert!(err.contains("GRAPHRPC_TLS_CLIENT_CA_FILE"), "{err}");
+        // clap refuses half a pair before graphrpc sees it.
+        assert!(with(&["--tls-cert-file", "/c.pem"]).is_err());
+        let err = with(&["--neo4j-tls-ca-file", "/ca.pem"]).unwrap_err();
+        assert!(
+            err.contains("NEO4J_TLS_CA_FILE") && err.contains("bolt+s"),
+            "{err}"
+        );
+        let ok = with(&[
+            "--neo4j-uri",
+            "neo4j+s://db:7687",
+            "--neo4j-tls-ca-file",
+            "/ca.pem",
+            "--tls-cert-file",
+            "/c.pem",
+            "--tls-key-file",
+            "/k.pem",
+            "--rate-limit",
+            "5",
+        ])
+        .expect("valid");
+        let tls = ok.tls.expect("listener TLS");
+        assert_eq!(tls.client_auth, ClientAuth::Required);
+        assert_eq!(
+            ok.security.rate_limit,
+            RateLimit {
+                per_second: 5,
+                burst: 5
+            },
+            "the burst defaults to one second's worth"
+        );
+        let err = with(&["--reload-interval", "0s"]).unwrap_err();
+        assert!(err.contains("GRAPHRPC_RELOAD_INTERVAL"), "{err}");
+    }
 }
