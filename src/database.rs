@@ -370,6 +370,12 @@ impl ResultStream {
         }
     }
 
+    /// Column names, moved out (for a response that carries them); [`ResultStream::keys`] is
+    /// empty afterwards.
+    pub fn take_keys(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.keys)
+    }
+
     /// The next record if the driver has already received it, without waiting (None: the
     /// next record, or the end, must be awaited with [`ResultStream::next_record`]). Callers
     /// drain these first and pay for their deadline and cancellation checks only when the

@@ -148,7 +148,7 @@ async fn run_once(
         }
         rows.push(conversions::row(record));
     }
-    let keys = result.keys().to_vec();
+    let keys = result.take_keys();
     match timeout_at(deadline, result.finish()).await {
         Err(_) => Err(Failed::fatal(deadline_exceeded(limit))),
         Ok(summary) => Ok((keys, rows, summary.map_err(failed)?)),
@@ -268,7 +268,7 @@ async fn stream_result(
 
 async fn pump(result: &mut ResultStream, tx: &Sender, bounds: &StreamBounds) -> Result<u64, Stop> {
     let header = pb::Header {
-        keys: result.keys().to_vec(),
+        keys: result.take_keys(),
     };
     send(tx, response(Message::Header(header)), bounds).await?;
 
