@@ -112,6 +112,27 @@ impl SpanSettings {
     /// A client span for one statement, following the OpenTelemetry database conventions.
     /// Parameters are never recorded.
     fn statement(&self, parent: Option<&Span>, cypher: &str, database: Option<&str>) -> Span {
+        // No parent given: the current span (the RPC's).
+        let parent = parent.cloned().unwrap_or_else(Span::current);
+        let span = tracing::info_span!(
+            parent: &parent,
+            "db.statement",
+            otel.name = Empty,
+            otel.kind = "client",
+            otel.status_code = Empty,
+            db.system = "neo4j",
+            db.namespace = Empty,
+            db.operation.name = Empty,
+            db.query.text = Empty,
+            server.address = %self.server_address,
+            server.port = self.server_port,
+            error.type = Empty,
+        );
+        // The names are built only for a span that something records (none on the hot path
+        // when logging is at warn and no trace exporter is configured).
+        if span.is_disabled() {
+            return span;
+        }
         let operation = cypher
             .split_whitespace()
             .next()
@@ -119,22 +140,9 @@ impl SpanSettings {
             .to_ascii_uppercase();
         let namespace = database.unwrap_or("");
         let name = format!("{operation} {namespace}");
-        // No parent given: the current span (the RPC's).
-        let parent = parent.cloned().unwrap_or_else(Span::current);
-        let span = tracing::info_span!(
-            parent: &parent,
-            "db.statement",
-            otel.name = %name.trim_end(),
-            otel.kind = "client",
-            otel.status_code = Empty,
-            db.system = "neo4j",
-            db.namespace = %namespace,
-            db.operation.name = %operation,
-            db.query.text = Empty,
-            server.address = %self.server_address,
-            server.port = self.server_port,
-            error.type = Empty,
-        );
+        span.record("otel.name", name.trim_end());
+        span.record("db.namespace", namespace);
+        span.record("db.operation.name", operation.as_str());
         if self.statement_text {
             span.record("db.query.text", cypher);
         }
@@ -362,6 +370,23 @@ impl ResultStream {
         }
     }
 
+    /// Column names, moved out (for a response that carries them); [`ResultStream::keys`] is
+    /// empty afterwards.
+    pub fn take_keys(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.keys)
+    }
+
+    /// The next record if the driver has already received it, without waiting (None: the
+    /// next record, or the end, must be awaited with [`ResultStream::next_record`]). Callers
+    /// drain these first and pay for their deadline and cancellation checks only when the
+    /// driver has to wait for the server, not once per row.
+    pub fn next_buffered(&mut self) -> Option<Vec<BoltType>> {
+        match self.inner.as_mut()? {
+            Source::AutoCommit(inner) => inner.next_buffered().map(|record| record.value),
+            Source::RolledBack(txn) => txn.next_buffered(),
+        }
+    }
+
     /// Completes the result and returns the server's summary. The database is filled in
     /// from the request when the server does not report it.
     pub async fn finish(mut self) -> Result<ResultSummary, neo4rs::Error> {
@@ -483,6 +508,13 @@ impl Transaction {
                 Err(e)
             }
         }
+    }
+
+    /// The current statement's next record if it has already been received (see
+    /// [`ResultStream::next_buffered`]).
+    pub fn next_buffered(&mut self) -> Option<Vec<BoltType>> {
+        let (stream, _, _) = self.current.as_mut()?;
+        stream.next_buffered().map(|record| record.value)
     }
 
     /// Completes the current statement and returns its summary.

@@ -56,10 +56,12 @@ pub async fn execute(
     let plan = principal.bind(plan);
     let deadline = Instant::now() + plan.time_limit;
     let may_repeat = plan.statement.access_mode == AccessMode::Read || plan.idempotent;
+    let roll_back = plan.statement.roll_back;
+    let mut statement = Attempts::new(plan.statement, may_repeat && state.retry.max_attempts > 1);
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {
         run_once(
             &state.db,
-            plan.statement.clone(),
+            statement.next(),
             plan.max_rows,
             deadline,
             plan.time_limit,
@@ -68,7 +70,7 @@ pub async fn execute(
     })
     .await;
     let (keys, rows, summary) = outcome?;
-    if plan.statement.roll_back && changed_graph(&summary) {
+    if roll_back && changed_graph(&summary) {
         return Err(principal.wrote());
     }
     let row_count = rows.len() as u64;
@@ -78,6 +80,32 @@ pub async fn execute(
         rows,
         summary: Some(conversions::summary::summary(summary, row_count, attempts)),
     })
+}
+
+/// The statement for each attempt: a copy while another attempt may follow, the statement
+/// itself (no copy) when none can (a write that may not be repeated, retries off).
+struct Attempts {
+    statement: Option<Statement>,
+    repeatable: bool,
+}
+
+impl Attempts {
+    fn new(statement: Statement, repeatable: bool) -> Self {
+        Attempts {
+            statement: Some(statement),
+            repeatable,
+        }
+    }
+
+    fn next(&mut self) -> Statement {
+        match (&self.statement, self.repeatable) {
+            (Some(statement), true) => statement.clone(),
+            _ => self
+                .statement
+                .take()
+                .expect("an attempt that cannot be repeated is made once"),
+        }
+    }
 }
 
 async fn run_once(
@@ -98,25 +126,29 @@ async fn run_once(
     };
     let mut rows = Vec::new();
     loop {
-        match timeout_at(deadline, result.next_record()).await {
-            Err(_) => {
-                result.cancel().await;
-                return Err(Failed::fatal(deadline_exceeded(limit)));
-            }
-            Ok(Err(e)) => return Err(failed(e)),
-            Ok(Ok(None)) => break,
-            Ok(Ok(Some(record))) => {
-                if rows.len() >= max_rows as usize {
-                    // Never truncated silently. The reset stops the statement: on Neo4j an
-                    // unfinished auto-commit write rolls back with it.
+        // Records already received are taken without a timer; the deadline is checked
+        // whenever the driver has to wait for the server.
+        let record = match result.next_buffered() {
+            Some(record) => record,
+            None => match timeout_at(deadline, result.next_record()).await {
+                Err(_) => {
                     result.cancel().await;
-                    return Err(Failed::fatal(row_limit_exceeded(max_rows)));
+                    return Err(Failed::fatal(deadline_exceeded(limit)));
                 }
-                rows.push(conversions::row(record));
-            }
+                Ok(Err(e)) => return Err(failed(e)),
+                Ok(Ok(None)) => break,
+                Ok(Ok(Some(record))) => record,
+            },
+        };
+        if rows.len() >= max_rows as usize {
+            // Never truncated silently. The reset stops the statement: on Neo4j an
+            // unfinished auto-commit write rolls back with it.
+            result.cancel().await;
+            return Err(Failed::fatal(row_limit_exceeded(max_rows)));
         }
+        rows.push(conversions::row(record));
     }
-    let keys = result.keys().to_vec();
+    let keys = result.take_keys();
     match timeout_at(deadline, result.finish()).await {
         Err(_) => Err(Failed::fatal(deadline_exceeded(limit))),
         Ok(summary) => Ok((keys, rows, summary.map_err(failed)?)),
@@ -161,23 +193,28 @@ pub async fn execute_stream(
         time_limit,
     };
     let may_repeat = statement.access_mode == AccessMode::Read || idempotent;
+    let roll_back = statement.roll_back;
+    let mut statement = Attempts::new(statement, may_repeat && state.retry.max_attempts > 1);
     // Errors before the first row (syntax, unknown database) end the call with their
     // status and no messages.
-    let (result, attempts) = with_retries(&state.retry, bounds.deadline, || async {
-        match timeout_at(bounds.deadline, state.db.execute(statement.clone())).await {
-            Err(_) => Err(Failed::fatal(deadline_exceeded(time_limit))),
-            Ok(Err(e)) => Err(Failed {
-                retryable: may_repeat && is_transient(&e),
-                status: from_database(&e),
-            }),
-            Ok(Ok(result)) => Ok(result),
+    let (result, attempts) = with_retries(&state.retry, bounds.deadline, || {
+        let statement = statement.next();
+        async move {
+            match timeout_at(bounds.deadline, state.db.execute(statement)).await {
+                Err(_) => Err(Failed::fatal(deadline_exceeded(time_limit))),
+                Ok(Err(e)) => Err(Failed {
+                    retryable: may_repeat && is_transient(&e),
+                    status: from_database(&e),
+                }),
+                Ok(Ok(result)) => Ok(result),
+            }
         }
     })
     .await;
     let result = result?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
     // The stream outlives this handler: it stays inside the call's span.
-    let refuse_writes = statement.roll_back.then(|| principal.wrote());
+    let refuse_writes = roll_back.then(|| principal.wrote());
     tokio::spawn(
         stream_result(result, tx, bounds, attempts, refuse_writes).instrument(Span::current()),
     );
@@ -231,31 +268,38 @@ async fn stream_result(
 
 async fn pump(result: &mut ResultStream, tx: &Sender, bounds: &StreamBounds) -> Result<u64, Stop> {
     let header = pb::Header {
-        keys: result.keys().to_vec(),
+        keys: result.take_keys(),
     };
     send(tx, response(Message::Header(header)), bounds).await?;
 
     let mut batch = Vec::with_capacity(bounds.batch_size);
     let mut row_count = 0u64;
     loop {
-        let next = tokio::select! {
-            biased;
-            () = tx.closed() => return Err(Stop::ClientGone),
-            next = timeout_at(bounds.deadline, result.next_record()) => next,
-        };
-        match next {
-            Err(_) => return Err(Stop::Failed(deadline_exceeded(bounds.time_limit))),
-            Ok(Err(e)) => return Err(Stop::Failed(from_database(&e))),
-            Ok(Ok(None)) => break,
-            Ok(Ok(Some(record))) => {
-                batch.push(conversions::row(record));
-                row_count += 1;
-                if batch.len() == bounds.batch_size {
-                    let rows = std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
-                    observability::rows_sent("RunStream", rows.len() as u64);
-                    send(tx, response(Message::Rows(pb::RowBatch { rows })), bounds).await?;
+        // Records already received are taken without a timer or a select; the deadline and
+        // the client's departure are checked whenever the driver has to wait for the server,
+        // and at every send.
+        let record = match result.next_buffered() {
+            Some(record) => record,
+            None => {
+                let next = tokio::select! {
+                    biased;
+                    () = tx.closed() => return Err(Stop::ClientGone),
+                    next = timeout_at(bounds.deadline, result.next_record()) => next,
+                };
+                match next {
+                    Err(_) => return Err(Stop::Failed(deadline_exceeded(bounds.time_limit))),
+                    Ok(Err(e)) => return Err(Stop::Failed(from_database(&e))),
+                    Ok(Ok(None)) => break,
+                    Ok(Ok(Some(record))) => record,
                 }
             }
+        };
+        batch.push(conversions::row(record));
+        row_count += 1;
+        if batch.len() == bounds.batch_size {
+            let rows = std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
+            observability::rows_sent("RunStream", rows.len() as u64);
+            send(tx, response(Message::Rows(pb::RowBatch { rows })), bounds).await?;
         }
     }
     if !batch.is_empty() {

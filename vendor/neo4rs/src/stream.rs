@@ -102,6 +102,13 @@ impl RowStream {
         }
     }
 
+    /// graphrpc patch: the next record if one is already buffered (received with the last
+    /// PULL), without any I/O; `None` when the next record, or the end, must be awaited with
+    /// [`RowStream::next_record`].
+    pub fn next_buffered(&mut self) -> Option<BoltList> {
+        self.buffer.pop_front()
+    }
+
     /// A call to next() will return a row from an internal buffer if the buffer has any entries,
     /// if the buffer is empty and the server has more rows left to consume, then a new batch of rows
     /// are fetched from the server (using the fetch_size value configured see [`crate::ConfigBuilder::fetch_size`])
@@ -388,6 +395,11 @@ impl DetachedRowStream {
     /// graphrpc patch: see [`RowStream::next_record`].
     pub async fn next_record(&mut self) -> Result<Option<BoltList>> {
         self.stream.next_record(&mut self.connection).await
+    }
+
+    /// graphrpc patch: see [`RowStream::next_buffered`].
+    pub fn next_buffered(&mut self) -> Option<BoltList> {
+        self.stream.next_buffered()
     }
 
     /// graphrpc patch: abandon the result. The responses already in flight are drained and a

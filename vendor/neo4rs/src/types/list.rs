@@ -77,12 +77,10 @@ impl From<BoltList> for Vec<String> {
 }
 
 impl From<Vec<BoltType>> for BoltList {
-    fn from(xs: Vec<BoltType>) -> BoltList {
-        let mut list = BoltList::with_capacity(xs.len());
-        for x in xs.into_iter() {
-            list.push(x);
-        }
-        list
+    // graphrpc patch: takes the vector as it is; upstream copied it element by element into
+    // a new allocation (once per record received).
+    fn from(value: Vec<BoltType>) -> BoltList {
+        BoltList { value }
     }
 }
 
