@@ -7,11 +7,6 @@ use graphrpc::{
     telemetry,
 };
 
-// glibc's malloc fragments under graphrpc's mix of small per-row allocations across
-// threads; mimalloc took a third off the stream's CPU per row (README "Performance").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let Cli { command } = Cli::parse();
     let Command::Serve(args) = command;
