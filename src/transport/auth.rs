@@ -14,6 +14,7 @@ use std::{
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
+    time::Duration,
 };
 
 use governor::{clock::Clock as _, DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -36,8 +37,10 @@ pub struct CallerName(pub Arc<str>);
 
 #[derive(Clone)]
 pub struct AuthLayer {
-    /// None: open, every caller is anonymous.
+    /// None: open, every caller is `anonymous`.
     access: Option<Current<AccessTable>>,
+    /// Built once: open mode hands out a clone per call.
+    anonymous: Principal,
     limiter: Option<Arc<Limiter>>,
 }
 
@@ -55,13 +58,17 @@ impl AuthLayer {
                 rate,
             })
         });
-        AuthLayer { access, limiter }
+        AuthLayer {
+            access,
+            anonymous: Principal::anonymous(),
+            limiter,
+        }
     }
 
     /// Who is calling, or why the call is refused.
     fn authenticate(&self, request: &http::Request<impl Sized>) -> Result<Principal, Status> {
         let Some(access) = &self.access else {
-            return Ok(Principal::anonymous());
+            return Ok(self.anonymous.clone());
         };
         let access = access.load();
         if let Some(value) = request.headers().get(http::header::AUTHORIZATION) {
@@ -101,7 +108,7 @@ impl AuthLayer {
                     "principal `{}` is over its rate limit (GRAPHRPC_RATE_LIMIT={} calls/s, GRAPHRPC_RATE_BURST={}); retry after the pushback",
                     principal.name, limiter.rate.per_second, limiter.rate.burst
                 )),
-                pushback_ms: Some(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1)),
+                pushback: Some(wait),
             }
         })
     }
@@ -117,28 +124,21 @@ fn bearer_token(value: &HeaderValue) -> Option<&str> {
 
 struct Refusal {
     status: Status,
-    pushback_ms: Option<u64>,
+    pushback: Option<Duration>,
 }
 
 impl From<Status> for Refusal {
     fn from(status: Status) -> Self {
         Refusal {
             status,
-            pushback_ms: None,
+            pushback: None,
         }
     }
 }
 
 impl Refusal {
-    /// A trailers-only gRPC response carrying the status.
     fn into_response<B: Default>(self) -> http::Response<B> {
-        let mut response = self.status.into_http();
-        if let Some(ms) = self.pushback_ms {
-            response
-                .headers_mut()
-                .insert("grpc-retry-pushback-ms", HeaderValue::from(ms));
-        }
-        response
+        super::refusal(self.status, self.pushback)
     }
 }
 
@@ -217,7 +217,7 @@ mod tests {
     fn a_refusal_is_a_trailers_only_grpc_response() {
         let refusal = Refusal {
             status: Status::resource_exhausted("slow down"),
-            pushback_ms: Some(250),
+            pushback: Some(Duration::from_millis(250)),
         };
         let response: http::Response<String> = refusal.into_response();
         assert_eq!(response.headers()["grpc-status"], "8");

@@ -8,6 +8,26 @@ pub mod codec;
 pub mod tls;
 pub mod traffic;
 
+use std::time::Duration;
+
+use http::HeaderValue;
+
 pub use auth::AuthLayer;
 pub use call::CallLayer;
 pub use traffic::{TrafficLayer, TrafficSettings};
+
+/// A trailers-only gRPC answer carrying `status`, for a call refused before any handler
+/// ran; with a `grpc-retry-pushback-ms` hint when the caller should come back later.
+pub(crate) fn refusal<B: Default>(
+    status: tonic::Status,
+    pushback: Option<Duration>,
+) -> http::Response<B> {
+    let mut response = status.into_http();
+    if let Some(wait) = pushback {
+        let ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1);
+        response
+            .headers_mut()
+            .insert("grpc-retry-pushback-ms", HeaderValue::from(ms));
+    }
+    response
+}

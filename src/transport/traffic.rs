@@ -112,27 +112,15 @@ where
     }
 }
 
-/// A trailers-only gRPC response: RESOURCE_EXHAUSTED with the retry hint.
+/// RESOURCE_EXHAUSTED with the retry hint, before any handler runs.
 fn shed<B: Default>(settings: TrafficSettings) -> Response<LimitedBody<B>> {
-    let mut response = Response::new(LimitedBody {
-        inner: B::default(),
+    let status = tonic::Status::resource_exhausted(
+        "graphrpc is at its concurrent call limit; retry after the pushback",
+    );
+    super::refusal(status, Some(settings.retry_pushback)).map(|inner| LimitedBody {
+        inner,
         _permit: None,
-    });
-    let headers = response.headers_mut();
-    headers.insert("content-type", HeaderValue::from_static("application/grpc"));
-    headers.insert(
-        "grpc-status",
-        HeaderValue::from(tonic::Code::ResourceExhausted as i32),
-    );
-    headers.insert(
-        "grpc-message",
-        HeaderValue::from_static("graphrpc%20is%20at%20its%20concurrent%20call%20limit%3B%20retry%20after%20the%20pushback"),
-    );
-    headers.insert(
-        "grpc-retry-pushback-ms",
-        HeaderValue::from(u64::try_from(settings.retry_pushback.as_millis()).unwrap_or(u64::MAX)),
-    );
-    response
+    })
 }
 
 /// tonic refuses an oversized request message with OUT_OF_RANGE and a message that names
@@ -148,14 +136,8 @@ fn name_the_size_limit(headers: &mut http::HeaderMap, limit: usize) {
     if !oversized {
         return;
     }
-    let message = too_large(limit);
-    headers.insert(
-        "grpc-status",
-        HeaderValue::from(tonic::Code::ResourceExhausted as i32),
-    );
-    if let Ok(value) = HeaderValue::from_str(&percent_encode(&message)) {
-        headers.insert("grpc-message", value);
-    }
+    // The status's own encoding of grpc-status and grpc-message replaces tonic's.
+    let _ = tonic::Status::resource_exhausted(too_large(limit)).add_header(headers);
 }
 
 /// The message for a request over GRAPHRPC_MAX_REQUEST_BYTES.
@@ -163,19 +145,6 @@ pub fn too_large(limit: usize) -> String {
     format!(
         "the request message is larger than GRAPHRPC_MAX_REQUEST_BYTES ({limit} bytes); send fewer or smaller parameters, or raise the limit"
     )
-}
-
-/// gRPC's percent-encoding of grpc-message: printable ASCII except '%' is kept.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if (0x20..0x7f).contains(&byte) && byte != b'%' {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// Gives a call without a deadline the default one and caps the others.
@@ -262,7 +231,9 @@ mod tests {
         );
         name_the_size_limit(&mut headers, 1024);
         assert_eq!(headers["grpc-status"], "8");
-        let message = headers["grpc-message"].to_str().expect("ascii");
+        // As a client decodes it.
+        let status = tonic::Status::from_header_map(&headers).expect("a status");
+        let message = status.message();
         assert!(
             message.contains("GRAPHRPC_MAX_REQUEST_BYTES (1024 bytes)"),
             "{message}"
