@@ -482,77 +482,20 @@ async fn the_principal_is_sent_to_the_database_as_transaction_metadata() {
     tx.statement("RETURN 1", vec![]).await.expect("statement");
     tx.commit().await;
     let sent = relay.sent();
-    let occurrences = |needle: &[u8]| sent.windows(needle.len()).filter(|w| *w == needle).count();
+    let count = |needle: &[u8]| occurrences(&sent, needle);
     assert!(
-        occurrences(b"tx_metadata") >= 2,
+        count(b"tx_metadata") >= 2,
         "RUN and BEGIN carry tx_metadata"
     );
-    assert!(occurrences(b"graphrpc_principal") >= 2);
-    assert!(occurrences(b"billing") >= 2, "the principal's name is sent");
+    assert!(count(b"graphrpc_principal") >= 2);
+    assert!(count(b"billing") >= 2, "the principal's name is sent");
     assert_eq!(
-        occurrences(b"spoofed"),
+        count(b"spoofed"),
         0,
         "a client cannot name another principal"
     );
     // Bolt messages never carry the token itself.
-    assert_eq!(occurrences(WRITER.as_bytes()), 0);
-}
-
-/// Relays TCP to the test database and keeps every byte sent to it.
-struct BoltRelay {
-    port: u16,
-    sent: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-}
-
-impl BoltRelay {
-    async fn start() -> BoltRelay {
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let target = test_db()
-            .uri
-            .split_once("://")
-            .map(|(_, rest)| rest.to_owned())
-            .expect("a bolt:// test uri");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let log = sent.clone();
-        tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                let server = tokio::net::TcpStream::connect(&target)
-                    .await
-                    .expect("reach the database");
-                let (mut client_read, mut client_write) = client.into_split();
-                let (mut server_read, mut server_write) = server.into_split();
-                let log = log.clone();
-                tokio::spawn(async move {
-                    let mut buffer = vec![0u8; 16 * 1024];
-                    while let Ok(n) = client_read.read(&mut buffer).await {
-                        if n == 0 {
-                            break;
-                        }
-                        log.lock().expect("lock").extend_from_slice(&buffer[..n]);
-                        if server_write.write_all(&buffer[..n]).await.is_err() {
-                            break;
-                        }
-                    }
-                });
-                tokio::spawn(async move {
-                    let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
-                });
-            }
-        });
-        BoltRelay { port, sent }
-    }
-
-    fn uri(&self) -> String {
-        format!("bolt://127.0.0.1:{}", self.port)
-    }
-
-    fn sent(&self) -> Vec<u8> {
-        self.sent.lock().expect("lock").clone()
-    }
+    assert_eq!(count(WRITER.as_bytes()), 0);
 }
 
 #[tokio::test]

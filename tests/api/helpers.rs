@@ -59,14 +59,16 @@ pub fn settings(db: &TestDb, extra: &[&str]) -> Settings {
         &db.password,
         "--neo4j-database",
         &db.database,
-        "--health-interval",
-        "200ms",
         "--log",
         "warn",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // Quick health pings, unless a test sets its own interval.
+    if !extra.contains(&"--health-interval") {
+        argv.extend(["--health-interval".to_owned(), "200ms".to_owned()]);
+    }
     argv.extend(extra.iter().map(|s| s.to_string()));
     let cli = Cli::try_parse_from(argv).expect("test flags parse");
     let CliCommand::Serve(args) = cli.command;
@@ -258,4 +260,83 @@ impl Drop for OwnGraphDb {
     fn drop(&mut self) {
         self.script("stop");
     }
+}
+
+/// Relays TCP to the test database, keeps every byte sent to it, and can cut every relayed
+/// connection at once, the way a database restart does.
+pub struct BoltRelay {
+    port: u16,
+    sent: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    pipes: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl BoltRelay {
+    pub async fn start() -> BoltRelay {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let target = test_db()
+            .uri
+            .split_once("://")
+            .map(|(_, rest)| rest.to_owned())
+            .expect("a bolt:// test uri");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let pipes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (log, registry) = (sent.clone(), pipes.clone());
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let server = tokio::net::TcpStream::connect(&target)
+                    .await
+                    .expect("reach the database");
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                let log = log.clone();
+                let upstream = tokio::spawn(async move {
+                    let mut buffer = vec![0u8; 16 * 1024];
+                    while let Ok(n) = client_read.read(&mut buffer).await {
+                        if n == 0 {
+                            break;
+                        }
+                        log.lock().expect("lock").extend_from_slice(&buffer[..n]);
+                        if server_write.write_all(&buffer[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                let downstream = tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+                });
+                let mut registry = registry.lock().expect("lock");
+                registry.push(upstream.abort_handle());
+                registry.push(downstream.abort_handle());
+            }
+        });
+        BoltRelay { port, sent, pipes }
+    }
+
+    pub fn uri(&self) -> String {
+        format!("bolt://127.0.0.1:{}", self.port)
+    }
+
+    /// Every byte sent to the database so far.
+    pub fn sent(&self) -> Vec<u8> {
+        self.sent.lock().expect("lock").clone()
+    }
+
+    /// Closes every connection relayed so far (both of its sockets are dropped).
+    pub fn cut(&self) {
+        for pipe in self.pipes.lock().expect("lock").drain(..) {
+            pipe.abort();
+        }
+    }
+}
+
+/// How often `needle` occurs in `haystack`.
+pub fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|w| *w == needle)
+        .count()
 }

@@ -59,6 +59,12 @@ pub struct Connection {
     recv_timeout: Duration,
     pending_responses: usize,
     io_in_progress: bool,
+    /// graphrpc patch: the server is known to be in its READY state (nothing in flight, no
+    /// open result, no open transaction, no failure). Any request clears it; only the end of
+    /// an exchange that returns the server to READY sets it. See `is_known_ready`.
+    known_ready: bool,
+    /// graphrpc patch: BEGIN was sent and neither COMMIT, ROLLBACK nor RESET has ended it.
+    in_transaction: bool,
     #[allow(unused)]
     #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
     hints: Option<ConnectionsHints>,
@@ -142,6 +148,8 @@ impl Connection {
             recv_timeout,
             pending_responses: 0,
             io_in_progress: false,
+            known_ready: false,
+            in_transaction: false,
             #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
             hints: None,
         }
@@ -157,7 +165,10 @@ impl Connection {
     #[cfg(not(feature = "unstable-bolt-protocol-impl-v2"))]
     async fn hello(&mut self, req: BoltRequest) -> Result<()> {
         match self.send_recv(req).await? {
-            BoltResponse::Success(_msg) => Ok(()),
+            BoltResponse::Success(_msg) => {
+                self.known_ready = true;
+                Ok(())
+            }
             BoltResponse::Failure(msg) => {
                 Err(Error::AuthenticationError(msg.get("message").unwrap()))
             }
@@ -172,6 +183,7 @@ impl Connection {
         match hello {
             Summary::Success(msg) => {
                 self.hints = msg.metadata.hints;
+                self.known_ready = true;
                 Ok(())
             }
             Summary::Ignored => Err(Error::RequestIgnoredError),
@@ -195,7 +207,10 @@ impl Connection {
         #[cfg(not(feature = "unstable-bolt-protocol-impl-v2"))]
         {
             match self.send_recv(BoltRequest::reset()).await? {
-                BoltResponse::Success(_) => Ok(()),
+                BoltResponse::Success(_) => {
+                    self.returned_to_ready();
+                    Ok(())
+                }
                 BoltResponse::Failure(f) => Err(Error::Neo4j(f.into_error())),
                 msg => Err(msg.into_error("RESET")),
             }
@@ -204,7 +219,10 @@ impl Connection {
         #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
         {
             match self.send_recv_as(Reset).await? {
-                Summary::Success(_) => Ok(()),
+                Summary::Success(_) => {
+                    self.returned_to_ready();
+                    Ok(())
+                }
                 Summary::Failure(err) => Err(Error::ConnectionClosed(err)),
                 msg => Err(Error::UnexpectedMessage(format!(
                     "unexpected response for RESET: {:?}",
@@ -263,6 +281,56 @@ impl Connection {
         self.pending_responses == 0 && !self.io_in_progress
     }
 
+    /// graphrpc patch: whether the pool may hand this connection out again without a RESET
+    /// round trip. True only after an exchange whose end left the server READY: HELLO, RESET,
+    /// COMMIT or ROLLBACK answered with SUCCESS, or an auto-commit result received to its
+    /// final SUCCESS. A failure, a result not read to its end, an open transaction or a
+    /// request still in flight all leave it false, and the pool resets as before. (The
+    /// official drivers likewise reset only connections that are not in a clean state.)
+    pub(crate) fn is_known_ready(&self) -> bool {
+        self.known_ready && self.is_reusable()
+    }
+
+    /// graphrpc patch: a result of this connection was received to its final SUCCESS. Outside
+    /// a transaction that ends the auto-commit transaction, and the server is READY again.
+    pub(crate) fn result_consumed(&mut self) {
+        if !self.in_transaction && self.is_reusable() {
+            self.known_ready = true;
+        }
+    }
+
+    /// graphrpc patch: BEGIN is about to be sent.
+    pub(crate) fn transaction_started(&mut self) {
+        self.in_transaction = true;
+    }
+
+    /// graphrpc patch: COMMIT, ROLLBACK or RESET was answered with SUCCESS.
+    pub(crate) fn returned_to_ready(&mut self) {
+        self.in_transaction = false;
+        self.known_ready = self.is_reusable();
+    }
+
+    /// graphrpc patch: checks, without a round trip, that a connection idle in the pool is
+    /// still open and in sync: the server has sent nothing since its last response. The
+    /// socket's readiness is polled once; with no event since the last read this costs no
+    /// system call. End of stream (the server closed or restarted) or unsolicited bytes
+    /// make the connection unusable.
+    pub(crate) fn check_idle(&mut self) -> Result<()> {
+        use std::task::{Context, Poll, Waker};
+        use tokio::io::AsyncBufRead;
+        let mut cx = Context::from_waker(Waker::noop());
+        match std::pin::Pin::new(&mut self.stream).poll_fill_buf(&mut cx) {
+            Poll::Pending => Ok(()),
+            Poll::Ready(Ok([])) => {
+                Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into())
+            }
+            Poll::Ready(Ok(_)) => Err(Error::UnexpectedMessage(
+                "unsolicited Bolt response on an idle connection".into(),
+            )),
+            Poll::Ready(Err(e)) => Err(e.into()),
+        }
+    }
+
     /// Receives the responses that are still outstanding for requests already sent,
     /// so that a connection returned to the pool with a request in flight can be
     /// reused. The responses are not decoded, only counted. A read that was
@@ -315,6 +383,7 @@ impl Connection {
         if !self.is_reusable() {
             return Err(Error::IncompleteBoltExchange);
         }
+        self.known_ready = false;
         self.io_in_progress = true;
         for bytes in messages {
             self.pending_responses += 1;

@@ -74,6 +74,13 @@ impl Manager for ConnectionManager {
 
     async fn recycle(&self, obj: &mut Self::Type, _: &Metrics) -> RecycleResult<Self::Error> {
         trace!("recycling connection");
+        // graphrpc patch: a connection whose last exchange left the server READY needs no
+        // RESET; checking that its socket is still open costs no round trip.
+        if obj.is_known_ready() {
+            return obj
+                .check_idle()
+                .map_err(deadpool::managed::RecycleError::Backend);
+        }
         // A stream dropped before it was consumed leaves its pipelined PULL in flight.
         // Its responses are drained here, so the connection can be reset and reused.
         // A connection with an interrupted read fails the drain and is discarded.

@@ -191,6 +191,7 @@ impl RowStream {
                 Response::Success(Streaming::Done(mut s)) => {
                     s.set_t_first(self.available_after);
                     self.state = State::Complete(s);
+                    connection.result_consumed();
                     return Ok(());
                 }
                 otherwise => {
@@ -216,6 +217,7 @@ impl RowStream {
                     self.state = if has_more {
                         State::Ready
                     } else {
+                        connection.result_consumed();
                         State::Complete(())
                     };
                     return Ok(());

@@ -46,6 +46,7 @@ impl Txn {
         imp_user: Option<ImpersonateUser>,
     ) -> Result<Self> {
         let begin = BoltRequest::begin(db.as_deref());
+        connection.transaction_started(); // graphrpc patch
         match connection.send_recv(begin).await? {
             BoltResponse::Success(_) => Ok(Txn {
                 db,
@@ -80,6 +81,7 @@ impl Txn {
             begin = begin.with_tx_metadata(options.metadata.clone());
         }
         let begin = begin.build(connection.version());
+        connection.transaction_started(); // graphrpc patch
         match connection.send_recv_as(begin).await? {
             Summary::Success(response) => Ok(Txn {
                 db: response.metadata.db.or(db),
@@ -170,7 +172,10 @@ impl Txn {
     pub async fn commit(mut self) -> Result<()> {
         let commit = BoltRequest::commit();
         match self.connection.send_recv(commit).await? {
-            BoltResponse::Success(_) => Ok(()),
+            BoltResponse::Success(_) => {
+                self.connection.returned_to_ready(); // graphrpc patch
+                Ok(())
+            }
             msg => Err(msg.into_error("COMMIT")),
         }
     }
@@ -179,6 +184,7 @@ impl Txn {
     pub async fn commit(mut self) -> Result<Option<String>> {
         match self.connection.send_recv_as(Commit).await? {
             Summary::Success(resp) => {
+                self.connection.returned_to_ready(); // graphrpc patch
                 self.save_bookmark_state(&resp.metadata);
                 Ok(self.bookmark)
             }
@@ -192,7 +198,10 @@ impl Txn {
         {
             let rollback = BoltRequest::rollback();
             match self.connection.send_recv(rollback).await? {
-                BoltResponse::Success(_) => Ok(()),
+                BoltResponse::Success(_) => {
+                    self.connection.returned_to_ready(); // graphrpc patch
+                    Ok(())
+                }
                 msg => Err(msg.into_error("ROLLBACK")),
             }
         }
@@ -200,7 +209,10 @@ impl Txn {
         #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
         {
             match self.connection.send_recv_as(Rollback).await? {
-                Summary::Success(_) => Ok(()),
+                Summary::Success(_) => {
+                    self.connection.returned_to_ready(); // graphrpc patch
+                    Ok(())
+                }
                 msg => Err(msg.into_error("ROLLBACK")),
             }
         }
