@@ -181,6 +181,12 @@ pub struct ServeArgs {
     #[arg(long, env = "GRAPHRPC_HEALTH_INTERVAL", default_value = "2s", value_parser = parse_duration)]
     pub health_interval: Duration,
 
+    /// Threads that run calls; 0: one per CPU the process may use (a container's CPU limit
+    /// counts; with no limit, every core of the node). Fewer threads than cores cost less CPU
+    /// per call when the cores are shared with other busy processes (README, Performance).
+    #[arg(long, env = "GRAPHRPC_WORKER_THREADS", default_value_t = 0)]
+    pub worker_threads: usize,
+
     /// On SIGTERM or SIGINT, how long in-flight calls may take to finish.
     #[arg(long, env = "GRAPHRPC_SHUTDOWN_GRACE", default_value = "20s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
@@ -267,6 +273,8 @@ pub struct Settings {
     pub tls: Option<ListenerTls>,
     pub security: SecuritySettings,
     pub health_interval: Duration,
+    /// None: one per CPU (the runtime's default).
+    pub worker_threads: Option<std::num::NonZeroUsize>,
     pub shutdown_grace: Duration,
     pub log_format: LogFormat,
     pub log_filter: String,
@@ -613,6 +621,7 @@ impl ServeArgs {
                 rate_limit,
             },
             health_interval: self.health_interval,
+            worker_threads: std::num::NonZeroUsize::new(self.worker_threads),
             shutdown_grace: self.shutdown_grace,
             log_format: self.log_format,
             log_filter: self.log,

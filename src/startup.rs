@@ -197,6 +197,7 @@ impl Application {
             admin = %admin_addr,
             tls = settings.tls.is_some(),
             database = %without_userinfo(&settings.database.uri),
+            worker_threads = tokio::runtime::Handle::current().metrics().num_workers(),
             "graphrpc serving"
         );
 

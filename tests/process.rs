@@ -441,7 +441,14 @@ fn a_bad_setting_stops_start_up_naming_it() {
 async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_parameters() {
     let log = tempfile::NamedTempFile::new().expect("log file");
     let mut server = Server::start_logging_to(
-        &["--log-format", "json", "--log", "info"],
+        &[
+            "--log-format",
+            "json",
+            "--log",
+            "info",
+            "--worker-threads",
+            "3",
+        ],
         Stdio::from(log.reopen().expect("log handle")),
     );
     let mut client = server.client().await;
@@ -482,9 +489,20 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
             .any(|line| line.contains("WARN") && line.contains("graphrpc runs open")),
         "no warning that the service runs without an access file"
     );
-    let calls: Vec<serde_json::Value> = text
+    let entries: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("every line is JSON"))
+        .collect();
+    let serving = entries
+        .iter()
+        .find(|entry| entry["message"] == "graphrpc serving")
+        .expect("a start-up line");
+    assert_eq!(
+        serving["worker_threads"], 3,
+        "GRAPHRPC_WORKER_THREADS is applied"
+    );
+    let calls: Vec<&serde_json::Value> = entries
+        .iter()
         .filter(|entry| entry["message"] == "call")
         .collect();
     let codes: Vec<(&str, &str)> = calls
