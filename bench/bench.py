@@ -306,6 +306,7 @@ def main():
     meta = {
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "duration_s": DURATION, "warmup_s": WARMUP, "pool_size": int(POOL_SIZE),
+        "graphrpc_threads": os.environ.get("BENCH_GRAPHRPC_THREADS", "1"),
         "stream_rows": STREAM_ROWS, "cores": os.cpu_count(),
         "idle_rss_kb": {name: rss_kb(pid) for name, pid in PIDS.items()},
         "cpu_model": next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")

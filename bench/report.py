@@ -77,6 +77,10 @@ def main():
 
     lines = []
     add = lines.append
+    def threads(n):
+        return "one worker thread per core" if n == "0" else (
+            "1 worker thread" if n == "1" else f"{n} worker threads")
+
     add("# graphrpc benchmark: latest results")
     add("")
     add(f"Run {meta['started']} – {meta.get('finished', '?')} on {meta['cores']} cores "
@@ -84,7 +88,9 @@ def main():
         f"program. Each cell is one measured run of {meta['duration_s']:g} s after a "
         f"{meta['warmup_s']:g} s warm-up; all systems were measured in the same run, one after "
         f"the other for each workload. graphrpc and the direct driver use a pool of "
-        f"{meta['pool_size']} Bolt connections and a fetch size of 1000; the Flask apps run on "
+        f"{meta['pool_size']} Bolt connections and a fetch size of 1000; graphrpc runs "
+        f"{threads(meta.get('graphrpc_threads', '0'))} and the load program (direct driver and "
+        f"gRPC client alike) one per core; the Flask apps run on "
         f"gunicorn (2 gthread workers × 8 threads) with the official neo4j Python driver and "
         f"are loaded with wrk. Produced by `make bench` (bench/run.sh).")
     add("")

@@ -18,7 +18,8 @@
 # Settings (environment): BENCH_DURATION (per measured run, default 10s), BENCH_WARMUP (2s),
 # BENCH_POOL_SIZE (graphrpc's and the direct driver's pool, 16), BENCH_WORKLOADS,
 # BENCH_CONCURRENCIES, BENCH_SYSTEMS (subsets, for a quick look), BENCH_KEEP_DB=1 (keep the
-# database's files afterwards).
+# database's files afterwards), BENCH_GRAPHRPC_THREADS (graphrpc's worker threads, 1; 0: one
+# per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
@@ -75,9 +76,12 @@ logs="$project/bench/results/raw"
 rm -rf "$logs"; mkdir -p "$logs"
 
 # graphrpc exactly as an operator would run it, with logging at warn (no per-call log line).
+# One worker thread: the database and the load program keep the machine's two cores busy
+# too, and on them one thread costs less CPU per call than two (README, Performance).
 NEO4J_PASSWORD="$GRAPHDB_PASSWORD" target/release/graphrpc serve --admin-listen 127.0.0.1:0 \
   --listen "127.0.0.1:$grpc_port" --neo4j-uri "$bolt_uri" --neo4j-username root \
   --neo4j-database "$GRAPHDB_NAME" --pool-size "$BENCH_POOL_SIZE" --log warn \
+  --worker-threads "${BENCH_GRAPHRPC_THREADS:-1}" \
   >"$logs/graphrpc.log" 2>&1 &
 graphrpc_pid=$!; pids+=("$graphrpc_pid")
 
