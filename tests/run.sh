@@ -6,7 +6,8 @@
 #      demo graph; stopped on exit however the run ends
 #   3. cargo test: unit tests, in-process integration tests, process-level tests
 #   4. the interop suite: Python grpcio through reflection, against the graphrpc binary
-#   5. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
+#   5. the client libraries (tests/clients.sh: one graphrpc, every clients/*/test.sh)
+#   6. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
 #   (and a second-long smoke run of the benchmark's load program, so it cannot rot)
 # A database that cannot start fails the run; nothing is skipped.
 set -euo pipefail
@@ -55,6 +56,9 @@ bench/smoke.sh
 echo "== interop: Python grpcio through server reflection"
 GRAPHRPC_BIN="$project/target/debug/graphrpc" PYTHONPATH="$project/.local/pylib" \
   "$python" -m pytest -q -p no:cacheprovider tests/interop
+
+echo "== client libraries against the real server (clients/*/test.sh)"
+GRAPHRPC_BIN="$project/target/debug/graphrpc" tests/clients.sh
 
 echo "== Helm chart and container image"
 tests/helm/run.sh
