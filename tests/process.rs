@@ -17,6 +17,10 @@ use tonic::transport::Channel;
 #[path = "support/certs.rs"]
 mod certs;
 
+/// Telemetry conventions, cardinality and start-up metrics, against the in-test collector.
+#[path = "process/telemetry.rs"]
+mod telemetry;
+
 struct Server {
     child: Child,
     addr: String,
@@ -695,14 +699,19 @@ async fn metrics_count_exactly_what_happened_and_the_pool_returns_to_idle() {
         ),
         Some(4.0)
     );
+    // One label form for every metric: the full method path.
     assert_eq!(
-        sample(&text, r#"graphrpc_rows_sent_total{rpc_method="Run"}"#),
+        sample(&text, &format!("graphrpc_rows_sent_total{{{run}}}")),
         Some(3.0)
     );
     assert_eq!(
-        sample(&text, r#"graphrpc_rows_sent_total{rpc_method="RunStream"}"#),
+        sample(
+            &text,
+            &format!("graphrpc_rows_sent_total{{{stream_method}}}")
+        ),
         Some(10.0)
     );
+    assert!(!text.contains(r#"rpc_method="Run""#), "{text}");
     assert_eq!(
         sample(
             &text,
@@ -710,8 +719,15 @@ async fn metrics_count_exactly_what_happened_and_the_pool_returns_to_idle() {
         ),
         Some(1.0)
     );
+    // Exactly the five statements, the failed one included; the health probes, which ran
+    // meanwhile, have a metric of their own.
+    assert_eq!(
+        sample(&text, "graphrpc_db_statement_duration_seconds_count"),
+        Some(5.0),
+        "{text}"
+    );
     assert!(
-        sample(&text, "graphrpc_db_statement_duration_seconds_count").is_some_and(|n| n >= 5.0)
+        sample(&text, r#"graphrpc_health_probes_total{result="up"}"#).is_some_and(|n| n >= 1.0)
     );
     assert!(sample(
         &text,
@@ -986,7 +1002,7 @@ async fn spans_join_the_callers_trace_and_reach_an_otlp_collector_on_shutdown() 
         )
     );
     for (key, value) in [
-        ("db.system", "neo4j".to_owned()),
+        ("db.system.name", "neo4j".to_owned()),
         ("db.operation.name", "RETURN".to_owned()),
         (
             "db.namespace",
