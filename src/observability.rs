@@ -32,13 +32,13 @@ pub const EXPORT_FAILURES: &str = "graphrpc_trace_export_failures_total";
 /// The `rpc_method` label of the GraphQuery methods: the full gRPC path, the one form every
 /// metric uses.
 pub mod method {
-    pub const RUN: &str = "/graphrpc.v1.GraphQuery/Run";
-    pub const RUN_STREAM: &str = "/graphrpc.v1.GraphQuery/RunStream";
-    pub const TRANSACTION: &str = "/graphrpc.v1.GraphQuery/Transaction";
-    pub const RUN_BATCH: &str = "/graphrpc.v1.GraphQuery/RunBatch";
-    pub const RUN_NAMED: &str = "/graphrpc.v1.GraphQuery/RunNamed";
-    pub const RUN_NAMED_STREAM: &str = "/graphrpc.v1.GraphQuery/RunNamedStream";
-    pub const LIST_NAMED_QUERIES: &str = "/graphrpc.v1.GraphQuery/ListNamedQueries";
+    pub const RUN: &str = "/graphrpc.v1.GraphQueryService/Run";
+    pub const RUN_STREAM: &str = "/graphrpc.v1.GraphQueryService/RunStream";
+    pub const TRANSACTION: &str = "/graphrpc.v1.GraphQueryService/Transaction";
+    pub const RUN_BATCH: &str = "/graphrpc.v1.GraphQueryService/RunBatch";
+    pub const RUN_NAMED: &str = "/graphrpc.v1.GraphQueryService/RunNamed";
+    pub const RUN_NAMED_STREAM: &str = "/graphrpc.v1.GraphQueryService/RunNamedStream";
+    pub const LIST_NAMED_QUERIES: &str = "/graphrpc.v1.GraphQueryService/ListNamedQueries";
     /// The methods that send rows.
     pub const SENDING_ROWS: [&str; 6] = [
         RUN,

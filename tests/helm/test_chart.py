@@ -448,7 +448,7 @@ def test_the_startup_probe_checks_the_database_and_readiness_the_serving_state(r
     if probe_mode(rendered) == "grpc":
         assert set(startup) & {"httpGet", "tcpSocket", "exec"} == set()
         grpc = container_port(container, "grpc")
-        assert startup["grpc"] == {"port": grpc, "service": "graphrpc.v1.GraphQuery"}
+        assert startup["grpc"] == {"port": grpc, "service": "graphrpc.v1.GraphQueryService"}
         assert readiness["grpc"] == {"port": grpc, "service": "liveness"}
     else:
         assert set(startup) & {"grpc", "tcpSocket", "exec"} == set()
@@ -466,14 +466,14 @@ def test_readiness_follows_the_database_when_asked(mode):
         k: container["readinessProbe"][k] for k in ("periodSeconds", "timeoutSeconds", "failureThreshold")
     }}
     if mode == "grpc":
-        assert container["readinessProbe"]["grpc"]["service"] == "graphrpc.v1.GraphQuery"
+        assert container["readinessProbe"]["grpc"]["service"] == "graphrpc.v1.GraphQueryService"
     else:
         assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
 
 
 def test_the_default_probe_mode_is_grpc():
     startup = render(with_password()).container()["startupProbe"]
-    assert startup["grpc"]["service"] == "graphrpc.v1.GraphQuery"
+    assert startup["grpc"]["service"] == "graphrpc.v1.GraphQueryService"
     assert "httpGet" in render(with_password(probes={"mode": "http"})).container()["startupProbe"]
 
 
@@ -573,7 +573,7 @@ def test_the_headless_service_resolves_to_ready_pods_only():
 
 def test_notes_show_grpcurl_and_explain_connection_pinning():
     notes = render(with_password()).notes()
-    assert "grpcurl -plaintext" in notes and "graphrpc.v1.GraphQuery/Run" in notes
+    assert "grpcurl -plaintext" in notes and "graphrpc.v1.GraphQueryService/Run" in notes
     assert f"port-forward svc/{RELEASE}-graphrpc" in notes
     assert "one HTTP/2" in notes
     assert f"port-forward svc/{RELEASE}-graphrpc-admin 9464:9464" in notes
@@ -1130,7 +1130,7 @@ def test_notes_use_tls_in_the_grpcurl_example_when_tls_is_on():
     # Mutual TLS required: the example presents a client certificate.
     assert all("-cert client.crt -key client.key" in line for line in grpcurl)
     assert "get secret graphrpc-tls" in notes and "ca\\.crt" in notes
-    assert "graphrpc.v1.GraphQuery/Run" in notes
+    assert "graphrpc.v1.GraphQueryService/Run" in notes
     # Client certificates optional: the example authenticates with a token instead.
     optional = render(VALUE_SETS["existing-secrets"]).notes()
     assert "-plaintext" not in optional and "-cacert ca.crt" in optional

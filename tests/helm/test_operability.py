@@ -269,7 +269,7 @@ def test_the_notes_describe_the_readiness_the_templates_render():
     assert default.container()["readinessProbe"]["grpc"]["service"] == "liveness"
     assert "stays\nready through a database outage" in default.notes()
     following = render(with_password(probes={"readiness": {"followDatabase": True}}))
-    assert following.container()["readinessProbe"]["grpc"]["service"] == "graphrpc.v1.GraphQuery"
+    assert following.container()["readinessProbe"]["grpc"]["service"] == "graphrpc.v1.GraphQueryService"
     assert "a\ndatabase outage takes every pod out of the Service" in following.notes()
 
 

@@ -105,7 +105,7 @@ async fn spans_follow_the_conventions_and_their_names_stay_bounded_under_random_
     let allowed: HashSet<String> = ["RETURN", "MATCH", "UNWIND", "WITH", "OPTIONAL", "QUERY"]
         .iter()
         .map(|op| format!("{op} {database}"))
-        .chain(["graphrpc.v1.GraphQuery/Run".to_owned()])
+        .chain(["graphrpc.v1.GraphQueryService/Run".to_owned()])
         .collect();
     let unexpected: Vec<&&str> = names.iter().filter(|n| !allowed.contains(**n)).collect();
     assert!(
@@ -195,8 +195,8 @@ async fn counters_exist_at_zero_from_start_up_and_probes_are_not_statements() {
         r#"graphrpc_db_errors_total{neo4j_code="login"}"#,
         r#"graphrpc_calls_denied_total{reason="unauthenticated"}"#,
         r#"graphrpc_calls_denied_total{reason="rate_limited"}"#,
-        r#"graphrpc_rows_sent_total{rpc_method="/graphrpc.v1.GraphQuery/Run"}"#,
-        r#"graphrpc_load_shed_total{rpc_method="/graphrpc.v1.GraphQuery/Run"}"#,
+        r#"graphrpc_rows_sent_total{rpc_method="/graphrpc.v1.GraphQueryService/Run"}"#,
+        r#"graphrpc_load_shed_total{rpc_method="/graphrpc.v1.GraphQueryService/Run"}"#,
         r#"graphrpc_health_probes_total{result="down"}"#,
     ] {
         assert_eq!(sample(&text, series), Some(0.0), "{series} in\n{text}");

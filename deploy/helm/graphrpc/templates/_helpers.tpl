@@ -178,7 +178,7 @@ httpGet:
 {{- else -}}
 grpc:
   port: {{ .Values.containerPort }}
-  service: graphrpc.v1.GraphQuery
+  service: graphrpc.v1.GraphQueryService
 {{- end -}}
 {{- end -}}
 
