@@ -31,7 +31,7 @@ DEFAULT: Any = _Default()
 Timeout = Union[float, None, _Default]
 
 
-def access_mode(mode: AccessMode) -> common_pb2.AccessMode.ValueType:
+def access_mode(mode: AccessMode) -> common_pb2.AccessMode:
     try:
         return _ACCESS_MODES[mode]
     except KeyError:

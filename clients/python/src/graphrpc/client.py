@@ -355,6 +355,7 @@ class RecordStream(Iterator[Record]):
         return self._summary
 
     def close(self) -> None:
+        self._rows = ()
         if not self._done:
             self._done = True
             self._call.cancel()

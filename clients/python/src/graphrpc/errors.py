@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import grpc
-from google.rpc import error_details_pb2, status_pb2
+import google.rpc.error_details_pb2 as error_details_pb2
+import google.rpc.status_pb2 as status_pb2
 
 _DETAILS_KEY = "grpc-status-details-bin"
 _PUSHBACK_KEY = "grpc-retry-pushback-ms"
@@ -99,14 +100,13 @@ def from_status(
         if key == _DETAILS_KEY and isinstance(raw, bytes):
             status = status_pb2.Status.FromString(raw)
             for detail in status.details:
-                if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-                    error_info = error_details_pb2.ErrorInfo()
-                    detail.Unpack(error_info)
+                # Unpack is False when the detail is of another type.
+                error_info = error_details_pb2.ErrorInfo()
+                bad = error_details_pb2.BadRequest()
+                if detail.Unpack(error_info):
                     reason, domain = error_info.reason, error_info.domain
                     info.update(error_info.metadata)
-                elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-                    bad = error_details_pb2.BadRequest()
-                    detail.Unpack(bad)
+                elif detail.Unpack(bad):
                     violations += [(v.field, v.description) for v in bad.field_violations]
         elif key == _PUSHBACK_KEY:
             text = raw.decode() if isinstance(raw, bytes) else str(raw)

@@ -17,6 +17,12 @@ class Duration:
     seconds: int = 0
     nanoseconds: int = 0
 
+    def __post_init__(self) -> None:
+        # Canonical form, as Bolt carries it: 0 <= nanoseconds < 1e9, the rest in seconds.
+        carry, nanos = divmod(self.nanoseconds, 1_000_000_000)
+        object.__setattr__(self, "seconds", self.seconds + carry)
+        object.__setattr__(self, "nanoseconds", nanos)
+
     @classmethod
     def from_timedelta(cls, delta: _dt.timedelta) -> Duration:
         return cls(0, delta.days, delta.seconds, delta.microseconds * 1000)
@@ -83,6 +89,8 @@ class DateTime(_dt.datetime):
     Results use it only when the value has a sub-microsecond part; it compares and hashes
     as the datetime it truncates to."""
 
+    _nanosecond: int
+
     def __new__(
         cls,
         year: int,
@@ -120,6 +128,8 @@ class DateTime(_dt.datetime):
 
 class Time(_dt.time):
     """A time of day that keeps nanoseconds (see DateTime)."""
+
+    _nanosecond: int
 
     def __new__(
         cls,
