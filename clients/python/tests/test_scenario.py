@@ -58,7 +58,7 @@ def test_a_100k_row_stream_in_flat_memory(client: Client) -> None:
 def test_leaving_a_stream_early_cancels_it(client: Client) -> None:
     started = time.monotonic()
     with client.stream("UNWIND range(1, 10000000) AS i RETURN i", batch_size=100) as stream:
-        first = [r["i"] for _, r in zip(range(10), stream)]
+        first = [r["i"] for _, r in zip(range(10), stream, strict=False)]
     assert first == list(range(1, 11))
     assert time.monotonic() - started < 5
     with pytest.raises(StopIteration):
@@ -115,7 +115,9 @@ def test_a_batch_failing_at_statement_3_leaves_nothing(client: Client) -> None:
     assert error.statement_index == 2, error
     assert error.neo4j_code is not None and error.neo4j_code.startswith("Neo.ClientError.")
     assert client.run("MATCH (n:PyClientTx {tag: $tag}) RETURN count(n) AS c", tag=tag).value() == 0
-    results = client.batch([create, ("MATCH (n:PyClientTx {tag: $tag}) RETURN count(n) AS c", {"tag": tag})])
+    results = client.batch(
+        [create, ("MATCH (n:PyClientTx {tag: $tag}) RETURN count(n) AS c", {"tag": tag})]
+    )
     assert results[0].summary.counters.nodes_created == 1 and results[1].value() == 1
 
 

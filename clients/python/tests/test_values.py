@@ -84,13 +84,19 @@ def same(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, float):
-        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+        return (math.isnan(a) and math.isnan(b)) or (
+            a == b and math.copysign(1, a) == math.copysign(1, b)
+        )
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, (dt.datetime, dt.time)):
-        return a == b and getattr(a, "nanosecond", None) == getattr(b, "nanosecond", None) and a.tzinfo == b.tzinfo
+        return (
+            a == b
+            and getattr(a, "nanosecond", None) == getattr(b, "nanosecond", None)
+            and a.tzinfo == b.tzinfo
+        )
     return bool(a == b)
 
 
@@ -127,7 +133,9 @@ def test_python_only_types_map_to_cypher(client: Client) -> None:
         (dt.time(1, tzinfo=ZoneInfo("Europe/Paris")), "no fixed UTC offset"),
     ],
 )
-def test_values_that_cannot_be_sent_are_refused_naming_them(client: Client, bad: Any, message: str) -> None:
+def test_values_that_cannot_be_sent_are_refused_naming_them(
+    client: Client, bad: Any, message: str
+) -> None:
     with pytest.raises(ValueConversionError, match=message) as caught:
         client.run("RETURN $v AS v", {"person": {"tags": ["ok", bad]}})
     assert "params.person.tags[1]" in str(caught.value)

@@ -7,7 +7,7 @@ import random
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Union
+from typing import Any, Literal, NamedTuple
 
 import grpc
 
@@ -21,6 +21,7 @@ Metadata = Sequence[tuple[str, str]]
 
 _ACCESS_MODES = {"read": common_pb2.READ, "write": common_pb2.WRITE}
 
+
 # Unset means "the client's default"; None means "no deadline".
 class _Default:
     def __repr__(self) -> str:
@@ -28,7 +29,7 @@ class _Default:
 
 
 DEFAULT: Any = _Default()
-Timeout = Union[float, None, _Default]
+Timeout = float | None | _Default
 
 
 def access_mode(mode: AccessMode) -> common_pb2.AccessMode:
@@ -84,7 +85,9 @@ def target(endpoint: str, tls: Tls | bool | None, options: Iterable[tuple[str, A
         address = endpoint[len("http://") :]
     address = address.rstrip("/")
     if not address or "/" in address:
-        raise ValueError(f"endpoint {endpoint!r} must be host:port, http://host:port or https://host:port")
+        raise ValueError(
+            f"endpoint {endpoint!r} must be host:port, http://host:port or https://host:port"
+        )
     opts = list(options)
     if use_tls is not None and use_tls.server_name:
         opts.append(("grpc.ssl_target_name_override", use_tls.server_name))

@@ -12,7 +12,7 @@ import grpc.aio
 
 from graphrpc import _common as c
 from graphrpc._common import DEFAULT, AccessMode, Params, RetryPolicy, Statement, Timeout, Tls
-from graphrpc.errors import GraphRpcError, from_rpc_error
+from graphrpc.errors import GraphRpcError, from_rpc_error, from_status
 from graphrpc.results import Record, Result, Summary, records, summary
 from graphrpc.v1 import catalog_pb2, query_pb2, query_pb2_grpc, transaction_pb2
 from graphrpc.values import from_value
@@ -36,7 +36,7 @@ class AsyncClient:
         timeout: float | None = 60.0,
         database: str = "",
         bookmarks: Iterable[str] = (),
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy | None = None,
         options: Iterable[tuple[str, Any]] = (),
     ) -> None:
         target = c.target(endpoint, tls, options)
@@ -53,7 +53,7 @@ class AsyncClient:
         self._timeout = timeout
         self._database = database
         self._bookmarks = c.Bookmarks(bookmarks)
-        self._retry = retry
+        self._retry = retry or RetryPolicy()
 
     def session(self, bookmarks: Iterable[str] = ()) -> AsyncClient:
         """Another bookmark chain on this client's connection (closing it closes nothing)."""
@@ -148,9 +148,7 @@ class AsyncClient:
             name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
             max_rows=max_rows,
         )  # fmt: skip
-        response: query_pb2.RunResponse = await self._unary(
-            self._stub.RunNamed, request, timeout
-        )
+        response: query_pb2.RunResponse = await self._unary(self._stub.RunNamed, request, timeout)
         return self._result(response.keys, response.rows, response.summary)
 
     def stream_named(
@@ -265,6 +263,16 @@ class AsyncClient:
                 await asyncio.sleep(pause)
 
 
+async def call_error(call: Any) -> GraphRpcError:
+    """The GraphRpcError of an ended aio call, from its status and metadata."""
+    code = await call.code()
+    details = await call.details()
+    metadata = list(await call.trailing_metadata() or ()) + list(
+        await call.initial_metadata() or ()
+    )
+    return from_status(code, details or "", metadata)
+
+
 class AsyncRecordStream(AsyncIterator[Record]):
     """RecordStream for asyncio: `async for record in stream`; aclose() cancels."""
 
@@ -363,12 +371,11 @@ class AsyncTransaction:
     async def _send(self, request: transaction_pb2.TransactionRequest) -> None:
         try:
             await self._call.write(request)
-        except grpc.aio.AioRpcError as error:
+        except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
+            # A write fails when the server has ended the call (with a pushback, say): the
+            # call's own status says why, not the failed write's.
             self._end("failed")
-            raise from_rpc_error(error) from None
-        except asyncio.InvalidStateError:
-            # The call already ended (the server closed it with an error): report that.
-            await self._next()
+            raise await call_error(self._call) from None
 
     async def _next(self) -> transaction_pb2.TransactionResponse:
         try:
@@ -431,9 +438,7 @@ class AsyncTransaction:
 
     async def rollback(self) -> None:
         self._check_open()
-        await self._send(
-            transaction_pb2.TransactionRequest(rollback=transaction_pb2.Rollback())
-        )
+        await self._send(transaction_pb2.TransactionRequest(rollback=transaction_pb2.Rollback()))
         await self._expect("rolled_back")
         self._end("rolled back")
         await self._call.done_writing()

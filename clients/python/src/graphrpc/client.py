@@ -41,7 +41,7 @@ class Client:
         timeout: float | None = 60.0,
         database: str = "",
         bookmarks: Iterable[str] = (),
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy | None = None,
         options: Iterable[tuple[str, Any]] = (),
     ) -> None:
         target = c.target(endpoint, tls, options)
@@ -56,7 +56,7 @@ class Client:
         self._timeout = timeout
         self._database = database
         self._bookmarks = c.Bookmarks(bookmarks)
-        self._retry = retry
+        self._retry = retry or RetryPolicy()
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -372,7 +372,9 @@ class Transaction:
     rollback(); leaving a with block while it is open rolls it back. A failed statement ends
     the transaction (the server has rolled it back)."""
 
-    def __init__(self, client: Client, begin: transaction_pb2.TransactionRequest, timeout: float | None):
+    def __init__(
+        self, client: Client, begin: transaction_pb2.TransactionRequest, timeout: float | None
+    ):
         self._bookmarks = client._bookmarks
         self._requests: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._requests.put(begin)
@@ -452,9 +454,7 @@ class Transaction:
 
     def rollback(self) -> None:
         self._check_open()
-        self._requests.put(
-            transaction_pb2.TransactionRequest(rollback=transaction_pb2.Rollback())
-        )
+        self._requests.put(transaction_pb2.TransactionRequest(rollback=transaction_pb2.Rollback()))
         self._expect("rolled_back")
         self._end("rolled back")
 

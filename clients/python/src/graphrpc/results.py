@@ -17,9 +17,11 @@ class Record(Mapping[str, Any]):
     """One row: a read-only mapping from column name to value, in RETURN order. record[0]
     reads by position too; record.to(cls) maps the row into a type of yours."""
 
-    __slots__ = ("_keys", "_index", "_values")
+    __slots__ = ("_index", "_keys", "_values")
 
-    def __init__(self, keys: Sequence[str], values: Sequence[Any], index: Mapping[str, int] | None = None):
+    def __init__(
+        self, keys: Sequence[str], values: Sequence[Any], index: Mapping[str, int] | None = None
+    ):
         self._keys = tuple(keys)
         self._index = index if index is not None else {k: i for i, k in enumerate(self._keys)}
         self._values = tuple(values)
@@ -43,14 +45,14 @@ class Record(Mapping[str, Any]):
         return len(self._keys)
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in zip(self._keys, self._values))
+        inner = ", ".join(f"{k}={v!r}" for k, v in zip(self._keys, self._values, strict=False))
         return f"<Record {inner}>"
 
     def values(self) -> tuple[Any, ...]:  # type: ignore[override]
         return self._values
 
     def data(self) -> dict[str, Any]:
-        return dict(zip(self._keys, self._values))
+        return dict(zip(self._keys, self._values, strict=False))
 
     def to(self, cls: type[T]) -> T:
         """The row as an instance of cls, built from the columns by name. For a dataclass,

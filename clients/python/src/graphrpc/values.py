@@ -12,8 +12,8 @@ back as graphrpc.types.Time / DateTime, which keep the nanoseconds."""
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from graphrpc.types import DateTime, Duration, Node, Path, Point, Relationship, Time, nanosecond_of
@@ -243,7 +243,9 @@ def _offset(seconds: int) -> _dt.timezone:
         raise ValueConversionError(f"a UTC offset of {seconds} s is beyond ±24 h") from None
 
 
-def _wall_clock(base: _dt.datetime, seconds: int, nanos: int, tz: _dt.tzinfo | None) -> _dt.datetime:
+def _wall_clock(
+    base: _dt.datetime, seconds: int, nanos: int, tz: _dt.tzinfo | None
+) -> _dt.datetime:
     if not 0 <= nanos < _NANOS_PER_SECOND:
         raise ValueConversionError(f"{nanos} nanoseconds is not within one second")
     try:
@@ -263,7 +265,9 @@ def _wall_clock(base: _dt.datetime, seconds: int, nanos: int, tz: _dt.tzinfo | N
 
 def _date_time(d: pb.DateTime) -> _dt.datetime:
     # The instant is UTC; the wall clock is the instant plus the offset.
-    return _wall_clock(_EPOCH_NAIVE, d.epoch_seconds + d.offset_seconds, d.nanos, _offset(d.offset_seconds))
+    return _wall_clock(
+        _EPOCH_NAIVE, d.epoch_seconds + d.offset_seconds, d.nanos, _offset(d.offset_seconds)
+    )
 
 
 def _zoned(d: pb.DateTimeZoneId) -> _dt.datetime:
@@ -271,8 +275,7 @@ def _zoned(d: pb.DateTimeZoneId) -> _dt.datetime:
         zone = ZoneInfo(d.zone_id)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueConversionError(
-            f"the time zone {d.zone_id!r} is not in this Python's zone database "
-            "(install tzdata)"
+            f"the time zone {d.zone_id!r} is not in this Python's zone database (install tzdata)"
         ) from None
     return _wall_clock(_EPOCH_NAIVE, d.local_seconds, d.nanos, zone)
 
@@ -305,4 +308,4 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
     "point": lambda p: Point(p.srid, p.x, p.y, p.z if p.HasField("z") else None),
 }
 
-__all__ = ["ValueConversionError", "from_value", "to_params", "to_value", "INT64_MIN", "INT64_MAX"]
+__all__ = ["INT64_MAX", "INT64_MIN", "ValueConversionError", "from_value", "to_params", "to_value"]
