@@ -19,10 +19,14 @@ echo "python: the committed generated code is what proto/ generates"
 ./gen.sh "$work" >/dev/null
 fresh="$work/clients/python/src/graphrpc/v1"
 committed="src/graphrpc/v1"
-list() { (cd "$1" && ls -1 ./*_pb2*.py ./*_pb2*.pyi 2>/dev/null | sort); }
-if ! diff <(list "$fresh") <(list "$committed") >/dev/null \
-  || ! for f in $(list "$fresh"); do cmp -s "$fresh/$f" "$committed/$f" || exit 1; done; then
-  diff -r "$fresh" "$committed" --exclude=__init__.py --exclude=__pycache__ | head -40 >&2 || true
+list() { (cd "$1" && ls -1 ./*_pb2*.py ./*_pb2*.pyi 2>/dev/null | sort) || true; }
+stale=0
+diff -q <(list "$fresh") <(list "$committed") >/dev/null || stale=1
+for f in $(list "$fresh"); do
+  cmp -s "$fresh/$f" "$committed/$f" || stale=1
+done
+if [ "$stale" = 1 ]; then
+  diff -r "$fresh" "$committed" --exclude=__init__.py --exclude=__pycache__ | head -20 >&2 || true
   echo "python: src/graphrpc/v1 is stale: run clients/python/gen.sh and commit" >&2
   exit 1
 fi

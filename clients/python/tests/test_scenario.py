@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 import grpc
 import pytest
@@ -37,16 +38,16 @@ def test_a_100k_row_stream_in_flat_memory(client: Client) -> None:
     # about one batch. The bound is far below the total and above grpc's buffers.
     pad = "x" * 1024
     rows = 0
-    baseline = peak = 0
+    # Warm up (first stream: grpc's buffers, imports), then measure from before the call.
+    client.stream("UNWIND range(1, 5000) AS i RETURN i, $pad AS pad", pad=pad).consume()
+    baseline = peak = rss_bytes()
     with client.stream(
         "UNWIND range(1, 100000) AS i RETURN i, $pad AS pad", pad=pad, access_mode="read"
     ) as stream:
         for record in stream:
             rows += 1
             assert record["i"] == rows
-            if rows == 1000:
-                baseline = rss_bytes()
-            elif rows % 1000 == 0:
+            if rows % 1000 == 0:
                 peak = max(peak, rss_bytes())
         summary = stream.summary
     grown = peak - baseline
@@ -147,3 +148,34 @@ def test_a_missing_token(endpoint: str) -> None:
     with Client(endpoint, "not-a-token") as wrong, pytest.raises(GraphRpcError) as caught:
         wrong.run("RETURN 1")
     assert caught.value.code == grpc.StatusCode.UNAUTHENTICATED
+
+
+class Recorder(grpc.UnaryUnaryClientInterceptor):
+    """Records the requests of unary calls as they leave the client."""
+
+    def __init__(self) -> None:
+        self.requests: list[Any] = []
+
+    def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        self.requests.append(request)
+        return continuation(details, request)
+
+
+def test_bookmarks_chain_within_a_session(endpoint: str, writer_token: str) -> None:
+    recorder = Recorder()
+    with Client(endpoint, writer_token, interceptors=[recorder]) as client:
+        session = client.session()
+        assert session.bookmarks == []
+        with session.begin_transaction() as tx:
+            tx.run("CREATE (:PyClientTx {tag: 'bookmark'})")
+            bookmark = tx.commit()
+        # The local database returns bookmarks for explicit transactions.
+        assert bookmark and session.bookmarks == [bookmark]
+        session.run("MATCH (n:PyClientTx {tag: 'bookmark'}) RETURN count(n) AS c")
+        assert list(recorder.requests[-1].bookmarks) == [bookmark]
+        # Another session, and the client itself, are other chains.
+        client.run("RETURN 1")
+        assert list(recorder.requests[-1].bookmarks) == []
+        seeded = client.session(bookmarks=["earlier"])
+        seeded.batch(["RETURN 1"])
+        assert list(recorder.requests[-1].bookmarks) == ["earlier"]

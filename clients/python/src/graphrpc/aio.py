@@ -38,14 +38,20 @@ class AsyncClient:
         bookmarks: Iterable[str] = (),
         retry: RetryPolicy | None = None,
         options: Iterable[tuple[str, Any]] = (),
+        interceptors: Iterable[Any] = (),
     ) -> None:
         target = c.target(endpoint, tls, options)
         if target.tls is not None:
             channel = grpc.aio.secure_channel(
-                target.address, target.tls.credentials(), target.options
+                target.address,
+                target.tls.credentials(),
+                target.options,
+                interceptors=list(interceptors) or None,
             )
         else:
-            channel = grpc.aio.insecure_channel(target.address, target.options)
+            channel = grpc.aio.insecure_channel(
+                target.address, target.options, interceptors=list(interceptors) or None
+            )
         self._channel = channel
         self._owns_channel = True
         self._stub = query_pb2_grpc.GraphQueryStub(channel)

@@ -27,7 +27,8 @@ class Client:
     endpoint: "host:port" or "http://host:port" (plaintext), "https://host:port" (TLS);
     token: the bearer token; tls: True or a Tls (CAs, client key and certificate for mutual
     TLS); timeout: the default deadline of each call in seconds (None: none), which every
-    method's timeout= overrides; database: the default database (empty: the server's).
+    method's timeout= overrides; database: the default database (empty: the server's);
+    options: grpc channel options; interceptors: grpc client interceptors (tracing, say).
     The client also is a session: its calls chain bookmarks (client.bookmarks), so each
     sees the writes of the ones before; client.session() starts another chain on the same
     connection."""
@@ -43,6 +44,7 @@ class Client:
         bookmarks: Iterable[str] = (),
         retry: RetryPolicy | None = None,
         options: Iterable[tuple[str, Any]] = (),
+        interceptors: Iterable[Any] = (),
     ) -> None:
         target = c.target(endpoint, tls, options)
         if target.tls is not None:
@@ -50,6 +52,9 @@ class Client:
         else:
             channel = grpc.insecure_channel(target.address, target.options)
         self._channel = channel
+        interceptors = list(interceptors)
+        if interceptors:
+            channel = grpc.intercept_channel(channel, *interceptors)
         self._owns_channel = True
         self._stub = query_pb2_grpc.GraphQueryStub(channel)
         self._metadata = c.auth_metadata(token)

@@ -4,18 +4,15 @@
 # source: graphrpc/v1/catalog.proto
 # Protobuf Python Version: 7.35.1
 """Generated protocol buffer code."""
+
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
+
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC,
-    7,
-    35,
-    1,
-    '',
-    'graphrpc/v1/catalog.proto'
+    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "graphrpc/v1/catalog.proto"
 )
 # @@protoc_insertion_point(imports)
 
@@ -28,25 +25,27 @@ from graphrpc.v1 import common_pb2 as graphrpc_dot_v1_dot_common__pb2
 from graphrpc.v1 import value_pb2 as graphrpc_dot_v1_dot_value__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19graphrpc/v1/catalog.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto\"\x99\x03\n\x0fRunNamedRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12@\n\x06params\x18\x02 \x03(\x0b\x32(.graphrpc.v1.RunNamedRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x33\n\x07timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x1d\n\nbatch_size\x18\x07 \x01(\rR\tbatchSize\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\x19\n\x17ListNamedQueriesRequest\"M\n\x18ListNamedQueriesResponse\x12\x31\n\x07queries\x18\x01 \x03(\x0b\x32\x17.graphrpc.v1.NamedQueryR\x07queries\"\xb9\x02\n\nNamedQuery\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x16\n\x06\x63ypher\x18\x03 \x01(\tR\x06\x63ypher\x12+\n\x04mode\x18\x04 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\x04mode\x12\x1e\n\nidempotent\x18\x05 \x01(\x08R\nidempotent\x12@\n\nparameters\x18\x06 \x03(\x0b\x32 .graphrpc.v1.NamedQueryParameterR\nparameters\x12\x33\n\x07timeout\x18\x07 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows\"\xb4\x01\n\x13NamedQueryParameter\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n\x04type\x18\x02 \x01(\tR\x04type\x12\x1a\n\x08required\x18\x03 \x01(\x08R\x08required\x12\x37\n\rdefault_value\x18\x04 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x0c\x64\x65\x66\x61ultValue\x12 \n\x0b\x64\x65scription\x18\x05 \x01(\tR\x0b\x64\x65scriptionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
+    b'\n\x19graphrpc/v1/catalog.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto"\x99\x03\n\x0fRunNamedRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12@\n\x06params\x18\x02 \x03(\x0b\x32(.graphrpc.v1.RunNamedRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x33\n\x07timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x1d\n\nbatch_size\x18\x07 \x01(\rR\tbatchSize\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01"\x19\n\x17ListNamedQueriesRequest"M\n\x18ListNamedQueriesResponse\x12\x31\n\x07queries\x18\x01 \x03(\x0b\x32\x17.graphrpc.v1.NamedQueryR\x07queries"\xb9\x02\n\nNamedQuery\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x16\n\x06\x63ypher\x18\x03 \x01(\tR\x06\x63ypher\x12+\n\x04mode\x18\x04 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\x04mode\x12\x1e\n\nidempotent\x18\x05 \x01(\x08R\nidempotent\x12@\n\nparameters\x18\x06 \x03(\x0b\x32 .graphrpc.v1.NamedQueryParameterR\nparameters\x12\x33\n\x07timeout\x18\x07 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows"\xb4\x01\n\x13NamedQueryParameter\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n\x04type\x18\x02 \x01(\tR\x04type\x12\x1a\n\x08required\x18\x03 \x01(\x08R\x08required\x12\x37\n\rdefault_value\x18\x04 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x0c\x64\x65\x66\x61ultValue\x12 \n\x0b\x64\x65scription\x18\x05 \x01(\tR\x0b\x64\x65scriptionb\x06proto3'
+)
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'graphrpc.v1.catalog_pb2', _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "graphrpc.v1.catalog_pb2", _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
-  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._loaded_options = None
-  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_options = b'8\001'
-  _globals['_RUNNAMEDREQUEST']._serialized_start=156
-  _globals['_RUNNAMEDREQUEST']._serialized_end=565
-  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_start=488
-  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_end=565
-  _globals['_LISTNAMEDQUERIESREQUEST']._serialized_start=567
-  _globals['_LISTNAMEDQUERIESREQUEST']._serialized_end=592
-  _globals['_LISTNAMEDQUERIESRESPONSE']._serialized_start=594
-  _globals['_LISTNAMEDQUERIESRESPONSE']._serialized_end=671
-  _globals['_NAMEDQUERY']._serialized_start=674
-  _globals['_NAMEDQUERY']._serialized_end=987
-  _globals['_NAMEDQUERYPARAMETER']._serialized_start=990
-  _globals['_NAMEDQUERYPARAMETER']._serialized_end=1170
+    DESCRIPTOR._loaded_options = None
+    _globals["_RUNNAMEDREQUEST_PARAMSENTRY"]._loaded_options = None
+    _globals["_RUNNAMEDREQUEST_PARAMSENTRY"]._serialized_options = b"8\001"
+    _globals["_RUNNAMEDREQUEST"]._serialized_start = 156
+    _globals["_RUNNAMEDREQUEST"]._serialized_end = 565
+    _globals["_RUNNAMEDREQUEST_PARAMSENTRY"]._serialized_start = 488
+    _globals["_RUNNAMEDREQUEST_PARAMSENTRY"]._serialized_end = 565
+    _globals["_LISTNAMEDQUERIESREQUEST"]._serialized_start = 567
+    _globals["_LISTNAMEDQUERIESREQUEST"]._serialized_end = 592
+    _globals["_LISTNAMEDQUERIESRESPONSE"]._serialized_start = 594
+    _globals["_LISTNAMEDQUERIESRESPONSE"]._serialized_end = 671
+    _globals["_NAMEDQUERY"]._serialized_start = 674
+    _globals["_NAMEDQUERY"]._serialized_end = 987
+    _globals["_NAMEDQUERYPARAMETER"]._serialized_start = 990
+    _globals["_NAMEDQUERYPARAMETER"]._serialized_end = 1170
 # @@protoc_insertion_point(module_scope)

@@ -13,14 +13,28 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class RunNamedRequest(_message.Message):
-    __slots__ = ("name", "params", "json_params", "database", "timeout", "bookmarks", "batch_size", "max_rows")
+    __slots__ = (
+        "name",
+        "params",
+        "json_params",
+        "database",
+        "timeout",
+        "bookmarks",
+        "batch_size",
+        "max_rows",
+    )
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
         value: _value_pb2.Value
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...) -> None: ...
+        def __init__(
+            self,
+            key: _Optional[str] = ...,
+            value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...,
+        ) -> None: ...
+
     NAME_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     JSON_PARAMS_FIELD_NUMBER: _ClassVar[int]
@@ -37,7 +51,17 @@ class RunNamedRequest(_message.Message):
     bookmarks: _containers.RepeatedScalarFieldContainer[str]
     batch_size: int
     max_rows: int
-    def __init__(self, name: _Optional[str] = ..., params: _Optional[_Mapping[str, _value_pb2.Value]] = ..., json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., database: _Optional[str] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., bookmarks: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ..., max_rows: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self,
+        name: _Optional[str] = ...,
+        params: _Optional[_Mapping[str, _value_pb2.Value]] = ...,
+        json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...,
+        database: _Optional[str] = ...,
+        timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...,
+        bookmarks: _Optional[_Iterable[str]] = ...,
+        batch_size: _Optional[int] = ...,
+        max_rows: _Optional[int] = ...,
+    ) -> None: ...
 
 class ListNamedQueriesRequest(_message.Message):
     __slots__ = ()
@@ -47,10 +71,21 @@ class ListNamedQueriesResponse(_message.Message):
     __slots__ = ("queries",)
     QUERIES_FIELD_NUMBER: _ClassVar[int]
     queries: _containers.RepeatedCompositeFieldContainer[NamedQuery]
-    def __init__(self, queries: _Optional[_Iterable[_Union[NamedQuery, _Mapping]]] = ...) -> None: ...
+    def __init__(
+        self, queries: _Optional[_Iterable[_Union[NamedQuery, _Mapping]]] = ...
+    ) -> None: ...
 
 class NamedQuery(_message.Message):
-    __slots__ = ("name", "description", "cypher", "mode", "idempotent", "parameters", "timeout", "max_rows")
+    __slots__ = (
+        "name",
+        "description",
+        "cypher",
+        "mode",
+        "idempotent",
+        "parameters",
+        "timeout",
+        "max_rows",
+    )
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     CYPHER_FIELD_NUMBER: _ClassVar[int]
@@ -67,7 +102,17 @@ class NamedQuery(_message.Message):
     parameters: _containers.RepeatedCompositeFieldContainer[NamedQueryParameter]
     timeout: _duration_pb2.Duration
     max_rows: int
-    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., cypher: _Optional[str] = ..., mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ..., idempotent: _Optional[bool] = ..., parameters: _Optional[_Iterable[_Union[NamedQueryParameter, _Mapping]]] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., max_rows: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self,
+        name: _Optional[str] = ...,
+        description: _Optional[str] = ...,
+        cypher: _Optional[str] = ...,
+        mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ...,
+        idempotent: _Optional[bool] = ...,
+        parameters: _Optional[_Iterable[_Union[NamedQueryParameter, _Mapping]]] = ...,
+        timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...,
+        max_rows: _Optional[int] = ...,
+    ) -> None: ...
 
 class NamedQueryParameter(_message.Message):
     __slots__ = ("name", "type", "required", "default_value", "description")
@@ -81,4 +126,11 @@ class NamedQueryParameter(_message.Message):
     required: bool
     default_value: _value_pb2.Value
     description: str
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., required: _Optional[bool] = ..., default_value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ..., description: _Optional[str] = ...) -> None: ...
+    def __init__(
+        self,
+        name: _Optional[str] = ...,
+        type: _Optional[str] = ...,
+        required: _Optional[bool] = ...,
+        default_value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...,
+        description: _Optional[str] = ...,
+    ) -> None: ...

@@ -4,18 +4,15 @@
 # source: graphrpc/v1/common.proto
 # Protobuf Python Version: 7.35.1
 """Generated protocol buffer code."""
+
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
+
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC,
-    7,
-    35,
-    1,
-    '',
-    'graphrpc/v1/common.proto'
+    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "graphrpc/v1/common.proto"
 )
 # @@protoc_insertion_point(imports)
 
@@ -26,27 +23,29 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from graphrpc.v1 import value_pb2 as graphrpc_dot_v1_dot_value__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18graphrpc/v1/common.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x17graphrpc/v1/value.proto\"1\n\x03Row\x12*\n\x06values\x18\x01 \x03(\x0b\x32\x12.graphrpc.v1.ValueR\x06values\"\x1c\n\x06Header\x12\x12\n\x04keys\x18\x01 \x03(\tR\x04keys\"0\n\x08RowBatch\x12$\n\x04rows\x18\x01 \x03(\x0b\x32\x10.graphrpc.v1.RowR\x04rows\"\xc5\x03\n\x07Summary\x12\x1a\n\x08\x62ookmark\x18\x01 \x01(\tR\x08\x62ookmark\x12\x1a\n\x08\x64\x61tabase\x18\x02 \x01(\tR\x08\x64\x61tabase\x12\x35\n\nquery_type\x18\x03 \x01(\x0e\x32\x16.graphrpc.v1.QueryTypeR\tqueryType\x12\x31\n\x08\x63ounters\x18\x04 \x01(\x0b\x32\x15.graphrpc.v1.CountersR\x08\x63ounters\x12O\n\x16result_available_after\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationR\x14resultAvailableAfter\x12M\n\x15result_consumed_after\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationR\x13resultConsumedAfter\x12\x1b\n\trow_count\x18\x07 \x01(\x04R\x08rowCount\x12?\n\rnotifications\x18\x08 \x03(\x0b\x32\x19.graphrpc.v1.NotificationR\rnotifications\x12\x1a\n\x08\x61ttempts\x18\t \x01(\rR\x08\x61ttempts\"\xad\x04\n\x08\x43ounters\x12#\n\rnodes_created\x18\x01 \x01(\x04R\x0cnodesCreated\x12#\n\rnodes_deleted\x18\x02 \x01(\x04R\x0cnodesDeleted\x12\x33\n\x15relationships_created\x18\x03 \x01(\x04R\x14relationshipsCreated\x12\x33\n\x15relationships_deleted\x18\x04 \x01(\x04R\x14relationshipsDeleted\x12%\n\x0eproperties_set\x18\x05 \x01(\x04R\rpropertiesSet\x12!\n\x0clabels_added\x18\x06 \x01(\x04R\x0blabelsAdded\x12%\n\x0elabels_removed\x18\x07 \x01(\x04R\rlabelsRemoved\x12#\n\rindexes_added\x18\x08 \x01(\x04R\x0cindexesAdded\x12\'\n\x0findexes_removed\x18\t \x01(\x04R\x0eindexesRemoved\x12+\n\x11\x63onstraints_added\x18\n \x01(\x04R\x10\x63onstraintsAdded\x12/\n\x13\x63onstraints_removed\x18\x0b \x01(\x04R\x12\x63onstraintsRemoved\x12%\n\x0esystem_updates\x18\x0c \x01(\x04R\rsystemUpdates\x12)\n\x10\x63ontains_updates\x18\r \x01(\x08R\x0f\x63ontainsUpdates\"v\n\x0cNotification\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x1a\n\x08severity\x18\x04 \x01(\tR\x08severity*>\n\nAccessMode\x12\x1b\n\x17\x41\x43\x43\x45SS_MODE_UNSPECIFIED\x10\x00\x12\x08\n\x04READ\x10\x01\x12\t\n\x05WRITE\x10\x02*h\n\tQueryType\x12\x1a\n\x16QUERY_TYPE_UNSPECIFIED\x10\x00\x12\r\n\tREAD_ONLY\x10\x01\x12\x0e\n\nWRITE_ONLY\x10\x02\x12\x0e\n\nREAD_WRITE\x10\x03\x12\x10\n\x0cSCHEMA_WRITE\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
+    b'\n\x18graphrpc/v1/common.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x17graphrpc/v1/value.proto"1\n\x03Row\x12*\n\x06values\x18\x01 \x03(\x0b\x32\x12.graphrpc.v1.ValueR\x06values"\x1c\n\x06Header\x12\x12\n\x04keys\x18\x01 \x03(\tR\x04keys"0\n\x08RowBatch\x12$\n\x04rows\x18\x01 \x03(\x0b\x32\x10.graphrpc.v1.RowR\x04rows"\xc5\x03\n\x07Summary\x12\x1a\n\x08\x62ookmark\x18\x01 \x01(\tR\x08\x62ookmark\x12\x1a\n\x08\x64\x61tabase\x18\x02 \x01(\tR\x08\x64\x61tabase\x12\x35\n\nquery_type\x18\x03 \x01(\x0e\x32\x16.graphrpc.v1.QueryTypeR\tqueryType\x12\x31\n\x08\x63ounters\x18\x04 \x01(\x0b\x32\x15.graphrpc.v1.CountersR\x08\x63ounters\x12O\n\x16result_available_after\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationR\x14resultAvailableAfter\x12M\n\x15result_consumed_after\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationR\x13resultConsumedAfter\x12\x1b\n\trow_count\x18\x07 \x01(\x04R\x08rowCount\x12?\n\rnotifications\x18\x08 \x03(\x0b\x32\x19.graphrpc.v1.NotificationR\rnotifications\x12\x1a\n\x08\x61ttempts\x18\t \x01(\rR\x08\x61ttempts"\xad\x04\n\x08\x43ounters\x12#\n\rnodes_created\x18\x01 \x01(\x04R\x0cnodesCreated\x12#\n\rnodes_deleted\x18\x02 \x01(\x04R\x0cnodesDeleted\x12\x33\n\x15relationships_created\x18\x03 \x01(\x04R\x14relationshipsCreated\x12\x33\n\x15relationships_deleted\x18\x04 \x01(\x04R\x14relationshipsDeleted\x12%\n\x0eproperties_set\x18\x05 \x01(\x04R\rpropertiesSet\x12!\n\x0clabels_added\x18\x06 \x01(\x04R\x0blabelsAdded\x12%\n\x0elabels_removed\x18\x07 \x01(\x04R\rlabelsRemoved\x12#\n\rindexes_added\x18\x08 \x01(\x04R\x0cindexesAdded\x12\'\n\x0findexes_removed\x18\t \x01(\x04R\x0eindexesRemoved\x12+\n\x11\x63onstraints_added\x18\n \x01(\x04R\x10\x63onstraintsAdded\x12/\n\x13\x63onstraints_removed\x18\x0b \x01(\x04R\x12\x63onstraintsRemoved\x12%\n\x0esystem_updates\x18\x0c \x01(\x04R\rsystemUpdates\x12)\n\x10\x63ontains_updates\x18\r \x01(\x08R\x0f\x63ontainsUpdates"v\n\x0cNotification\x12\x12\n\x04\x63ode\x18\x01 \x01(\tR\x04\x63ode\x12\x14\n\x05title\x18\x02 \x01(\tR\x05title\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x1a\n\x08severity\x18\x04 \x01(\tR\x08severity*>\n\nAccessMode\x12\x1b\n\x17\x41\x43\x43\x45SS_MODE_UNSPECIFIED\x10\x00\x12\x08\n\x04READ\x10\x01\x12\t\n\x05WRITE\x10\x02*h\n\tQueryType\x12\x1a\n\x16QUERY_TYPE_UNSPECIFIED\x10\x00\x12\r\n\tREAD_ONLY\x10\x01\x12\x0e\n\nWRITE_ONLY\x10\x02\x12\x0e\n\nREAD_WRITE\x10\x03\x12\x10\n\x0cSCHEMA_WRITE\x10\x04\x62\x06proto3'
+)
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'graphrpc.v1.common_pb2', _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "graphrpc.v1.common_pb2", _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
-  _globals['_ACCESSMODE']._serialized_start=1365
-  _globals['_ACCESSMODE']._serialized_end=1427
-  _globals['_QUERYTYPE']._serialized_start=1429
-  _globals['_QUERYTYPE']._serialized_end=1533
-  _globals['_ROW']._serialized_start=98
-  _globals['_ROW']._serialized_end=147
-  _globals['_HEADER']._serialized_start=149
-  _globals['_HEADER']._serialized_end=177
-  _globals['_ROWBATCH']._serialized_start=179
-  _globals['_ROWBATCH']._serialized_end=227
-  _globals['_SUMMARY']._serialized_start=230
-  _globals['_SUMMARY']._serialized_end=683
-  _globals['_COUNTERS']._serialized_start=686
-  _globals['_COUNTERS']._serialized_end=1243
-  _globals['_NOTIFICATION']._serialized_start=1245
-  _globals['_NOTIFICATION']._serialized_end=1363
+    DESCRIPTOR._loaded_options = None
+    _globals["_ACCESSMODE"]._serialized_start = 1365
+    _globals["_ACCESSMODE"]._serialized_end = 1427
+    _globals["_QUERYTYPE"]._serialized_start = 1429
+    _globals["_QUERYTYPE"]._serialized_end = 1533
+    _globals["_ROW"]._serialized_start = 98
+    _globals["_ROW"]._serialized_end = 147
+    _globals["_HEADER"]._serialized_start = 149
+    _globals["_HEADER"]._serialized_end = 177
+    _globals["_ROWBATCH"]._serialized_start = 179
+    _globals["_ROWBATCH"]._serialized_end = 227
+    _globals["_SUMMARY"]._serialized_start = 230
+    _globals["_SUMMARY"]._serialized_end = 683
+    _globals["_COUNTERS"]._serialized_start = 686
+    _globals["_COUNTERS"]._serialized_end = 1243
+    _globals["_NOTIFICATION"]._serialized_start = 1245
+    _globals["_NOTIFICATION"]._serialized_end = 1363
 # @@protoc_insertion_point(module_scope)

@@ -24,6 +24,7 @@ class QueryType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     WRITE_ONLY: _ClassVar[QueryType]
     READ_WRITE: _ClassVar[QueryType]
     SCHEMA_WRITE: _ClassVar[QueryType]
+
 ACCESS_MODE_UNSPECIFIED: AccessMode
 READ: AccessMode
 WRITE: AccessMode
@@ -37,7 +38,9 @@ class Row(_message.Message):
     __slots__ = ("values",)
     VALUES_FIELD_NUMBER: _ClassVar[int]
     values: _containers.RepeatedCompositeFieldContainer[_value_pb2.Value]
-    def __init__(self, values: _Optional[_Iterable[_Union[_value_pb2.Value, _Mapping]]] = ...) -> None: ...
+    def __init__(
+        self, values: _Optional[_Iterable[_Union[_value_pb2.Value, _Mapping]]] = ...
+    ) -> None: ...
 
 class Header(_message.Message):
     __slots__ = ("keys",)
@@ -52,7 +55,17 @@ class RowBatch(_message.Message):
     def __init__(self, rows: _Optional[_Iterable[_Union[Row, _Mapping]]] = ...) -> None: ...
 
 class Summary(_message.Message):
-    __slots__ = ("bookmark", "database", "query_type", "counters", "result_available_after", "result_consumed_after", "row_count", "notifications", "attempts")
+    __slots__ = (
+        "bookmark",
+        "database",
+        "query_type",
+        "counters",
+        "result_available_after",
+        "result_consumed_after",
+        "row_count",
+        "notifications",
+        "attempts",
+    )
     BOOKMARK_FIELD_NUMBER: _ClassVar[int]
     DATABASE_FIELD_NUMBER: _ClassVar[int]
     QUERY_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -71,10 +84,39 @@ class Summary(_message.Message):
     row_count: int
     notifications: _containers.RepeatedCompositeFieldContainer[Notification]
     attempts: int
-    def __init__(self, bookmark: _Optional[str] = ..., database: _Optional[str] = ..., query_type: _Optional[_Union[QueryType, str]] = ..., counters: _Optional[_Union[Counters, _Mapping]] = ..., result_available_after: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., result_consumed_after: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., row_count: _Optional[int] = ..., notifications: _Optional[_Iterable[_Union[Notification, _Mapping]]] = ..., attempts: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self,
+        bookmark: _Optional[str] = ...,
+        database: _Optional[str] = ...,
+        query_type: _Optional[_Union[QueryType, str]] = ...,
+        counters: _Optional[_Union[Counters, _Mapping]] = ...,
+        result_available_after: _Optional[
+            _Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]
+        ] = ...,
+        result_consumed_after: _Optional[
+            _Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]
+        ] = ...,
+        row_count: _Optional[int] = ...,
+        notifications: _Optional[_Iterable[_Union[Notification, _Mapping]]] = ...,
+        attempts: _Optional[int] = ...,
+    ) -> None: ...
 
 class Counters(_message.Message):
-    __slots__ = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted", "properties_set", "labels_added", "labels_removed", "indexes_added", "indexes_removed", "constraints_added", "constraints_removed", "system_updates", "contains_updates")
+    __slots__ = (
+        "nodes_created",
+        "nodes_deleted",
+        "relationships_created",
+        "relationships_deleted",
+        "properties_set",
+        "labels_added",
+        "labels_removed",
+        "indexes_added",
+        "indexes_removed",
+        "constraints_added",
+        "constraints_removed",
+        "system_updates",
+        "contains_updates",
+    )
     NODES_CREATED_FIELD_NUMBER: _ClassVar[int]
     NODES_DELETED_FIELD_NUMBER: _ClassVar[int]
     RELATIONSHIPS_CREATED_FIELD_NUMBER: _ClassVar[int]
@@ -101,7 +143,22 @@ class Counters(_message.Message):
     constraints_removed: int
     system_updates: int
     contains_updates: bool
-    def __init__(self, nodes_created: _Optional[int] = ..., nodes_deleted: _Optional[int] = ..., relationships_created: _Optional[int] = ..., relationships_deleted: _Optional[int] = ..., properties_set: _Optional[int] = ..., labels_added: _Optional[int] = ..., labels_removed: _Optional[int] = ..., indexes_added: _Optional[int] = ..., indexes_removed: _Optional[int] = ..., constraints_added: _Optional[int] = ..., constraints_removed: _Optional[int] = ..., system_updates: _Optional[int] = ..., contains_updates: _Optional[bool] = ...) -> None: ...
+    def __init__(
+        self,
+        nodes_created: _Optional[int] = ...,
+        nodes_deleted: _Optional[int] = ...,
+        relationships_created: _Optional[int] = ...,
+        relationships_deleted: _Optional[int] = ...,
+        properties_set: _Optional[int] = ...,
+        labels_added: _Optional[int] = ...,
+        labels_removed: _Optional[int] = ...,
+        indexes_added: _Optional[int] = ...,
+        indexes_removed: _Optional[int] = ...,
+        constraints_added: _Optional[int] = ...,
+        constraints_removed: _Optional[int] = ...,
+        system_updates: _Optional[int] = ...,
+        contains_updates: _Optional[bool] = ...,
+    ) -> None: ...
 
 class Notification(_message.Message):
     __slots__ = ("code", "title", "description", "severity")
@@ -113,4 +170,10 @@ class Notification(_message.Message):
     title: str
     description: str
     severity: str
-    def __init__(self, code: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., severity: _Optional[str] = ...) -> None: ...
+    def __init__(
+        self,
+        code: _Optional[str] = ...,
+        title: _Optional[str] = ...,
+        description: _Optional[str] = ...,
+        severity: _Optional[str] = ...,
+    ) -> None: ...

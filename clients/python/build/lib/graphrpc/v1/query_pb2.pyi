@@ -15,14 +15,30 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class RunRequest(_message.Message):
-    __slots__ = ("cypher", "params", "json_params", "database", "access_mode", "timeout", "bookmarks", "batch_size", "max_rows", "idempotent")
+    __slots__ = (
+        "cypher",
+        "params",
+        "json_params",
+        "database",
+        "access_mode",
+        "timeout",
+        "bookmarks",
+        "batch_size",
+        "max_rows",
+        "idempotent",
+    )
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
         value: _value_pb2.Value
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...) -> None: ...
+        def __init__(
+            self,
+            key: _Optional[str] = ...,
+            value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...,
+        ) -> None: ...
+
     CYPHER_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     JSON_PARAMS_FIELD_NUMBER: _ClassVar[int]
@@ -43,7 +59,19 @@ class RunRequest(_message.Message):
     batch_size: int
     max_rows: int
     idempotent: bool
-    def __init__(self, cypher: _Optional[str] = ..., params: _Optional[_Mapping[str, _value_pb2.Value]] = ..., json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., database: _Optional[str] = ..., access_mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., bookmarks: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ..., max_rows: _Optional[int] = ..., idempotent: _Optional[bool] = ...) -> None: ...
+    def __init__(
+        self,
+        cypher: _Optional[str] = ...,
+        params: _Optional[_Mapping[str, _value_pb2.Value]] = ...,
+        json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...,
+        database: _Optional[str] = ...,
+        access_mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ...,
+        timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...,
+        bookmarks: _Optional[_Iterable[str]] = ...,
+        batch_size: _Optional[int] = ...,
+        max_rows: _Optional[int] = ...,
+        idempotent: _Optional[bool] = ...,
+    ) -> None: ...
 
 class RunResponse(_message.Message):
     __slots__ = ("keys", "rows", "summary")
@@ -53,7 +81,12 @@ class RunResponse(_message.Message):
     keys: _containers.RepeatedScalarFieldContainer[str]
     rows: _containers.RepeatedCompositeFieldContainer[_common_pb2.Row]
     summary: _common_pb2.Summary
-    def __init__(self, keys: _Optional[_Iterable[str]] = ..., rows: _Optional[_Iterable[_Union[_common_pb2.Row, _Mapping]]] = ..., summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...) -> None: ...
+    def __init__(
+        self,
+        keys: _Optional[_Iterable[str]] = ...,
+        rows: _Optional[_Iterable[_Union[_common_pb2.Row, _Mapping]]] = ...,
+        summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...,
+    ) -> None: ...
 
 class RunStreamResponse(_message.Message):
     __slots__ = ("header", "rows", "summary")
@@ -63,4 +96,9 @@ class RunStreamResponse(_message.Message):
     header: _common_pb2.Header
     rows: _common_pb2.RowBatch
     summary: _common_pb2.Summary
-    def __init__(self, header: _Optional[_Union[_common_pb2.Header, _Mapping]] = ..., rows: _Optional[_Union[_common_pb2.RowBatch, _Mapping]] = ..., summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...) -> None: ...
+    def __init__(
+        self,
+        header: _Optional[_Union[_common_pb2.Header, _Mapping]] = ...,
+        rows: _Optional[_Union[_common_pb2.RowBatch, _Mapping]] = ...,
+        summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...,
+    ) -> None: ...

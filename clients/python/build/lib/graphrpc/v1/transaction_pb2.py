@@ -4,18 +4,15 @@
 # source: graphrpc/v1/transaction.proto
 # Protobuf Python Version: 7.35.1
 """Generated protocol buffer code."""
+
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
+
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC,
-    7,
-    35,
-    1,
-    '',
-    'graphrpc/v1/transaction.proto'
+    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "graphrpc/v1/transaction.proto"
 )
 # @@protoc_insertion_point(imports)
 
@@ -28,53 +25,55 @@ from graphrpc.v1 import common_pb2 as graphrpc_dot_v1_dot_common__pb2
 from graphrpc.v1 import value_pb2 as graphrpc_dot_v1_dot_value__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dgraphrpc/v1/transaction.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto\"\xf2\x01\n\x12TransactionRequest\x12*\n\x05\x62\x65gin\x18\x01 \x01(\x0b\x32\x12.graphrpc.v1.BeginH\x00R\x05\x62\x65gin\x12\x41\n\tstatement\x18\x02 \x01(\x0b\x32!.graphrpc.v1.TransactionStatementH\x00R\tstatement\x12-\n\x06\x63ommit\x18\x03 \x01(\x0b\x32\x13.graphrpc.v1.CommitH\x00R\x06\x63ommit\x12\x33\n\x08rollback\x18\x04 \x01(\x0b\x32\x15.graphrpc.v1.RollbackH\x00R\x08rollbackB\t\n\x07message\"\xab\x02\n\x05\x42\x65gin\x12\x1a\n\x08\x64\x61tabase\x18\x01 \x01(\tR\x08\x64\x61tabase\x12\x38\n\x0b\x61\x63\x63\x65ss_mode\x18\x02 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\naccessMode\x12\x33\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x04 \x03(\tR\tbookmarks\x12<\n\x08metadata\x18\x05 \x03(\x0b\x32 .graphrpc.v1.Begin.MetadataEntryR\x08metadata\x1a;\n\rMetadataEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\x9d\x02\n\x14TransactionStatement\x12\x16\n\x06\x63ypher\x18\x01 \x01(\tR\x06\x63ypher\x12\x45\n\x06params\x18\x02 \x03(\x0b\x32-.graphrpc.v1.TransactionStatement.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1d\n\nbatch_size\x18\x04 \x01(\rR\tbatchSize\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\x08\n\x06\x43ommit\"\n\n\x08Rollback\"\xce\x02\n\x13TransactionResponse\x12*\n\x05\x62\x65gun\x18\x01 \x01(\x0b\x32\x12.graphrpc.v1.BegunH\x00R\x05\x62\x65gun\x12-\n\x06header\x18\x02 \x01(\x0b\x32\x13.graphrpc.v1.HeaderH\x00R\x06header\x12+\n\x04rows\x18\x03 \x01(\x0b\x32\x15.graphrpc.v1.RowBatchH\x00R\x04rows\x12\x30\n\x07summary\x18\x04 \x01(\x0b\x32\x14.graphrpc.v1.SummaryH\x00R\x07summary\x12\x36\n\tcommitted\x18\x05 \x01(\x0b\x32\x16.graphrpc.v1.CommittedH\x00R\tcommitted\x12:\n\x0brolled_back\x18\x06 \x01(\x0b\x32\x17.graphrpc.v1.RolledBackH\x00R\nrolledBackB\t\n\x07message\"#\n\x05\x42\x65gun\x12\x1a\n\x08\x64\x61tabase\x18\x01 \x01(\tR\x08\x64\x61tabase\"\'\n\tCommitted\x12\x1a\n\x08\x62ookmark\x18\x01 \x01(\tR\x08\x62ookmark\"\x0c\n\nRolledBack\"\xb7\x03\n\x0fRunBatchRequest\x12;\n\nstatements\x18\x01 \x03(\x0b\x32\x1b.graphrpc.v1.BatchStatementR\nstatements\x12\x1a\n\x08\x64\x61tabase\x18\x02 \x01(\tR\x08\x64\x61tabase\x12\x38\n\x0b\x61\x63\x63\x65ss_mode\x18\x03 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\naccessMode\x12\x33\n\x07timeout\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x05 \x03(\tR\tbookmarks\x12\x19\n\x08max_rows\x18\x06 \x01(\rR\x07maxRows\x12\x1e\n\nidempotent\x18\x07 \x01(\x08R\nidempotent\x12\x46\n\x08metadata\x18\x08 \x03(\x0b\x32*.graphrpc.v1.RunBatchRequest.MetadataEntryR\x08metadata\x1a;\n\rMetadataEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\xf2\x01\n\x0e\x42\x61tchStatement\x12\x16\n\x06\x63ypher\x18\x01 \x01(\tR\x06\x63ypher\x12?\n\x06params\x18\x02 \x03(\x0b\x32\'.graphrpc.v1.BatchStatement.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\x82\x01\n\x10RunBatchResponse\x12\x36\n\x07results\x18\x01 \x03(\x0b\x32\x1c.graphrpc.v1.StatementResultR\x07results\x12\x1a\n\x08\x62ookmark\x18\x02 \x01(\tR\x08\x62ookmark\x12\x1a\n\x08\x61ttempts\x18\x03 \x01(\rR\x08\x61ttempts\"{\n\x0fStatementResult\x12\x12\n\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n\x04rows\x18\x02 \x03(\x0b\x32\x10.graphrpc.v1.RowR\x04rows\x12.\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryR\x07summaryb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
+    b'\n\x1dgraphrpc/v1/transaction.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto"\xf2\x01\n\x12TransactionRequest\x12*\n\x05\x62\x65gin\x18\x01 \x01(\x0b\x32\x12.graphrpc.v1.BeginH\x00R\x05\x62\x65gin\x12\x41\n\tstatement\x18\x02 \x01(\x0b\x32!.graphrpc.v1.TransactionStatementH\x00R\tstatement\x12-\n\x06\x63ommit\x18\x03 \x01(\x0b\x32\x13.graphrpc.v1.CommitH\x00R\x06\x63ommit\x12\x33\n\x08rollback\x18\x04 \x01(\x0b\x32\x15.graphrpc.v1.RollbackH\x00R\x08rollbackB\t\n\x07message"\xab\x02\n\x05\x42\x65gin\x12\x1a\n\x08\x64\x61tabase\x18\x01 \x01(\tR\x08\x64\x61tabase\x12\x38\n\x0b\x61\x63\x63\x65ss_mode\x18\x02 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\naccessMode\x12\x33\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x04 \x03(\tR\tbookmarks\x12<\n\x08metadata\x18\x05 \x03(\x0b\x32 .graphrpc.v1.Begin.MetadataEntryR\x08metadata\x1a;\n\rMetadataEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01"\x9d\x02\n\x14TransactionStatement\x12\x16\n\x06\x63ypher\x18\x01 \x01(\tR\x06\x63ypher\x12\x45\n\x06params\x18\x02 \x03(\x0b\x32-.graphrpc.v1.TransactionStatement.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1d\n\nbatch_size\x18\x04 \x01(\rR\tbatchSize\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01"\x08\n\x06\x43ommit"\n\n\x08Rollback"\xce\x02\n\x13TransactionResponse\x12*\n\x05\x62\x65gun\x18\x01 \x01(\x0b\x32\x12.graphrpc.v1.BegunH\x00R\x05\x62\x65gun\x12-\n\x06header\x18\x02 \x01(\x0b\x32\x13.graphrpc.v1.HeaderH\x00R\x06header\x12+\n\x04rows\x18\x03 \x01(\x0b\x32\x15.graphrpc.v1.RowBatchH\x00R\x04rows\x12\x30\n\x07summary\x18\x04 \x01(\x0b\x32\x14.graphrpc.v1.SummaryH\x00R\x07summary\x12\x36\n\tcommitted\x18\x05 \x01(\x0b\x32\x16.graphrpc.v1.CommittedH\x00R\tcommitted\x12:\n\x0brolled_back\x18\x06 \x01(\x0b\x32\x17.graphrpc.v1.RolledBackH\x00R\nrolledBackB\t\n\x07message"#\n\x05\x42\x65gun\x12\x1a\n\x08\x64\x61tabase\x18\x01 \x01(\tR\x08\x64\x61tabase"\'\n\tCommitted\x12\x1a\n\x08\x62ookmark\x18\x01 \x01(\tR\x08\x62ookmark"\x0c\n\nRolledBack"\xb7\x03\n\x0fRunBatchRequest\x12;\n\nstatements\x18\x01 \x03(\x0b\x32\x1b.graphrpc.v1.BatchStatementR\nstatements\x12\x1a\n\x08\x64\x61tabase\x18\x02 \x01(\tR\x08\x64\x61tabase\x12\x38\n\x0b\x61\x63\x63\x65ss_mode\x18\x03 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\naccessMode\x12\x33\n\x07timeout\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x05 \x03(\tR\tbookmarks\x12\x19\n\x08max_rows\x18\x06 \x01(\rR\x07maxRows\x12\x1e\n\nidempotent\x18\x07 \x01(\x08R\nidempotent\x12\x46\n\x08metadata\x18\x08 \x03(\x0b\x32*.graphrpc.v1.RunBatchRequest.MetadataEntryR\x08metadata\x1a;\n\rMetadataEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01"\xf2\x01\n\x0e\x42\x61tchStatement\x12\x16\n\x06\x63ypher\x18\x01 \x01(\tR\x06\x63ypher\x12?\n\x06params\x18\x02 \x03(\x0b\x32\'.graphrpc.v1.BatchStatement.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01"\x82\x01\n\x10RunBatchResponse\x12\x36\n\x07results\x18\x01 \x03(\x0b\x32\x1c.graphrpc.v1.StatementResultR\x07results\x12\x1a\n\x08\x62ookmark\x18\x02 \x01(\tR\x08\x62ookmark\x12\x1a\n\x08\x61ttempts\x18\x03 \x01(\rR\x08\x61ttempts"{\n\x0fStatementResult\x12\x12\n\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n\x04rows\x18\x02 \x03(\x0b\x32\x10.graphrpc.v1.RowR\x04rows\x12.\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryR\x07summaryb\x06proto3'
+)
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'graphrpc.v1.transaction_pb2', _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "graphrpc.v1.transaction_pb2", _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
-  _globals['_BEGIN_METADATAENTRY']._loaded_options = None
-  _globals['_BEGIN_METADATAENTRY']._serialized_options = b'8\001'
-  _globals['_TRANSACTIONSTATEMENT_PARAMSENTRY']._loaded_options = None
-  _globals['_TRANSACTIONSTATEMENT_PARAMSENTRY']._serialized_options = b'8\001'
-  _globals['_RUNBATCHREQUEST_METADATAENTRY']._loaded_options = None
-  _globals['_RUNBATCHREQUEST_METADATAENTRY']._serialized_options = b'8\001'
-  _globals['_BATCHSTATEMENT_PARAMSENTRY']._loaded_options = None
-  _globals['_BATCHSTATEMENT_PARAMSENTRY']._serialized_options = b'8\001'
-  _globals['_TRANSACTIONREQUEST']._serialized_start=160
-  _globals['_TRANSACTIONREQUEST']._serialized_end=402
-  _globals['_BEGIN']._serialized_start=405
-  _globals['_BEGIN']._serialized_end=704
-  _globals['_BEGIN_METADATAENTRY']._serialized_start=645
-  _globals['_BEGIN_METADATAENTRY']._serialized_end=704
-  _globals['_TRANSACTIONSTATEMENT']._serialized_start=707
-  _globals['_TRANSACTIONSTATEMENT']._serialized_end=992
-  _globals['_TRANSACTIONSTATEMENT_PARAMSENTRY']._serialized_start=915
-  _globals['_TRANSACTIONSTATEMENT_PARAMSENTRY']._serialized_end=992
-  _globals['_COMMIT']._serialized_start=994
-  _globals['_COMMIT']._serialized_end=1002
-  _globals['_ROLLBACK']._serialized_start=1004
-  _globals['_ROLLBACK']._serialized_end=1014
-  _globals['_TRANSACTIONRESPONSE']._serialized_start=1017
-  _globals['_TRANSACTIONRESPONSE']._serialized_end=1351
-  _globals['_BEGUN']._serialized_start=1353
-  _globals['_BEGUN']._serialized_end=1388
-  _globals['_COMMITTED']._serialized_start=1390
-  _globals['_COMMITTED']._serialized_end=1429
-  _globals['_ROLLEDBACK']._serialized_start=1431
-  _globals['_ROLLEDBACK']._serialized_end=1443
-  _globals['_RUNBATCHREQUEST']._serialized_start=1446
-  _globals['_RUNBATCHREQUEST']._serialized_end=1885
-  _globals['_RUNBATCHREQUEST_METADATAENTRY']._serialized_start=645
-  _globals['_RUNBATCHREQUEST_METADATAENTRY']._serialized_end=704
-  _globals['_BATCHSTATEMENT']._serialized_start=1888
-  _globals['_BATCHSTATEMENT']._serialized_end=2130
-  _globals['_BATCHSTATEMENT_PARAMSENTRY']._serialized_start=915
-  _globals['_BATCHSTATEMENT_PARAMSENTRY']._serialized_end=992
-  _globals['_RUNBATCHRESPONSE']._serialized_start=2133
-  _globals['_RUNBATCHRESPONSE']._serialized_end=2263
-  _globals['_STATEMENTRESULT']._serialized_start=2265
-  _globals['_STATEMENTRESULT']._serialized_end=2388
+    DESCRIPTOR._loaded_options = None
+    _globals["_BEGIN_METADATAENTRY"]._loaded_options = None
+    _globals["_BEGIN_METADATAENTRY"]._serialized_options = b"8\001"
+    _globals["_TRANSACTIONSTATEMENT_PARAMSENTRY"]._loaded_options = None
+    _globals["_TRANSACTIONSTATEMENT_PARAMSENTRY"]._serialized_options = b"8\001"
+    _globals["_RUNBATCHREQUEST_METADATAENTRY"]._loaded_options = None
+    _globals["_RUNBATCHREQUEST_METADATAENTRY"]._serialized_options = b"8\001"
+    _globals["_BATCHSTATEMENT_PARAMSENTRY"]._loaded_options = None
+    _globals["_BATCHSTATEMENT_PARAMSENTRY"]._serialized_options = b"8\001"
+    _globals["_TRANSACTIONREQUEST"]._serialized_start = 160
+    _globals["_TRANSACTIONREQUEST"]._serialized_end = 402
+    _globals["_BEGIN"]._serialized_start = 405
+    _globals["_BEGIN"]._serialized_end = 704
+    _globals["_BEGIN_METADATAENTRY"]._serialized_start = 645
+    _globals["_BEGIN_METADATAENTRY"]._serialized_end = 704
+    _globals["_TRANSACTIONSTATEMENT"]._serialized_start = 707
+    _globals["_TRANSACTIONSTATEMENT"]._serialized_end = 992
+    _globals["_TRANSACTIONSTATEMENT_PARAMSENTRY"]._serialized_start = 915
+    _globals["_TRANSACTIONSTATEMENT_PARAMSENTRY"]._serialized_end = 992
+    _globals["_COMMIT"]._serialized_start = 994
+    _globals["_COMMIT"]._serialized_end = 1002
+    _globals["_ROLLBACK"]._serialized_start = 1004
+    _globals["_ROLLBACK"]._serialized_end = 1014
+    _globals["_TRANSACTIONRESPONSE"]._serialized_start = 1017
+    _globals["_TRANSACTIONRESPONSE"]._serialized_end = 1351
+    _globals["_BEGUN"]._serialized_start = 1353
+    _globals["_BEGUN"]._serialized_end = 1388
+    _globals["_COMMITTED"]._serialized_start = 1390
+    _globals["_COMMITTED"]._serialized_end = 1429
+    _globals["_ROLLEDBACK"]._serialized_start = 1431
+    _globals["_ROLLEDBACK"]._serialized_end = 1443
+    _globals["_RUNBATCHREQUEST"]._serialized_start = 1446
+    _globals["_RUNBATCHREQUEST"]._serialized_end = 1885
+    _globals["_RUNBATCHREQUEST_METADATAENTRY"]._serialized_start = 645
+    _globals["_RUNBATCHREQUEST_METADATAENTRY"]._serialized_end = 704
+    _globals["_BATCHSTATEMENT"]._serialized_start = 1888
+    _globals["_BATCHSTATEMENT"]._serialized_end = 2130
+    _globals["_BATCHSTATEMENT_PARAMSENTRY"]._serialized_start = 915
+    _globals["_BATCHSTATEMENT_PARAMSENTRY"]._serialized_end = 992
+    _globals["_RUNBATCHRESPONSE"]._serialized_start = 2133
+    _globals["_RUNBATCHRESPONSE"]._serialized_end = 2263
+    _globals["_STATEMENTRESULT"]._serialized_start = 2265
+    _globals["_STATEMENTRESULT"]._serialized_end = 2388
 # @@protoc_insertion_point(module_scope)

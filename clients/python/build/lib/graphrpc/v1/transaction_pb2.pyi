@@ -22,7 +22,13 @@ class TransactionRequest(_message.Message):
     statement: TransactionStatement
     commit: Commit
     rollback: Rollback
-    def __init__(self, begin: _Optional[_Union[Begin, _Mapping]] = ..., statement: _Optional[_Union[TransactionStatement, _Mapping]] = ..., commit: _Optional[_Union[Commit, _Mapping]] = ..., rollback: _Optional[_Union[Rollback, _Mapping]] = ...) -> None: ...
+    def __init__(
+        self,
+        begin: _Optional[_Union[Begin, _Mapping]] = ...,
+        statement: _Optional[_Union[TransactionStatement, _Mapping]] = ...,
+        commit: _Optional[_Union[Commit, _Mapping]] = ...,
+        rollback: _Optional[_Union[Rollback, _Mapping]] = ...,
+    ) -> None: ...
 
 class Begin(_message.Message):
     __slots__ = ("database", "access_mode", "timeout", "bookmarks", "metadata")
@@ -33,6 +39,7 @@ class Begin(_message.Message):
         key: str
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
     DATABASE_FIELD_NUMBER: _ClassVar[int]
     ACCESS_MODE_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
@@ -43,7 +50,14 @@ class Begin(_message.Message):
     timeout: _duration_pb2.Duration
     bookmarks: _containers.RepeatedScalarFieldContainer[str]
     metadata: _containers.ScalarMap[str, str]
-    def __init__(self, database: _Optional[str] = ..., access_mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., bookmarks: _Optional[_Iterable[str]] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    def __init__(
+        self,
+        database: _Optional[str] = ...,
+        access_mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ...,
+        timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...,
+        bookmarks: _Optional[_Iterable[str]] = ...,
+        metadata: _Optional[_Mapping[str, str]] = ...,
+    ) -> None: ...
 
 class TransactionStatement(_message.Message):
     __slots__ = ("cypher", "params", "json_params", "batch_size")
@@ -53,7 +67,12 @@ class TransactionStatement(_message.Message):
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
         value: _value_pb2.Value
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...) -> None: ...
+        def __init__(
+            self,
+            key: _Optional[str] = ...,
+            value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...,
+        ) -> None: ...
+
     CYPHER_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     JSON_PARAMS_FIELD_NUMBER: _ClassVar[int]
@@ -62,7 +81,13 @@ class TransactionStatement(_message.Message):
     params: _containers.MessageMap[str, _value_pb2.Value]
     json_params: _struct_pb2.Struct
     batch_size: int
-    def __init__(self, cypher: _Optional[str] = ..., params: _Optional[_Mapping[str, _value_pb2.Value]] = ..., json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., batch_size: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self,
+        cypher: _Optional[str] = ...,
+        params: _Optional[_Mapping[str, _value_pb2.Value]] = ...,
+        json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...,
+        batch_size: _Optional[int] = ...,
+    ) -> None: ...
 
 class Commit(_message.Message):
     __slots__ = ()
@@ -86,7 +111,15 @@ class TransactionResponse(_message.Message):
     summary: _common_pb2.Summary
     committed: Committed
     rolled_back: RolledBack
-    def __init__(self, begun: _Optional[_Union[Begun, _Mapping]] = ..., header: _Optional[_Union[_common_pb2.Header, _Mapping]] = ..., rows: _Optional[_Union[_common_pb2.RowBatch, _Mapping]] = ..., summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ..., committed: _Optional[_Union[Committed, _Mapping]] = ..., rolled_back: _Optional[_Union[RolledBack, _Mapping]] = ...) -> None: ...
+    def __init__(
+        self,
+        begun: _Optional[_Union[Begun, _Mapping]] = ...,
+        header: _Optional[_Union[_common_pb2.Header, _Mapping]] = ...,
+        rows: _Optional[_Union[_common_pb2.RowBatch, _Mapping]] = ...,
+        summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...,
+        committed: _Optional[_Union[Committed, _Mapping]] = ...,
+        rolled_back: _Optional[_Union[RolledBack, _Mapping]] = ...,
+    ) -> None: ...
 
 class Begun(_message.Message):
     __slots__ = ("database",)
@@ -105,7 +138,16 @@ class RolledBack(_message.Message):
     def __init__(self) -> None: ...
 
 class RunBatchRequest(_message.Message):
-    __slots__ = ("statements", "database", "access_mode", "timeout", "bookmarks", "max_rows", "idempotent", "metadata")
+    __slots__ = (
+        "statements",
+        "database",
+        "access_mode",
+        "timeout",
+        "bookmarks",
+        "max_rows",
+        "idempotent",
+        "metadata",
+    )
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -113,6 +155,7 @@ class RunBatchRequest(_message.Message):
         key: str
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
     STATEMENTS_FIELD_NUMBER: _ClassVar[int]
     DATABASE_FIELD_NUMBER: _ClassVar[int]
     ACCESS_MODE_FIELD_NUMBER: _ClassVar[int]
@@ -129,7 +172,17 @@ class RunBatchRequest(_message.Message):
     max_rows: int
     idempotent: bool
     metadata: _containers.ScalarMap[str, str]
-    def __init__(self, statements: _Optional[_Iterable[_Union[BatchStatement, _Mapping]]] = ..., database: _Optional[str] = ..., access_mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., bookmarks: _Optional[_Iterable[str]] = ..., max_rows: _Optional[int] = ..., idempotent: _Optional[bool] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    def __init__(
+        self,
+        statements: _Optional[_Iterable[_Union[BatchStatement, _Mapping]]] = ...,
+        database: _Optional[str] = ...,
+        access_mode: _Optional[_Union[_common_pb2.AccessMode, str]] = ...,
+        timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...,
+        bookmarks: _Optional[_Iterable[str]] = ...,
+        max_rows: _Optional[int] = ...,
+        idempotent: _Optional[bool] = ...,
+        metadata: _Optional[_Mapping[str, str]] = ...,
+    ) -> None: ...
 
 class BatchStatement(_message.Message):
     __slots__ = ("cypher", "params", "json_params")
@@ -139,14 +192,24 @@ class BatchStatement(_message.Message):
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
         value: _value_pb2.Value
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...) -> None: ...
+        def __init__(
+            self,
+            key: _Optional[str] = ...,
+            value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...,
+        ) -> None: ...
+
     CYPHER_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     JSON_PARAMS_FIELD_NUMBER: _ClassVar[int]
     cypher: str
     params: _containers.MessageMap[str, _value_pb2.Value]
     json_params: _struct_pb2.Struct
-    def __init__(self, cypher: _Optional[str] = ..., params: _Optional[_Mapping[str, _value_pb2.Value]] = ..., json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    def __init__(
+        self,
+        cypher: _Optional[str] = ...,
+        params: _Optional[_Mapping[str, _value_pb2.Value]] = ...,
+        json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...,
+    ) -> None: ...
 
 class RunBatchResponse(_message.Message):
     __slots__ = ("results", "bookmark", "attempts")
@@ -156,7 +219,12 @@ class RunBatchResponse(_message.Message):
     results: _containers.RepeatedCompositeFieldContainer[StatementResult]
     bookmark: str
     attempts: int
-    def __init__(self, results: _Optional[_Iterable[_Union[StatementResult, _Mapping]]] = ..., bookmark: _Optional[str] = ..., attempts: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self,
+        results: _Optional[_Iterable[_Union[StatementResult, _Mapping]]] = ...,
+        bookmark: _Optional[str] = ...,
+        attempts: _Optional[int] = ...,
+    ) -> None: ...
 
 class StatementResult(_message.Message):
     __slots__ = ("keys", "rows", "summary")
@@ -166,4 +234,9 @@ class StatementResult(_message.Message):
     keys: _containers.RepeatedScalarFieldContainer[str]
     rows: _containers.RepeatedCompositeFieldContainer[_common_pb2.Row]
     summary: _common_pb2.Summary
-    def __init__(self, keys: _Optional[_Iterable[str]] = ..., rows: _Optional[_Iterable[_Union[_common_pb2.Row, _Mapping]]] = ..., summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...) -> None: ...
+    def __init__(
+        self,
+        keys: _Optional[_Iterable[str]] = ...,
+        rows: _Optional[_Iterable[_Union[_common_pb2.Row, _Mapping]]] = ...,
+        summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...,
+    ) -> None: ...

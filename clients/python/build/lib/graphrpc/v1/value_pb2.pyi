@@ -10,10 +10,31 @@ DESCRIPTOR: _descriptor.FileDescriptor
 class NullValue(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     NULL_VALUE: _ClassVar[NullValue]
+
 NULL_VALUE: NullValue
 
 class Value(_message.Message):
-    __slots__ = ("null", "boolean", "integer", "float", "string", "bytes", "list", "map", "node", "relationship", "path", "date", "time", "local_time", "date_time", "date_time_zone_id", "local_date_time", "duration", "point")
+    __slots__ = (
+        "null",
+        "boolean",
+        "integer",
+        "float",
+        "string",
+        "bytes",
+        "list",
+        "map",
+        "node",
+        "relationship",
+        "path",
+        "date",
+        "time",
+        "local_time",
+        "date_time",
+        "date_time_zone_id",
+        "local_date_time",
+        "duration",
+        "point",
+    )
     NULL_FIELD_NUMBER: _ClassVar[int]
     BOOLEAN_FIELD_NUMBER: _ClassVar[int]
     INTEGER_FIELD_NUMBER: _ClassVar[int]
@@ -52,7 +73,28 @@ class Value(_message.Message):
     local_date_time: LocalDateTime
     duration: Duration
     point: Point
-    def __init__(self, null: _Optional[_Union[NullValue, str]] = ..., boolean: _Optional[bool] = ..., integer: _Optional[int] = ..., float: _Optional[float] = ..., string: _Optional[str] = ..., bytes: _Optional[bytes] = ..., list: _Optional[_Union[ListValue, _Mapping]] = ..., map: _Optional[_Union[MapValue, _Mapping]] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., relationship: _Optional[_Union[Relationship, _Mapping]] = ..., path: _Optional[_Union[Path, _Mapping]] = ..., date: _Optional[_Union[Date, _Mapping]] = ..., time: _Optional[_Union[Time, _Mapping]] = ..., local_time: _Optional[_Union[LocalTime, _Mapping]] = ..., date_time: _Optional[_Union[DateTime, _Mapping]] = ..., date_time_zone_id: _Optional[_Union[DateTimeZoneId, _Mapping]] = ..., local_date_time: _Optional[_Union[LocalDateTime, _Mapping]] = ..., duration: _Optional[_Union[Duration, _Mapping]] = ..., point: _Optional[_Union[Point, _Mapping]] = ...) -> None: ...
+    def __init__(
+        self,
+        null: _Optional[_Union[NullValue, str]] = ...,
+        boolean: _Optional[bool] = ...,
+        integer: _Optional[int] = ...,
+        float: _Optional[float] = ...,
+        string: _Optional[str] = ...,
+        bytes: _Optional[bytes] = ...,
+        list: _Optional[_Union[ListValue, _Mapping]] = ...,
+        map: _Optional[_Union[MapValue, _Mapping]] = ...,
+        node: _Optional[_Union[Node, _Mapping]] = ...,
+        relationship: _Optional[_Union[Relationship, _Mapping]] = ...,
+        path: _Optional[_Union[Path, _Mapping]] = ...,
+        date: _Optional[_Union[Date, _Mapping]] = ...,
+        time: _Optional[_Union[Time, _Mapping]] = ...,
+        local_time: _Optional[_Union[LocalTime, _Mapping]] = ...,
+        date_time: _Optional[_Union[DateTime, _Mapping]] = ...,
+        date_time_zone_id: _Optional[_Union[DateTimeZoneId, _Mapping]] = ...,
+        local_date_time: _Optional[_Union[LocalDateTime, _Mapping]] = ...,
+        duration: _Optional[_Union[Duration, _Mapping]] = ...,
+        point: _Optional[_Union[Point, _Mapping]] = ...,
+    ) -> None: ...
 
 class ListValue(_message.Message):
     __slots__ = ("values",)
@@ -68,7 +110,10 @@ class MapValue(_message.Message):
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
         value: Value
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+        def __init__(
+            self, key: _Optional[str] = ..., value: _Optional[_Union[Value, _Mapping]] = ...
+        ) -> None: ...
+
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.MessageMap[str, Value]
     def __init__(self, entries: _Optional[_Mapping[str, Value]] = ...) -> None: ...
@@ -81,7 +126,10 @@ class Node(_message.Message):
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
         value: Value
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+        def __init__(
+            self, key: _Optional[str] = ..., value: _Optional[_Union[Value, _Mapping]] = ...
+        ) -> None: ...
+
     ID_FIELD_NUMBER: _ClassVar[int]
     ELEMENT_ID_FIELD_NUMBER: _ClassVar[int]
     LABELS_FIELD_NUMBER: _ClassVar[int]
@@ -90,17 +138,35 @@ class Node(_message.Message):
     element_id: str
     labels: _containers.RepeatedScalarFieldContainer[str]
     properties: _containers.MessageMap[str, Value]
-    def __init__(self, id: _Optional[int] = ..., element_id: _Optional[str] = ..., labels: _Optional[_Iterable[str]] = ..., properties: _Optional[_Mapping[str, Value]] = ...) -> None: ...
+    def __init__(
+        self,
+        id: _Optional[int] = ...,
+        element_id: _Optional[str] = ...,
+        labels: _Optional[_Iterable[str]] = ...,
+        properties: _Optional[_Mapping[str, Value]] = ...,
+    ) -> None: ...
 
 class Relationship(_message.Message):
-    __slots__ = ("id", "element_id", "start_node_id", "start_node_element_id", "end_node_id", "end_node_element_id", "type", "properties")
+    __slots__ = (
+        "id",
+        "element_id",
+        "start_node_id",
+        "start_node_element_id",
+        "end_node_id",
+        "end_node_element_id",
+        "type",
+        "properties",
+    )
     class PropertiesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
         key: str
         value: Value
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
+        def __init__(
+            self, key: _Optional[str] = ..., value: _Optional[_Union[Value, _Mapping]] = ...
+        ) -> None: ...
+
     ID_FIELD_NUMBER: _ClassVar[int]
     ELEMENT_ID_FIELD_NUMBER: _ClassVar[int]
     START_NODE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -117,7 +183,17 @@ class Relationship(_message.Message):
     end_node_element_id: str
     type: str
     properties: _containers.MessageMap[str, Value]
-    def __init__(self, id: _Optional[int] = ..., element_id: _Optional[str] = ..., start_node_id: _Optional[int] = ..., start_node_element_id: _Optional[str] = ..., end_node_id: _Optional[int] = ..., end_node_element_id: _Optional[str] = ..., type: _Optional[str] = ..., properties: _Optional[_Mapping[str, Value]] = ...) -> None: ...
+    def __init__(
+        self,
+        id: _Optional[int] = ...,
+        element_id: _Optional[str] = ...,
+        start_node_id: _Optional[int] = ...,
+        start_node_element_id: _Optional[str] = ...,
+        end_node_id: _Optional[int] = ...,
+        end_node_element_id: _Optional[str] = ...,
+        type: _Optional[str] = ...,
+        properties: _Optional[_Mapping[str, Value]] = ...,
+    ) -> None: ...
 
 class Path(_message.Message):
     __slots__ = ("nodes", "relationships")
@@ -125,7 +201,11 @@ class Path(_message.Message):
     RELATIONSHIPS_FIELD_NUMBER: _ClassVar[int]
     nodes: _containers.RepeatedCompositeFieldContainer[Node]
     relationships: _containers.RepeatedCompositeFieldContainer[Relationship]
-    def __init__(self, nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ..., relationships: _Optional[_Iterable[_Union[Relationship, _Mapping]]] = ...) -> None: ...
+    def __init__(
+        self,
+        nodes: _Optional[_Iterable[_Union[Node, _Mapping]]] = ...,
+        relationships: _Optional[_Iterable[_Union[Relationship, _Mapping]]] = ...,
+    ) -> None: ...
 
 class Date(_message.Message):
     __slots__ = ("days",)
@@ -139,7 +219,9 @@ class Time(_message.Message):
     OFFSET_SECONDS_FIELD_NUMBER: _ClassVar[int]
     nanos_of_day: int
     offset_seconds: int
-    def __init__(self, nanos_of_day: _Optional[int] = ..., offset_seconds: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self, nanos_of_day: _Optional[int] = ..., offset_seconds: _Optional[int] = ...
+    ) -> None: ...
 
 class LocalTime(_message.Message):
     __slots__ = ("nanos_of_day",)
@@ -155,7 +237,12 @@ class DateTime(_message.Message):
     epoch_seconds: int
     nanos: int
     offset_seconds: int
-    def __init__(self, epoch_seconds: _Optional[int] = ..., nanos: _Optional[int] = ..., offset_seconds: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self,
+        epoch_seconds: _Optional[int] = ...,
+        nanos: _Optional[int] = ...,
+        offset_seconds: _Optional[int] = ...,
+    ) -> None: ...
 
 class DateTimeZoneId(_message.Message):
     __slots__ = ("local_seconds", "nanos", "zone_id")
@@ -165,7 +252,12 @@ class DateTimeZoneId(_message.Message):
     local_seconds: int
     nanos: int
     zone_id: str
-    def __init__(self, local_seconds: _Optional[int] = ..., nanos: _Optional[int] = ..., zone_id: _Optional[str] = ...) -> None: ...
+    def __init__(
+        self,
+        local_seconds: _Optional[int] = ...,
+        nanos: _Optional[int] = ...,
+        zone_id: _Optional[str] = ...,
+    ) -> None: ...
 
 class LocalDateTime(_message.Message):
     __slots__ = ("epoch_seconds", "nanos")
@@ -173,7 +265,9 @@ class LocalDateTime(_message.Message):
     NANOS_FIELD_NUMBER: _ClassVar[int]
     epoch_seconds: int
     nanos: int
-    def __init__(self, epoch_seconds: _Optional[int] = ..., nanos: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self, epoch_seconds: _Optional[int] = ..., nanos: _Optional[int] = ...
+    ) -> None: ...
 
 class Duration(_message.Message):
     __slots__ = ("months", "days", "seconds", "nanos")
@@ -185,7 +279,13 @@ class Duration(_message.Message):
     days: int
     seconds: int
     nanos: int
-    def __init__(self, months: _Optional[int] = ..., days: _Optional[int] = ..., seconds: _Optional[int] = ..., nanos: _Optional[int] = ...) -> None: ...
+    def __init__(
+        self,
+        months: _Optional[int] = ...,
+        days: _Optional[int] = ...,
+        seconds: _Optional[int] = ...,
+        nanos: _Optional[int] = ...,
+    ) -> None: ...
 
 class Point(_message.Message):
     __slots__ = ("srid", "x", "y", "z")
@@ -197,4 +297,10 @@ class Point(_message.Message):
     x: float
     y: float
     z: float
-    def __init__(self, srid: _Optional[int] = ..., x: _Optional[float] = ..., y: _Optional[float] = ..., z: _Optional[float] = ...) -> None: ...
+    def __init__(
+        self,
+        srid: _Optional[int] = ...,
+        x: _Optional[float] = ...,
+        y: _Optional[float] = ...,
+        z: _Optional[float] = ...,
+    ) -> None: ...
