@@ -37,8 +37,11 @@ echo "python: ruff, mypy --strict"
 "$python" -m mypy --no-incremental
 
 echo "python: the package installs with its declared dependencies"
+# From a copy: setuptools builds in the source tree.
+mkdir "$work/package"
+cp -r pyproject.toml README.md src "$work/package/"
 "$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-  --target "$work/site" "$here"
+  --target "$work/site" "$work/package"
 PYTHONPATH="$work/site" "$python" -c 'import graphrpc, graphrpc.aio, graphrpc.v1.query_pb2_grpc'
 
 echo "python: pytest against ${GRAPHRPC_TEST_ENDPOINT:?run through tests/clients.sh python}"
