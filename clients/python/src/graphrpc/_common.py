@@ -12,7 +12,7 @@ from typing import Any, Literal, NamedTuple
 import grpc
 
 from graphrpc.errors import GraphRpcError
-from graphrpc.v1 import common_pb2, query_pb2, transaction_pb2
+from graphrpc.v1 import catalog_pb2, common_pb2, query_pb2, transaction_pb2
 from graphrpc.values import to_params
 
 AccessMode = Literal["read", "write"]
@@ -151,9 +151,7 @@ def named_request(
     bookmarks: list[str],
     batch_size: int = 0,
     max_rows: int = 0,
-) -> Any:
-    from graphrpc.v1 import catalog_pb2
-
+) -> catalog_pb2.RunNamedRequest:
     return catalog_pb2.RunNamedRequest(
         name=name,
         params=to_params(merged(params, kwparams)),

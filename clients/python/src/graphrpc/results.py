@@ -109,7 +109,7 @@ def summary(s: common_pb2.Summary) -> Summary:
     return Summary(
         bookmark=s.bookmark,
         database=s.database,
-        query_type=common_pb2.QueryType.Name(s.query_type),
+        query_type=common_pb2.QueryType.Name(s.query_type).removeprefix("QUERY_TYPE_"),
         counters=Counters(**{f.name: getattr(c, f.name) for f in dataclasses.fields(Counters)}),
         result_available_after=s.result_available_after.ToTimedelta().total_seconds(),
         result_consumed_after=s.result_consumed_after.ToTimedelta().total_seconds(),

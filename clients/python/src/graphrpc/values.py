@@ -280,15 +280,11 @@ def _zoned(d: pb.DateTimeZoneId) -> _dt.datetime:
     return _wall_clock(_EPOCH_NAIVE, d.local_seconds, d.nanos, zone)
 
 
-def _float(f: float) -> float:
-    return f
-
-
 _DECODERS: dict[str, Callable[[Any], Any]] = {
     "null": lambda _: None,
     "boolean": bool,
     "integer": int,
-    "float": _float,
+    "float": float,
     "string": str,
     "bytes": bytes,
     "list": lambda lst: [from_value(v) for v in lst.values],
