@@ -4,13 +4,14 @@ pushback, each against a graphrpc of the test's own."""
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 
 import grpc
 import pytest
 from own_server import free_port, make_certificates, own_server
 
-from graphrpc import Client, GraphRpcError, RetryPolicy, Tls
+from graphrpc import Client, GraphRpcError, RetryPolicy, Tls, Transaction
 from graphrpc.aio import AsyncClient
 
 
@@ -137,3 +138,37 @@ def test_managed_transactions_retry_an_unreachable_database_until_their_timeout(
         attempts = int(error.message.split("gave up after ")[1].split(" ")[0])
         assert attempts >= 3, error.message
         assert time.monotonic() - started < 4
+
+
+def test_managed_transactions_retry_an_aborted_transaction() -> None:
+    # graphrpc rolls back a transaction idle past GRAPHRPC_TX_IDLE_TIMEOUT with ABORTED
+    # (TRANSACTION_IDLE): nothing was applied, so the whole work runs again.
+    attempts: list[float] = []
+    run = uuid.uuid4().hex
+
+    def work(tx: Transaction) -> int:
+        attempts.append(time.monotonic())
+        tag = f"{run}-{len(attempts)}"
+        tx.run("CREATE (:PyClientTx {tag: $tag})", tag=tag)
+        if len(attempts) == 1:
+            time.sleep(1.5)  # idle past the server's limit: it rolls back
+        n: int = tx.run("MATCH (n:PyClientTx {tag: $tag}) RETURN count(n) AS c", tag=tag).value()
+        return n
+
+    with (
+        own_server({"GRAPHRPC_TX_IDLE_TIMEOUT": "500ms"}) as address,
+        Client(address, timeout=20) as client,
+    ):
+        assert client.execute_write(work) == 1
+        assert len(attempts) == 2
+        left = client.run(
+            "MATCH (n:PyClientTx {tag: $tag}) RETURN count(n) AS c", tag=f"{run}-1"
+        ).value()
+        assert left == 0
+        # Outside a managed transaction, the same idling is an ABORTED error.
+        with client.begin_transaction() as tx:
+            tx.run("RETURN 1")
+            time.sleep(1.5)
+            with pytest.raises(GraphRpcError) as caught:
+                tx.run("RETURN 1")
+            assert caught.value.code == grpc.StatusCode.ABORTED and caught.value.retryable

@@ -49,3 +49,16 @@ def test_a_row_limit(client: Client) -> None:
     assert caught.value.code == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert caught.value.metadata.get("max_rows") == "10"
     assert not caught.value.retryable
+
+
+def test_a_pushback_that_is_negative_or_unreadable_means_no_retry() -> None:
+    # The header parsing alone (the server only ever sends valid ones).
+    from graphrpc.errors import from_status
+
+    shed = grpc.StatusCode.RESOURCE_EXHAUSTED
+    ok = from_status(shed, "shed", [("grpc-retry-pushback-ms", "250")])
+    assert ok.retry_after == 0.25 and ok.retryable
+    for bad in ("-1", "soon", ""):
+        error = from_status(grpc.StatusCode.UNAVAILABLE, "x", [("grpc-retry-pushback-ms", bad)])
+        assert not error.retryable, bad
+    assert not from_status(shed, "too many rows", []).retryable

@@ -249,5 +249,6 @@ def deadline_error(timeout: float, attempts: int, last: GraphRpcError) -> GraphR
         metadata=last.metadata,
         field_violations=last.field_violations,
         retry_after=last.retry_after,
+        no_retry=last.no_retry,
     )
     return err

@@ -14,11 +14,13 @@ import grpc
 _DETAILS_KEY = "grpc-status-details-bin"
 _PUSHBACK_KEY = "grpc-retry-pushback-ms"
 
-# Codes a managed transaction tries again (like the Neo4j drivers' transient errors):
-# UNAVAILABLE is a transient database error, a lost or refused database connection or a
-# cluster member that stopped leading; RESOURCE_EXHAUSTED only when the server shed the call
-# and said when to come back (grpc-retry-pushback-ms).
-RETRYABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE})
+# Codes a managed transaction tries again, by the error contract of graphrpc.v1
+# (proto/graphrpc/v1/errors.proto), like the Neo4j drivers' transient errors: UNAVAILABLE
+# (a transient database error, a lost or refused database connection, a cluster member
+# that stopped leading) and ABORTED (the database terminated the transaction, or graphrpc
+# rolled it back for idling); RESOURCE_EXHAUSTED only when the server shed the call and said
+# when to come back (grpc-retry-pushback-ms).
+RETRYABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.ABORTED})
 
 
 class GraphRpcError(Exception):
@@ -41,6 +43,7 @@ class GraphRpcError(Exception):
         metadata: dict[str, str] | None = None,
         field_violations: Sequence[tuple[str, str]] = (),
         retry_after: float | None = None,
+        no_retry: bool = False,
     ) -> None:
         super().__init__(f"{code.name}: {message}")
         self.code = code
@@ -50,6 +53,8 @@ class GraphRpcError(Exception):
         self.metadata: dict[str, str] = dict(metadata or {})
         self.field_violations = list(field_violations)
         self.retry_after = retry_after
+        # A pushback header that is negative or unreadable means: do not retry (gRPC A6).
+        self.no_retry = no_retry
 
     @property
     def neo4j_code(self) -> str | None:
@@ -63,6 +68,8 @@ class GraphRpcError(Exception):
     @property
     def retryable(self) -> bool:
         """Whether trying the same work again later may succeed."""
+        if self.no_retry:
+            return False
         if self.code in RETRYABLE_CODES:
             return True
         return self.code == grpc.StatusCode.RESOURCE_EXHAUSTED and self.retry_after is not None
@@ -96,6 +103,7 @@ def from_status(
     info: dict[str, str] = {}
     violations: list[tuple[str, str]] = []
     retry_after: float | None = None
+    no_retry = False
     for key, raw in metadata:
         if key == _DETAILS_KEY and isinstance(raw, bytes):
             status = status_pb2.Status.FromString(raw)
@@ -109,9 +117,11 @@ def from_status(
                 elif detail.Unpack(bad):
                     violations += [(v.field, v.description) for v in bad.field_violations]
         elif key == _PUSHBACK_KEY:
-            text = raw.decode() if isinstance(raw, bytes) else str(raw)
-            if text.strip().isdigit():
+            text = (raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)).strip()
+            if text.isascii() and text.isdigit():
                 retry_after = int(text) / 1000
+            else:
+                no_retry = True
     return GraphRpcError(
         code,
         message,
@@ -120,4 +130,5 @@ def from_status(
         metadata=info,
         field_violations=violations,
         retry_after=retry_after,
+        no_retry=no_retry,
     )
