@@ -19,7 +19,7 @@ AccessMode = Literal["read", "write"]
 Params = Mapping[str, Any]
 Metadata = Sequence[tuple[str, str]]
 
-_ACCESS_MODES = {"read": common_pb2.READ, "write": common_pb2.WRITE}
+_ACCESS_MODES = {"read": common_pb2.ACCESS_MODE_READ, "write": common_pb2.ACCESS_MODE_WRITE}
 
 
 # Unset means "the client's default"; None means "no deadline".
@@ -127,7 +127,6 @@ def run_request(
     database: str,
     bookmarks: list[str],
     idempotent: bool = False,
-    batch_size: int = 0,
     max_rows: int = 0,
 ) -> query_pb2.RunRequest:
     return query_pb2.RunRequest(
@@ -137,8 +136,29 @@ def run_request(
         access_mode=access_mode(access),
         bookmarks=bookmarks,
         idempotent=idempotent,
-        batch_size=batch_size,
         max_rows=max_rows,
+    )
+
+
+def run_stream_request(
+    cypher: str,
+    params: Params | None,
+    kwparams: Params,
+    *,
+    access: AccessMode,
+    database: str,
+    bookmarks: list[str],
+    idempotent: bool = False,
+    batch_size: int = 0,
+) -> query_pb2.RunStreamRequest:
+    return query_pb2.RunStreamRequest(
+        cypher=cypher,
+        params=to_params(merged(params, kwparams)),
+        database=database,
+        access_mode=access_mode(access),
+        bookmarks=bookmarks,
+        idempotent=idempotent,
+        batch_size=batch_size,
     )
 
 
@@ -149,7 +169,6 @@ def named_request(
     *,
     database: str,
     bookmarks: list[str],
-    batch_size: int = 0,
     max_rows: int = 0,
 ) -> catalog_pb2.RunNamedRequest:
     return catalog_pb2.RunNamedRequest(
@@ -157,8 +176,25 @@ def named_request(
         params=to_params(merged(params, kwparams)),
         database=database,
         bookmarks=bookmarks,
-        batch_size=batch_size,
         max_rows=max_rows,
+    )
+
+
+def named_stream_request(
+    name: str,
+    params: Params | None,
+    kwparams: Params,
+    *,
+    database: str,
+    bookmarks: list[str],
+    batch_size: int = 0,
+) -> catalog_pb2.RunNamedStreamRequest:
+    return catalog_pb2.RunNamedStreamRequest(
+        name=name,
+        params=to_params(merged(params, kwparams)),
+        database=database,
+        bookmarks=bookmarks,
+        batch_size=batch_size,
     )
 
 

@@ -54,7 +54,7 @@ class AsyncClient:
             )
         self._channel = channel
         self._owns_channel = True
-        self._stub = query_pb2_grpc.GraphQueryStub(channel)
+        self._stub = query_pb2_grpc.GraphQueryServiceStub(channel)
         self._metadata = c.auth_metadata(token)
         self._timeout = timeout
         self._database = database
@@ -131,7 +131,7 @@ class AsyncClient:
         batch_size: int = 0,
         **kwparams: Any,
     ) -> AsyncRecordStream:
-        request = c.run_request(
+        request = c.run_stream_request(
             cypher, params, kwparams, access=access_mode, database=self._db(database),
             bookmarks=self.bookmarks, idempotent=idempotent, batch_size=batch_size,
         )  # fmt: skip
@@ -154,7 +154,9 @@ class AsyncClient:
             name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
             max_rows=max_rows,
         )  # fmt: skip
-        response: query_pb2.RunResponse = await self._unary(self._stub.RunNamed, request, timeout)
+        response: catalog_pb2.RunNamedResponse = await self._unary(
+            self._stub.RunNamed, request, timeout
+        )
         return self._result(response.keys, response.rows, response.summary)
 
     def stream_named(
@@ -167,7 +169,7 @@ class AsyncClient:
         batch_size: int = 0,
         **kwparams: Any,
     ) -> AsyncRecordStream:
-        request = c.named_request(
+        request = c.named_stream_request(
             name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
             batch_size=batch_size,
         )  # fmt: skip

@@ -56,7 +56,7 @@ class Client:
         if interceptors:
             channel = grpc.intercept_channel(channel, *interceptors)
         self._owns_channel = True
-        self._stub = query_pb2_grpc.GraphQueryStub(channel)
+        self._stub = query_pb2_grpc.GraphQueryServiceStub(channel)
         self._metadata = c.auth_metadata(token)
         self._timeout = timeout
         self._database = database
@@ -134,7 +134,7 @@ class Client:
         """Runs one statement and streams its rows: iterate the returned RecordStream. Rows
         are fetched as fast as you read them; leaving the iteration early (close(), the end
         of a with block) cancels the query."""
-        request = c.run_request(
+        request = c.run_stream_request(
             cypher, params, kwparams, access=access_mode, database=self._db(database),
             bookmarks=self.bookmarks, idempotent=idempotent, batch_size=batch_size,
         )  # fmt: skip
@@ -158,7 +158,7 @@ class Client:
             name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
             max_rows=max_rows,
         )  # fmt: skip
-        response: query_pb2.RunResponse = self._unary(self._stub.RunNamed, request, timeout)
+        response: catalog_pb2.RunNamedResponse = self._unary(self._stub.RunNamed, request, timeout)
         return self._result(response.keys, response.rows, response.summary)
 
     def stream_named(
@@ -172,7 +172,7 @@ class Client:
         **kwparams: Any,
     ) -> RecordStream:
         """Runs a named query and streams its rows, like stream()."""
-        request = c.named_request(
+        request = c.named_stream_request(
             name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
             batch_size=batch_size,
         )  # fmt: skip

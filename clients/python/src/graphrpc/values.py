@@ -40,7 +40,7 @@ def to_value(obj: object, path: str = "value") -> pb.Value:
     """The Value for a Python object; `path` names it in errors (e.g. "params.tags[2]")."""
     # bool before int: bool is an int subclass.
     if obj is None:
-        return pb.Value(null=pb.NULL_VALUE)
+        return pb.Value(null="NULL_VALUE")
     if isinstance(obj, bool):
         return pb.Value(boolean=obj)
     if isinstance(obj, int):

@@ -28,25 +28,36 @@ from graphrpc.v1 import common_pb2 as graphrpc_dot_v1_dot_common__pb2
 from graphrpc.v1 import value_pb2 as graphrpc_dot_v1_dot_value__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19graphrpc/v1/catalog.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto\"\x99\x03\n\x0fRunNamedRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12@\n\x06params\x18\x02 \x03(\x0b\x32(.graphrpc.v1.RunNamedRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x33\n\x07timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x1d\n\nbatch_size\x18\x07 \x01(\rR\tbatchSize\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\x19\n\x17ListNamedQueriesRequest\"M\n\x18ListNamedQueriesResponse\x12\x31\n\x07queries\x18\x01 \x03(\x0b\x32\x17.graphrpc.v1.NamedQueryR\x07queries\"\xb9\x02\n\nNamedQuery\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x16\n\x06\x63ypher\x18\x03 \x01(\tR\x06\x63ypher\x12+\n\x04mode\x18\x04 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\x04mode\x12\x1e\n\nidempotent\x18\x05 \x01(\x08R\nidempotent\x12@\n\nparameters\x18\x06 \x03(\x0b\x32 .graphrpc.v1.NamedQueryParameterR\nparameters\x12\x33\n\x07timeout\x18\x07 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows\"\xb4\x01\n\x13NamedQueryParameter\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n\x04type\x18\x02 \x01(\tR\x04type\x12\x1a\n\x08required\x18\x03 \x01(\x08R\x08required\x12\x37\n\rdefault_value\x18\x04 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x0c\x64\x65\x66\x61ultValue\x12 \n\x0b\x64\x65scription\x18\x05 \x01(\tR\x0b\x64\x65scriptionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19graphrpc/v1/catalog.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto\"\x8c\x03\n\x0fRunNamedRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12@\n\x06params\x18\x02 \x03(\x0b\x32(.graphrpc.v1.RunNamedRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x33\n\x07timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01J\x04\x08\x07\x10\x08R\nbatch_size\"|\n\x10RunNamedResponse\x12\x12\n\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n\x04rows\x18\x02 \x03(\x0b\x32\x10.graphrpc.v1.RowR\x04rows\x12.\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryR\x07summary\"\x9a\x03\n\x15RunNamedStreamRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x46\n\x06params\x18\x02 \x03(\x0b\x32..graphrpc.v1.RunNamedStreamRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x33\n\x07timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x1d\n\nbatch_size\x18\x07 \x01(\rR\tbatchSize\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01J\x04\x08\x08\x10\tR\x08max_rows\"\xb1\x01\n\x16RunNamedStreamResponse\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x13.graphrpc.v1.HeaderH\x00R\x06header\x12+\n\x04rows\x18\x02 \x01(\x0b\x32\x15.graphrpc.v1.RowBatchH\x00R\x04rows\x12\x30\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryH\x00R\x07summaryB\t\n\x07message\"\x19\n\x17ListNamedQueriesRequest\"M\n\x18ListNamedQueriesResponse\x12\x31\n\x07queries\x18\x01 \x03(\x0b\x32\x17.graphrpc.v1.NamedQueryR\x07queries\"\xb9\x02\n\nNamedQuery\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x16\n\x06\x63ypher\x18\x03 \x01(\tR\x06\x63ypher\x12+\n\x04mode\x18\x04 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\x04mode\x12\x1e\n\nidempotent\x18\x05 \x01(\x08R\nidempotent\x12@\n\nparameters\x18\x06 \x03(\x0b\x32 .graphrpc.v1.NamedQueryParameterR\nparameters\x12\x33\n\x07timeout\x18\x07 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x19\n\x08max_rows\x18\x08 \x01(\rR\x07maxRows\"\xb4\x01\n\x13NamedQueryParameter\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n\x04type\x18\x02 \x01(\tR\x04type\x12\x1a\n\x08required\x18\x03 \x01(\x08R\x08required\x12\x37\n\rdefault_value\x18\x04 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x0c\x64\x65\x66\x61ultValue\x12 \n\x0b\x64\x65scription\x18\x05 \x01(\tR\x0b\x64\x65scriptionB\x91\x01\n\x0eio.graphrpc.v1B\x0c\x43\x61talogProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\x0bGraphrpc.V1\xca\x02\x0bGraphrpc\\V1\xea\x02\x0cGraphrpc::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'graphrpc.v1.catalog_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\016io.graphrpc.v1B\014CatalogProtoP\001Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\242\002\003GXX\252\002\013Graphrpc.V1\312\002\013Graphrpc\\V1\352\002\014Graphrpc::V1'
   _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._loaded_options = None
   _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_options = b'8\001'
+  _globals['_RUNNAMEDSTREAMREQUEST_PARAMSENTRY']._loaded_options = None
+  _globals['_RUNNAMEDSTREAMREQUEST_PARAMSENTRY']._serialized_options = b'8\001'
   _globals['_RUNNAMEDREQUEST']._serialized_start=156
-  _globals['_RUNNAMEDREQUEST']._serialized_end=565
-  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_start=488
-  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_end=565
-  _globals['_LISTNAMEDQUERIESREQUEST']._serialized_start=567
-  _globals['_LISTNAMEDQUERIESREQUEST']._serialized_end=592
-  _globals['_LISTNAMEDQUERIESRESPONSE']._serialized_start=594
-  _globals['_LISTNAMEDQUERIESRESPONSE']._serialized_end=671
-  _globals['_NAMEDQUERY']._serialized_start=674
-  _globals['_NAMEDQUERY']._serialized_end=987
-  _globals['_NAMEDQUERYPARAMETER']._serialized_start=990
-  _globals['_NAMEDQUERYPARAMETER']._serialized_end=1170
+  _globals['_RUNNAMEDREQUEST']._serialized_end=552
+  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_start=457
+  _globals['_RUNNAMEDREQUEST_PARAMSENTRY']._serialized_end=534
+  _globals['_RUNNAMEDRESPONSE']._serialized_start=554
+  _globals['_RUNNAMEDRESPONSE']._serialized_end=678
+  _globals['_RUNNAMEDSTREAMREQUEST']._serialized_start=681
+  _globals['_RUNNAMEDSTREAMREQUEST']._serialized_end=1091
+  _globals['_RUNNAMEDSTREAMREQUEST_PARAMSENTRY']._serialized_start=457
+  _globals['_RUNNAMEDSTREAMREQUEST_PARAMSENTRY']._serialized_end=534
+  _globals['_RUNNAMEDSTREAMRESPONSE']._serialized_start=1094
+  _globals['_RUNNAMEDSTREAMRESPONSE']._serialized_end=1271
+  _globals['_LISTNAMEDQUERIESREQUEST']._serialized_start=1273
+  _globals['_LISTNAMEDQUERIESREQUEST']._serialized_end=1298
+  _globals['_LISTNAMEDQUERIESRESPONSE']._serialized_start=1300
+  _globals['_LISTNAMEDQUERIESRESPONSE']._serialized_end=1377
+  _globals['_NAMEDQUERY']._serialized_start=1380
+  _globals['_NAMEDQUERY']._serialized_end=1693
+  _globals['_NAMEDQUERYPARAMETER']._serialized_start=1696
+  _globals['_NAMEDQUERYPARAMETER']._serialized_end=1876
 # @@protoc_insertion_point(module_scope)

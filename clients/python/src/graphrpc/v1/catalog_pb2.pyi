@@ -13,7 +13,42 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class RunNamedRequest(_message.Message):
-    __slots__ = ("name", "params", "json_params", "database", "timeout", "bookmarks", "batch_size", "max_rows")
+    __slots__ = ("name", "params", "json_params", "database", "timeout", "bookmarks", "max_rows")
+    class ParamsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _value_pb2.Value
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_value_pb2.Value, _Mapping]] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    JSON_PARAMS_FIELD_NUMBER: _ClassVar[int]
+    DATABASE_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    BOOKMARKS_FIELD_NUMBER: _ClassVar[int]
+    MAX_ROWS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    params: _containers.MessageMap[str, _value_pb2.Value]
+    json_params: _struct_pb2.Struct
+    database: str
+    timeout: _duration_pb2.Duration
+    bookmarks: _containers.RepeatedScalarFieldContainer[str]
+    max_rows: int
+    def __init__(self, name: _Optional[str] = ..., params: _Optional[_Mapping[str, _value_pb2.Value]] = ..., json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., database: _Optional[str] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., bookmarks: _Optional[_Iterable[str]] = ..., max_rows: _Optional[int] = ...) -> None: ...
+
+class RunNamedResponse(_message.Message):
+    __slots__ = ("keys", "rows", "summary")
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    keys: _containers.RepeatedScalarFieldContainer[str]
+    rows: _containers.RepeatedCompositeFieldContainer[_common_pb2.Row]
+    summary: _common_pb2.Summary
+    def __init__(self, keys: _Optional[_Iterable[str]] = ..., rows: _Optional[_Iterable[_Union[_common_pb2.Row, _Mapping]]] = ..., summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...) -> None: ...
+
+class RunNamedStreamRequest(_message.Message):
+    __slots__ = ("name", "params", "json_params", "database", "timeout", "bookmarks", "batch_size")
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -28,7 +63,6 @@ class RunNamedRequest(_message.Message):
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     BOOKMARKS_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
-    MAX_ROWS_FIELD_NUMBER: _ClassVar[int]
     name: str
     params: _containers.MessageMap[str, _value_pb2.Value]
     json_params: _struct_pb2.Struct
@@ -36,8 +70,17 @@ class RunNamedRequest(_message.Message):
     timeout: _duration_pb2.Duration
     bookmarks: _containers.RepeatedScalarFieldContainer[str]
     batch_size: int
-    max_rows: int
-    def __init__(self, name: _Optional[str] = ..., params: _Optional[_Mapping[str, _value_pb2.Value]] = ..., json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., database: _Optional[str] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., bookmarks: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ..., max_rows: _Optional[int] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., params: _Optional[_Mapping[str, _value_pb2.Value]] = ..., json_params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., database: _Optional[str] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., bookmarks: _Optional[_Iterable[str]] = ..., batch_size: _Optional[int] = ...) -> None: ...
+
+class RunNamedStreamResponse(_message.Message):
+    __slots__ = ("header", "rows", "summary")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    header: _common_pb2.Header
+    rows: _common_pb2.RowBatch
+    summary: _common_pb2.Summary
+    def __init__(self, header: _Optional[_Union[_common_pb2.Header, _Mapping]] = ..., rows: _Optional[_Union[_common_pb2.RowBatch, _Mapping]] = ..., summary: _Optional[_Union[_common_pb2.Summary, _Mapping]] = ...) -> None: ...
 
 class ListNamedQueriesRequest(_message.Message):
     __slots__ = ()

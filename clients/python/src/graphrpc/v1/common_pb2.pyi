@@ -14,24 +14,24 @@ DESCRIPTOR: _descriptor.FileDescriptor
 class AccessMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ACCESS_MODE_UNSPECIFIED: _ClassVar[AccessMode]
-    READ: _ClassVar[AccessMode]
-    WRITE: _ClassVar[AccessMode]
+    ACCESS_MODE_READ: _ClassVar[AccessMode]
+    ACCESS_MODE_WRITE: _ClassVar[AccessMode]
 
 class QueryType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     QUERY_TYPE_UNSPECIFIED: _ClassVar[QueryType]
-    READ_ONLY: _ClassVar[QueryType]
-    WRITE_ONLY: _ClassVar[QueryType]
-    READ_WRITE: _ClassVar[QueryType]
-    SCHEMA_WRITE: _ClassVar[QueryType]
+    QUERY_TYPE_READ_ONLY: _ClassVar[QueryType]
+    QUERY_TYPE_WRITE_ONLY: _ClassVar[QueryType]
+    QUERY_TYPE_READ_WRITE: _ClassVar[QueryType]
+    QUERY_TYPE_SCHEMA_WRITE: _ClassVar[QueryType]
 ACCESS_MODE_UNSPECIFIED: AccessMode
-READ: AccessMode
-WRITE: AccessMode
+ACCESS_MODE_READ: AccessMode
+ACCESS_MODE_WRITE: AccessMode
 QUERY_TYPE_UNSPECIFIED: QueryType
-READ_ONLY: QueryType
-WRITE_ONLY: QueryType
-READ_WRITE: QueryType
-SCHEMA_WRITE: QueryType
+QUERY_TYPE_READ_ONLY: QueryType
+QUERY_TYPE_WRITE_ONLY: QueryType
+QUERY_TYPE_READ_WRITE: QueryType
+QUERY_TYPE_SCHEMA_WRITE: QueryType
 
 class Row(_message.Message):
     __slots__ = ("values",)

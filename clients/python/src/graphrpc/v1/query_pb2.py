@@ -30,23 +30,30 @@ from graphrpc.v1 import transaction_pb2 as graphrpc_dot_v1_dot_transaction__pb2
 from graphrpc.v1 import value_pb2 as graphrpc_dot_v1_dot_value__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17graphrpc/v1/query.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x19graphrpc/v1/catalog.proto\x1a\x18graphrpc/v1/common.proto\x1a\x1dgraphrpc/v1/transaction.proto\x1a\x17graphrpc/v1/value.proto\"\xed\x03\n\nRunRequest\x12\x16\n\x06\x63ypher\x18\x01 \x01(\tR\x06\x63ypher\x12;\n\x06params\x18\x02 \x03(\x0b\x32#.graphrpc.v1.RunRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x38\n\x0b\x61\x63\x63\x65ss_mode\x18\x05 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\naccessMode\x12\x33\n\x07timeout\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x07 \x03(\tR\tbookmarks\x12\x1d\n\nbatch_size\x18\x08 \x01(\rR\tbatchSize\x12\x19\n\x08max_rows\x18\t \x01(\rR\x07maxRows\x12\x1e\n\nidempotent\x18\n \x01(\x08R\nidempotent\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"w\n\x0bRunResponse\x12\x12\n\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n\x04rows\x18\x02 \x03(\x0b\x32\x10.graphrpc.v1.RowR\x04rows\x12.\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryR\x07summary\"\xac\x01\n\x11RunStreamResponse\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x13.graphrpc.v1.HeaderH\x00R\x06header\x12+\n\x04rows\x18\x02 \x01(\x0b\x32\x15.graphrpc.v1.RowBatchH\x00R\x04rows\x12\x30\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryH\x00R\x07summaryB\t\n\x07message2\xa4\x04\n\nGraphQuery\x12\x38\n\x03Run\x12\x17.graphrpc.v1.RunRequest\x1a\x18.graphrpc.v1.RunResponse\x12\x46\n\tRunStream\x12\x17.graphrpc.v1.RunRequest\x1a\x1e.graphrpc.v1.RunStreamResponse0\x01\x12T\n\x0bTransaction\x12\x1f.graphrpc.v1.TransactionRequest\x1a .graphrpc.v1.TransactionResponse(\x01\x30\x01\x12G\n\x08RunBatch\x12\x1c.graphrpc.v1.RunBatchRequest\x1a\x1d.graphrpc.v1.RunBatchResponse\x12\x42\n\x08RunNamed\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x18.graphrpc.v1.RunResponse\x12P\n\x0eRunNamedStream\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x1e.graphrpc.v1.RunStreamResponse0\x01\x12_\n\x10ListNamedQueries\x12$.graphrpc.v1.ListNamedQueriesRequest\x1a%.graphrpc.v1.ListNamedQueriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17graphrpc/v1/query.proto\x12\x0bgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x19graphrpc/v1/catalog.proto\x1a\x18graphrpc/v1/common.proto\x1a\x1dgraphrpc/v1/transaction.proto\x1a\x17graphrpc/v1/value.proto\"\xe0\x03\n\nRunRequest\x12\x16\n\x06\x63ypher\x18\x01 \x01(\tR\x06\x63ypher\x12;\n\x06params\x18\x02 \x03(\x0b\x32#.graphrpc.v1.RunRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x38\n\x0b\x61\x63\x63\x65ss_mode\x18\x05 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\naccessMode\x12\x33\n\x07timeout\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x07 \x03(\tR\tbookmarks\x12\x19\n\x08max_rows\x18\t \x01(\rR\x07maxRows\x12\x1e\n\nidempotent\x18\n \x01(\x08R\nidempotent\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01J\x04\x08\x08\x10\tR\nbatch_size\"w\n\x0bRunResponse\x12\x12\n\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n\x04rows\x18\x02 \x03(\x0b\x32\x10.graphrpc.v1.RowR\x04rows\x12.\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryR\x07summary\"\xee\x03\n\x10RunStreamRequest\x12\x16\n\x06\x63ypher\x18\x01 \x01(\tR\x06\x63ypher\x12\x41\n\x06params\x18\x02 \x03(\x0b\x32).graphrpc.v1.RunStreamRequest.ParamsEntryR\x06params\x12\x38\n\x0bjson_params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\njsonParams\x12\x1a\n\x08\x64\x61tabase\x18\x04 \x01(\tR\x08\x64\x61tabase\x12\x38\n\x0b\x61\x63\x63\x65ss_mode\x18\x05 \x01(\x0e\x32\x17.graphrpc.v1.AccessModeR\naccessMode\x12\x33\n\x07timeout\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationR\x07timeout\x12\x1c\n\tbookmarks\x18\x07 \x03(\tR\tbookmarks\x12\x1d\n\nbatch_size\x18\x08 \x01(\rR\tbatchSize\x12\x1e\n\nidempotent\x18\n \x01(\x08R\nidempotent\x1aM\n\x0bParamsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01J\x04\x08\t\x10\nR\x08max_rows\"\xac\x01\n\x11RunStreamResponse\x12-\n\x06header\x18\x01 \x01(\x0b\x32\x13.graphrpc.v1.HeaderH\x00R\x06header\x12+\n\x04rows\x18\x02 \x01(\x0b\x32\x15.graphrpc.v1.RowBatchH\x00R\x04rows\x12\x30\n\x07summary\x18\x03 \x01(\x0b\x32\x14.graphrpc.v1.SummaryH\x00R\x07summaryB\t\n\x07message2\xc1\x04\n\x11GraphQueryService\x12\x38\n\x03Run\x12\x17.graphrpc.v1.RunRequest\x1a\x18.graphrpc.v1.RunResponse\x12L\n\tRunStream\x12\x1d.graphrpc.v1.RunStreamRequest\x1a\x1e.graphrpc.v1.RunStreamResponse0\x01\x12T\n\x0bTransaction\x12\x1f.graphrpc.v1.TransactionRequest\x1a .graphrpc.v1.TransactionResponse(\x01\x30\x01\x12G\n\x08RunBatch\x12\x1c.graphrpc.v1.RunBatchRequest\x1a\x1d.graphrpc.v1.RunBatchResponse\x12G\n\x08RunNamed\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x1d.graphrpc.v1.RunNamedResponse\x12[\n\x0eRunNamedStream\x12\".graphrpc.v1.RunNamedStreamRequest\x1a#.graphrpc.v1.RunNamedStreamResponse0\x01\x12_\n\x10ListNamedQueries\x12$.graphrpc.v1.ListNamedQueriesRequest\x1a%.graphrpc.v1.ListNamedQueriesResponseB\x8f\x01\n\x0eio.graphrpc.v1B\nQueryProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\x0bGraphrpc.V1\xca\x02\x0bGraphrpc\\V1\xea\x02\x0cGraphrpc::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'graphrpc.v1.query_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\016io.graphrpc.v1B\nQueryProtoP\001Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\242\002\003GXX\252\002\013Graphrpc.V1\312\002\013Graphrpc\\V1\352\002\014Graphrpc::V1'
   _globals['_RUNREQUEST_PARAMSENTRY']._loaded_options = None
   _globals['_RUNREQUEST_PARAMSENTRY']._serialized_options = b'8\001'
+  _globals['_RUNSTREAMREQUEST_PARAMSENTRY']._loaded_options = None
+  _globals['_RUNSTREAMREQUEST_PARAMSENTRY']._serialized_options = b'8\001'
   _globals['_RUNREQUEST']._serialized_start=212
-  _globals['_RUNREQUEST']._serialized_end=705
-  _globals['_RUNREQUEST_PARAMSENTRY']._serialized_start=628
-  _globals['_RUNREQUEST_PARAMSENTRY']._serialized_end=705
-  _globals['_RUNRESPONSE']._serialized_start=707
-  _globals['_RUNRESPONSE']._serialized_end=826
-  _globals['_RUNSTREAMRESPONSE']._serialized_start=829
-  _globals['_RUNSTREAMRESPONSE']._serialized_end=1001
-  _globals['_GRAPHQUERY']._serialized_start=1004
-  _globals['_GRAPHQUERY']._serialized_end=1552
+  _globals['_RUNREQUEST']._serialized_end=692
+  _globals['_RUNREQUEST_PARAMSENTRY']._serialized_start=597
+  _globals['_RUNREQUEST_PARAMSENTRY']._serialized_end=674
+  _globals['_RUNRESPONSE']._serialized_start=694
+  _globals['_RUNRESPONSE']._serialized_end=813
+  _globals['_RUNSTREAMREQUEST']._serialized_start=816
+  _globals['_RUNSTREAMREQUEST']._serialized_end=1310
+  _globals['_RUNSTREAMREQUEST_PARAMSENTRY']._serialized_start=597
+  _globals['_RUNSTREAMREQUEST_PARAMSENTRY']._serialized_end=674
+  _globals['_RUNSTREAMRESPONSE']._serialized_start=1313
+  _globals['_RUNSTREAMRESPONSE']._serialized_end=1485
+  _globals['_GRAPHQUERYSERVICE']._serialized_start=1488
+  _globals['_GRAPHQUERYSERVICE']._serialized_end=2065
 # @@protoc_insertion_point(module_scope)

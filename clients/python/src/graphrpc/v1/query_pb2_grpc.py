@@ -27,8 +27,12 @@ if _version_not_supported:
     )
 
 
-class GraphQueryStub:
-    """Runs Cypher statements against the graph through graphrpc's pooled driver.
+class GraphQueryServiceStub:
+    """Runs Cypher statements against the graph through graphrpc's pooled driver. Every call
+    carries a bearer token (metadata "authorization: Bearer <token>") unless the server runs
+    without an access file. Failures are gRPC statuses with a google.rpc.ErrorInfo detail
+    whose reason is an ErrorReason (graphrpc/v1/errors.proto says which codes a client may
+    retry).
     """
 
     def __init__(self, channel):
@@ -38,44 +42,48 @@ class GraphQueryStub:
             channel: A grpc.Channel.
         """
         self.Run = channel.unary_unary(
-                '/graphrpc.v1.GraphQuery/Run',
+                '/graphrpc.v1.GraphQueryService/Run',
                 request_serializer=graphrpc_dot_v1_dot_query__pb2.RunRequest.SerializeToString,
                 response_deserializer=graphrpc_dot_v1_dot_query__pb2.RunResponse.FromString,
                 _registered_method=True)
         self.RunStream = channel.unary_stream(
-                '/graphrpc.v1.GraphQuery/RunStream',
-                request_serializer=graphrpc_dot_v1_dot_query__pb2.RunRequest.SerializeToString,
+                '/graphrpc.v1.GraphQueryService/RunStream',
+                request_serializer=graphrpc_dot_v1_dot_query__pb2.RunStreamRequest.SerializeToString,
                 response_deserializer=graphrpc_dot_v1_dot_query__pb2.RunStreamResponse.FromString,
                 _registered_method=True)
         self.Transaction = channel.stream_stream(
-                '/graphrpc.v1.GraphQuery/Transaction',
+                '/graphrpc.v1.GraphQueryService/Transaction',
                 request_serializer=graphrpc_dot_v1_dot_transaction__pb2.TransactionRequest.SerializeToString,
                 response_deserializer=graphrpc_dot_v1_dot_transaction__pb2.TransactionResponse.FromString,
                 _registered_method=True)
         self.RunBatch = channel.unary_unary(
-                '/graphrpc.v1.GraphQuery/RunBatch',
+                '/graphrpc.v1.GraphQueryService/RunBatch',
                 request_serializer=graphrpc_dot_v1_dot_transaction__pb2.RunBatchRequest.SerializeToString,
                 response_deserializer=graphrpc_dot_v1_dot_transaction__pb2.RunBatchResponse.FromString,
                 _registered_method=True)
         self.RunNamed = channel.unary_unary(
-                '/graphrpc.v1.GraphQuery/RunNamed',
+                '/graphrpc.v1.GraphQueryService/RunNamed',
                 request_serializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedRequest.SerializeToString,
-                response_deserializer=graphrpc_dot_v1_dot_query__pb2.RunResponse.FromString,
+                response_deserializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedResponse.FromString,
                 _registered_method=True)
         self.RunNamedStream = channel.unary_stream(
-                '/graphrpc.v1.GraphQuery/RunNamedStream',
-                request_serializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedRequest.SerializeToString,
-                response_deserializer=graphrpc_dot_v1_dot_query__pb2.RunStreamResponse.FromString,
+                '/graphrpc.v1.GraphQueryService/RunNamedStream',
+                request_serializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedStreamRequest.SerializeToString,
+                response_deserializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedStreamResponse.FromString,
                 _registered_method=True)
         self.ListNamedQueries = channel.unary_unary(
-                '/graphrpc.v1.GraphQuery/ListNamedQueries',
+                '/graphrpc.v1.GraphQueryService/ListNamedQueries',
                 request_serializer=graphrpc_dot_v1_dot_catalog__pb2.ListNamedQueriesRequest.SerializeToString,
                 response_deserializer=graphrpc_dot_v1_dot_catalog__pb2.ListNamedQueriesResponse.FromString,
                 _registered_method=True)
 
 
-class GraphQueryServicer:
-    """Runs Cypher statements against the graph through graphrpc's pooled driver.
+class GraphQueryServiceServicer:
+    """Runs Cypher statements against the graph through graphrpc's pooled driver. Every call
+    carries a bearer token (metadata "authorization: Bearer <token>") unless the server runs
+    without an access file. Failures are gRPC statuses with a google.rpc.ErrorInfo detail
+    whose reason is an ErrorReason (graphrpc/v1/errors.proto says which codes a client may
+    retry).
     """
 
     def Run(self, request, context):
@@ -107,7 +115,7 @@ class GraphQueryServicer:
 
     def RunBatch(self, request, context):
         """Runs the statements in order in one transaction: all of them or none. A failure names
-        the failing statement's index in the ErrorInfo metadata (`statement_index`).
+        the failing statement's index in the ErrorInfo metadata (statement_index).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -138,7 +146,7 @@ class GraphQueryServicer:
         raise NotImplementedError('Method not implemented!')
 
 
-def add_GraphQueryServicer_to_server(servicer, server):
+def add_GraphQueryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Run': grpc.unary_unary_rpc_method_handler(
                     servicer.Run,
@@ -147,7 +155,7 @@ def add_GraphQueryServicer_to_server(servicer, server):
             ),
             'RunStream': grpc.unary_stream_rpc_method_handler(
                     servicer.RunStream,
-                    request_deserializer=graphrpc_dot_v1_dot_query__pb2.RunRequest.FromString,
+                    request_deserializer=graphrpc_dot_v1_dot_query__pb2.RunStreamRequest.FromString,
                     response_serializer=graphrpc_dot_v1_dot_query__pb2.RunStreamResponse.SerializeToString,
             ),
             'Transaction': grpc.stream_stream_rpc_method_handler(
@@ -163,12 +171,12 @@ def add_GraphQueryServicer_to_server(servicer, server):
             'RunNamed': grpc.unary_unary_rpc_method_handler(
                     servicer.RunNamed,
                     request_deserializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedRequest.FromString,
-                    response_serializer=graphrpc_dot_v1_dot_query__pb2.RunResponse.SerializeToString,
+                    response_serializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedResponse.SerializeToString,
             ),
             'RunNamedStream': grpc.unary_stream_rpc_method_handler(
                     servicer.RunNamedStream,
-                    request_deserializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedRequest.FromString,
-                    response_serializer=graphrpc_dot_v1_dot_query__pb2.RunStreamResponse.SerializeToString,
+                    request_deserializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedStreamRequest.FromString,
+                    response_serializer=graphrpc_dot_v1_dot_catalog__pb2.RunNamedStreamResponse.SerializeToString,
             ),
             'ListNamedQueries': grpc.unary_unary_rpc_method_handler(
                     servicer.ListNamedQueries,
@@ -177,14 +185,18 @@ def add_GraphQueryServicer_to_server(servicer, server):
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
-            'graphrpc.v1.GraphQuery', rpc_method_handlers)
+            'graphrpc.v1.GraphQueryService', rpc_method_handlers)
     server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('graphrpc.v1.GraphQuery', rpc_method_handlers)
+    server.add_registered_method_handlers('graphrpc.v1.GraphQueryService', rpc_method_handlers)
 
 
  # This class is part of an EXPERIMENTAL API.
-class GraphQuery:
-    """Runs Cypher statements against the graph through graphrpc's pooled driver.
+class GraphQueryService:
+    """Runs Cypher statements against the graph through graphrpc's pooled driver. Every call
+    carries a bearer token (metadata "authorization: Bearer <token>") unless the server runs
+    without an access file. Failures are gRPC statuses with a google.rpc.ErrorInfo detail
+    whose reason is an ErrorReason (graphrpc/v1/errors.proto says which codes a client may
+    retry).
     """
 
     @staticmethod
@@ -201,7 +213,7 @@ class GraphQuery:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/graphrpc.v1.GraphQuery/Run',
+            '/graphrpc.v1.GraphQueryService/Run',
             graphrpc_dot_v1_dot_query__pb2.RunRequest.SerializeToString,
             graphrpc_dot_v1_dot_query__pb2.RunResponse.FromString,
             options,
@@ -228,8 +240,8 @@ class GraphQuery:
         return grpc.experimental.unary_stream(
             request,
             target,
-            '/graphrpc.v1.GraphQuery/RunStream',
-            graphrpc_dot_v1_dot_query__pb2.RunRequest.SerializeToString,
+            '/graphrpc.v1.GraphQueryService/RunStream',
+            graphrpc_dot_v1_dot_query__pb2.RunStreamRequest.SerializeToString,
             graphrpc_dot_v1_dot_query__pb2.RunStreamResponse.FromString,
             options,
             channel_credentials,
@@ -255,7 +267,7 @@ class GraphQuery:
         return grpc.experimental.stream_stream(
             request_iterator,
             target,
-            '/graphrpc.v1.GraphQuery/Transaction',
+            '/graphrpc.v1.GraphQueryService/Transaction',
             graphrpc_dot_v1_dot_transaction__pb2.TransactionRequest.SerializeToString,
             graphrpc_dot_v1_dot_transaction__pb2.TransactionResponse.FromString,
             options,
@@ -282,7 +294,7 @@ class GraphQuery:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/graphrpc.v1.GraphQuery/RunBatch',
+            '/graphrpc.v1.GraphQueryService/RunBatch',
             graphrpc_dot_v1_dot_transaction__pb2.RunBatchRequest.SerializeToString,
             graphrpc_dot_v1_dot_transaction__pb2.RunBatchResponse.FromString,
             options,
@@ -309,9 +321,9 @@ class GraphQuery:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/graphrpc.v1.GraphQuery/RunNamed',
+            '/graphrpc.v1.GraphQueryService/RunNamed',
             graphrpc_dot_v1_dot_catalog__pb2.RunNamedRequest.SerializeToString,
-            graphrpc_dot_v1_dot_query__pb2.RunResponse.FromString,
+            graphrpc_dot_v1_dot_catalog__pb2.RunNamedResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -336,9 +348,9 @@ class GraphQuery:
         return grpc.experimental.unary_stream(
             request,
             target,
-            '/graphrpc.v1.GraphQuery/RunNamedStream',
-            graphrpc_dot_v1_dot_catalog__pb2.RunNamedRequest.SerializeToString,
-            graphrpc_dot_v1_dot_query__pb2.RunStreamResponse.FromString,
+            '/graphrpc.v1.GraphQueryService/RunNamedStream',
+            graphrpc_dot_v1_dot_catalog__pb2.RunNamedStreamRequest.SerializeToString,
+            graphrpc_dot_v1_dot_catalog__pb2.RunNamedStreamResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -363,7 +375,7 @@ class GraphQuery:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/graphrpc.v1.GraphQuery/ListNamedQueries',
+            '/graphrpc.v1.GraphQueryService/ListNamedQueries',
             graphrpc_dot_v1_dot_catalog__pb2.ListNamedQueriesRequest.SerializeToString,
             graphrpc_dot_v1_dot_catalog__pb2.ListNamedQueriesResponse.FromString,
             options,

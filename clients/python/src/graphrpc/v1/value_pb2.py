@@ -22,55 +22,55 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17graphrpc/v1/value.proto\x12\x0bgraphrpc.v1\"\xdd\x06\n\x05Value\x12,\n\x04null\x18\x01 \x01(\x0e\x32\x16.graphrpc.v1.NullValueH\x00R\x04null\x12\x1a\n\x07\x62oolean\x18\x02 \x01(\x08H\x00R\x07\x62oolean\x12\x1a\n\x07integer\x18\x03 \x01(\x12H\x00R\x07integer\x12\x16\n\x05\x66loat\x18\x04 \x01(\x01H\x00R\x05\x66loat\x12\x18\n\x06string\x18\x05 \x01(\tH\x00R\x06string\x12\x16\n\x05\x62ytes\x18\x06 \x01(\x0cH\x00R\x05\x62ytes\x12,\n\x04list\x18\x07 \x01(\x0b\x32\x16.graphrpc.v1.ListValueH\x00R\x04list\x12)\n\x03map\x18\x08 \x01(\x0b\x32\x15.graphrpc.v1.MapValueH\x00R\x03map\x12\'\n\x04node\x18\t \x01(\x0b\x32\x11.graphrpc.v1.NodeH\x00R\x04node\x12?\n\x0crelationship\x18\n \x01(\x0b\x32\x19.graphrpc.v1.RelationshipH\x00R\x0crelationship\x12\'\n\x04path\x18\x0b \x01(\x0b\x32\x11.graphrpc.v1.PathH\x00R\x04path\x12\'\n\x04\x64\x61te\x18\x0c \x01(\x0b\x32\x11.graphrpc.v1.DateH\x00R\x04\x64\x61te\x12\'\n\x04time\x18\r \x01(\x0b\x32\x11.graphrpc.v1.TimeH\x00R\x04time\x12\x37\n\nlocal_time\x18\x0e \x01(\x0b\x32\x16.graphrpc.v1.LocalTimeH\x00R\tlocalTime\x12\x34\n\tdate_time\x18\x0f \x01(\x0b\x32\x15.graphrpc.v1.DateTimeH\x00R\x08\x64\x61teTime\x12H\n\x11\x64\x61te_time_zone_id\x18\x10 \x01(\x0b\x32\x1b.graphrpc.v1.DateTimeZoneIdH\x00R\x0e\x64\x61teTimeZoneId\x12\x44\n\x0flocal_date_time\x18\x11 \x01(\x0b\x32\x1a.graphrpc.v1.LocalDateTimeH\x00R\rlocalDateTime\x12\x33\n\x08\x64uration\x18\x12 \x01(\x0b\x32\x15.graphrpc.v1.DurationH\x00R\x08\x64uration\x12*\n\x05point\x18\x13 \x01(\x0b\x32\x12.graphrpc.v1.PointH\x00R\x05pointB\x06\n\x04kind\"7\n\tListValue\x12*\n\x06values\x18\x01 \x03(\x0b\x32\x12.graphrpc.v1.ValueR\x06values\"\x98\x01\n\x08MapValue\x12<\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\".graphrpc.v1.MapValue.EntriesEntryR\x07\x65ntries\x1aN\n\x0c\x45ntriesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\xe3\x01\n\x04Node\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n\nelement_id\x18\x02 \x01(\tR\telementId\x12\x16\n\x06labels\x18\x03 \x03(\tR\x06labels\x12\x41\n\nproperties\x18\x04 \x03(\x0b\x32!.graphrpc.v1.Node.PropertiesEntryR\nproperties\x1aQ\n\x0fPropertiesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\x95\x03\n\x0cRelationship\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n\nelement_id\x18\x02 \x01(\tR\telementId\x12\"\n\rstart_node_id\x18\x03 \x01(\x03R\x0bstartNodeId\x12\x31\n\x15start_node_element_id\x18\x04 \x01(\tR\x12startNodeElementId\x12\x1e\n\x0b\x65nd_node_id\x18\x05 \x01(\x03R\tendNodeId\x12-\n\x13\x65nd_node_element_id\x18\x06 \x01(\tR\x10\x65ndNodeElementId\x12\x12\n\x04type\x18\x07 \x01(\tR\x04type\x12I\n\nproperties\x18\x08 \x03(\x0b\x32).graphrpc.v1.Relationship.PropertiesEntryR\nproperties\x1aQ\n\x0fPropertiesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"p\n\x04Path\x12\'\n\x05nodes\x18\x01 \x03(\x0b\x32\x11.graphrpc.v1.NodeR\x05nodes\x12?\n\rrelationships\x18\x02 \x03(\x0b\x32\x19.graphrpc.v1.RelationshipR\rrelationships\"\x1a\n\x04\x44\x61te\x12\x12\n\x04\x64\x61ys\x18\x01 \x01(\x03R\x04\x64\x61ys\"O\n\x04Time\x12 \n\x0cnanos_of_day\x18\x01 \x01(\x03R\nnanosOfDay\x12%\n\x0eoffset_seconds\x18\x02 \x01(\x05R\roffsetSeconds\"-\n\tLocalTime\x12 \n\x0cnanos_of_day\x18\x01 \x01(\x03R\nnanosOfDay\"l\n\x08\x44\x61teTime\x12#\n\repoch_seconds\x18\x01 \x01(\x03R\x0c\x65pochSeconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanos\x12%\n\x0eoffset_seconds\x18\x03 \x01(\x05R\roffsetSeconds\"d\n\x0e\x44\x61teTimeZoneId\x12#\n\rlocal_seconds\x18\x01 \x01(\x03R\x0clocalSeconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanos\x12\x17\n\x07zone_id\x18\x03 \x01(\tR\x06zoneId\"J\n\rLocalDateTime\x12#\n\repoch_seconds\x18\x01 \x01(\x03R\x0c\x65pochSeconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanos\"f\n\x08\x44uration\x12\x16\n\x06months\x18\x01 \x01(\x03R\x06months\x12\x12\n\x04\x64\x61ys\x18\x02 \x01(\x03R\x04\x64\x61ys\x12\x18\n\x07seconds\x18\x03 \x01(\x03R\x07seconds\x12\x14\n\x05nanos\x18\x04 \x01(\x05R\x05nanos\"P\n\x05Point\x12\x12\n\x04srid\x18\x01 \x01(\x05R\x04srid\x12\x0c\n\x01x\x18\x02 \x01(\x01R\x01x\x12\x0c\n\x01y\x18\x03 \x01(\x01R\x01y\x12\x11\n\x01z\x18\x04 \x01(\x01H\x00R\x01z\x88\x01\x01\x42\x04\n\x02_z*\x1b\n\tNullValue\x12\x0e\n\nNULL_VALUE\x10\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17graphrpc/v1/value.proto\x12\x0bgraphrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xe1\x06\n\x05Value\x12\x30\n\x04null\x18\x01 \x01(\x0e\x32\x1a.google.protobuf.NullValueH\x00R\x04null\x12\x1a\n\x07\x62oolean\x18\x02 \x01(\x08H\x00R\x07\x62oolean\x12\x1a\n\x07integer\x18\x03 \x01(\x12H\x00R\x07integer\x12\x16\n\x05\x66loat\x18\x04 \x01(\x01H\x00R\x05\x66loat\x12\x18\n\x06string\x18\x05 \x01(\tH\x00R\x06string\x12\x16\n\x05\x62ytes\x18\x06 \x01(\x0cH\x00R\x05\x62ytes\x12,\n\x04list\x18\x07 \x01(\x0b\x32\x16.graphrpc.v1.ListValueH\x00R\x04list\x12)\n\x03map\x18\x08 \x01(\x0b\x32\x15.graphrpc.v1.MapValueH\x00R\x03map\x12\'\n\x04node\x18\t \x01(\x0b\x32\x11.graphrpc.v1.NodeH\x00R\x04node\x12?\n\x0crelationship\x18\n \x01(\x0b\x32\x19.graphrpc.v1.RelationshipH\x00R\x0crelationship\x12\'\n\x04path\x18\x0b \x01(\x0b\x32\x11.graphrpc.v1.PathH\x00R\x04path\x12\'\n\x04\x64\x61te\x18\x0c \x01(\x0b\x32\x11.graphrpc.v1.DateH\x00R\x04\x64\x61te\x12\'\n\x04time\x18\r \x01(\x0b\x32\x11.graphrpc.v1.TimeH\x00R\x04time\x12\x37\n\nlocal_time\x18\x0e \x01(\x0b\x32\x16.graphrpc.v1.LocalTimeH\x00R\tlocalTime\x12\x34\n\tdate_time\x18\x0f \x01(\x0b\x32\x15.graphrpc.v1.DateTimeH\x00R\x08\x64\x61teTime\x12H\n\x11\x64\x61te_time_zone_id\x18\x10 \x01(\x0b\x32\x1b.graphrpc.v1.DateTimeZoneIdH\x00R\x0e\x64\x61teTimeZoneId\x12\x44\n\x0flocal_date_time\x18\x11 \x01(\x0b\x32\x1a.graphrpc.v1.LocalDateTimeH\x00R\rlocalDateTime\x12\x33\n\x08\x64uration\x18\x12 \x01(\x0b\x32\x15.graphrpc.v1.DurationH\x00R\x08\x64uration\x12*\n\x05point\x18\x13 \x01(\x0b\x32\x12.graphrpc.v1.PointH\x00R\x05pointB\x06\n\x04kind\"7\n\tListValue\x12*\n\x06values\x18\x01 \x03(\x0b\x32\x12.graphrpc.v1.ValueR\x06values\"\x98\x01\n\x08MapValue\x12<\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\".graphrpc.v1.MapValue.EntriesEntryR\x07\x65ntries\x1aN\n\x0c\x45ntriesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\xe3\x01\n\x04Node\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n\nelement_id\x18\x02 \x01(\tR\telementId\x12\x16\n\x06labels\x18\x03 \x03(\tR\x06labels\x12\x41\n\nproperties\x18\x04 \x03(\x0b\x32!.graphrpc.v1.Node.PropertiesEntryR\nproperties\x1aQ\n\x0fPropertiesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"\x95\x03\n\x0cRelationship\x12\x0e\n\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n\nelement_id\x18\x02 \x01(\tR\telementId\x12\"\n\rstart_node_id\x18\x03 \x01(\x03R\x0bstartNodeId\x12\x31\n\x15start_node_element_id\x18\x04 \x01(\tR\x12startNodeElementId\x12\x1e\n\x0b\x65nd_node_id\x18\x05 \x01(\x03R\tendNodeId\x12-\n\x13\x65nd_node_element_id\x18\x06 \x01(\tR\x10\x65ndNodeElementId\x12\x12\n\x04type\x18\x07 \x01(\tR\x04type\x12I\n\nproperties\x18\x08 \x03(\x0b\x32).graphrpc.v1.Relationship.PropertiesEntryR\nproperties\x1aQ\n\x0fPropertiesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12(\n\x05value\x18\x02 \x01(\x0b\x32\x12.graphrpc.v1.ValueR\x05value:\x02\x38\x01\"p\n\x04Path\x12\'\n\x05nodes\x18\x01 \x03(\x0b\x32\x11.graphrpc.v1.NodeR\x05nodes\x12?\n\rrelationships\x18\x02 \x03(\x0b\x32\x19.graphrpc.v1.RelationshipR\rrelationships\"\x1a\n\x04\x44\x61te\x12\x12\n\x04\x64\x61ys\x18\x01 \x01(\x03R\x04\x64\x61ys\"O\n\x04Time\x12 \n\x0cnanos_of_day\x18\x01 \x01(\x03R\nnanosOfDay\x12%\n\x0eoffset_seconds\x18\x02 \x01(\x05R\roffsetSeconds\"-\n\tLocalTime\x12 \n\x0cnanos_of_day\x18\x01 \x01(\x03R\nnanosOfDay\"l\n\x08\x44\x61teTime\x12#\n\repoch_seconds\x18\x01 \x01(\x03R\x0c\x65pochSeconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanos\x12%\n\x0eoffset_seconds\x18\x03 \x01(\x05R\roffsetSeconds\"d\n\x0e\x44\x61teTimeZoneId\x12#\n\rlocal_seconds\x18\x01 \x01(\x03R\x0clocalSeconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanos\x12\x17\n\x07zone_id\x18\x03 \x01(\tR\x06zoneId\"J\n\rLocalDateTime\x12#\n\repoch_seconds\x18\x01 \x01(\x03R\x0c\x65pochSeconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanos\"f\n\x08\x44uration\x12\x16\n\x06months\x18\x01 \x01(\x03R\x06months\x12\x12\n\x04\x64\x61ys\x18\x02 \x01(\x03R\x04\x64\x61ys\x12\x18\n\x07seconds\x18\x03 \x01(\x03R\x07seconds\x12\x14\n\x05nanos\x18\x04 \x01(\x05R\x05nanos\"P\n\x05Point\x12\x12\n\x04srid\x18\x01 \x01(\x05R\x04srid\x12\x0c\n\x01x\x18\x02 \x01(\x01R\x01x\x12\x0c\n\x01y\x18\x03 \x01(\x01R\x01y\x12\x11\n\x01z\x18\x04 \x01(\x01H\x00R\x01z\x88\x01\x01\x42\x04\n\x02_zB\x8f\x01\n\x0eio.graphrpc.v1B\nValueProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\x0bGraphrpc.V1\xca\x02\x0bGraphrpc\\V1\xea\x02\x0cGraphrpc::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'graphrpc.v1.value_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\016io.graphrpc.v1B\nValueProtoP\001Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\242\002\003GXX\252\002\013Graphrpc.V1\312\002\013Graphrpc\\V1\352\002\014Graphrpc::V1'
   _globals['_MAPVALUE_ENTRIESENTRY']._loaded_options = None
   _globals['_MAPVALUE_ENTRIESENTRY']._serialized_options = b'8\001'
   _globals['_NODE_PROPERTIESENTRY']._loaded_options = None
   _globals['_NODE_PROPERTIESENTRY']._serialized_options = b'8\001'
   _globals['_RELATIONSHIP_PROPERTIESENTRY']._loaded_options = None
   _globals['_RELATIONSHIP_PROPERTIESENTRY']._serialized_options = b'8\001'
-  _globals['_NULLVALUE']._serialized_start=2498
-  _globals['_NULLVALUE']._serialized_end=2525
-  _globals['_VALUE']._serialized_start=41
-  _globals['_VALUE']._serialized_end=902
-  _globals['_LISTVALUE']._serialized_start=904
-  _globals['_LISTVALUE']._serialized_end=959
-  _globals['_MAPVALUE']._serialized_start=962
-  _globals['_MAPVALUE']._serialized_end=1114
-  _globals['_MAPVALUE_ENTRIESENTRY']._serialized_start=1036
-  _globals['_MAPVALUE_ENTRIESENTRY']._serialized_end=1114
-  _globals['_NODE']._serialized_start=1117
-  _globals['_NODE']._serialized_end=1344
-  _globals['_NODE_PROPERTIESENTRY']._serialized_start=1263
-  _globals['_NODE_PROPERTIESENTRY']._serialized_end=1344
-  _globals['_RELATIONSHIP']._serialized_start=1347
-  _globals['_RELATIONSHIP']._serialized_end=1752
-  _globals['_RELATIONSHIP_PROPERTIESENTRY']._serialized_start=1263
-  _globals['_RELATIONSHIP_PROPERTIESENTRY']._serialized_end=1344
-  _globals['_PATH']._serialized_start=1754
-  _globals['_PATH']._serialized_end=1866
-  _globals['_DATE']._serialized_start=1868
-  _globals['_DATE']._serialized_end=1894
-  _globals['_TIME']._serialized_start=1896
-  _globals['_TIME']._serialized_end=1975
-  _globals['_LOCALTIME']._serialized_start=1977
-  _globals['_LOCALTIME']._serialized_end=2022
-  _globals['_DATETIME']._serialized_start=2024
-  _globals['_DATETIME']._serialized_end=2132
-  _globals['_DATETIMEZONEID']._serialized_start=2134
-  _globals['_DATETIMEZONEID']._serialized_end=2234
-  _globals['_LOCALDATETIME']._serialized_start=2236
-  _globals['_LOCALDATETIME']._serialized_end=2310
-  _globals['_DURATION']._serialized_start=2312
-  _globals['_DURATION']._serialized_end=2414
-  _globals['_POINT']._serialized_start=2416
-  _globals['_POINT']._serialized_end=2496
+  _globals['_VALUE']._serialized_start=71
+  _globals['_VALUE']._serialized_end=936
+  _globals['_LISTVALUE']._serialized_start=938
+  _globals['_LISTVALUE']._serialized_end=993
+  _globals['_MAPVALUE']._serialized_start=996
+  _globals['_MAPVALUE']._serialized_end=1148
+  _globals['_MAPVALUE_ENTRIESENTRY']._serialized_start=1070
+  _globals['_MAPVALUE_ENTRIESENTRY']._serialized_end=1148
+  _globals['_NODE']._serialized_start=1151
+  _globals['_NODE']._serialized_end=1378
+  _globals['_NODE_PROPERTIESENTRY']._serialized_start=1297
+  _globals['_NODE_PROPERTIESENTRY']._serialized_end=1378
+  _globals['_RELATIONSHIP']._serialized_start=1381
+  _globals['_RELATIONSHIP']._serialized_end=1786
+  _globals['_RELATIONSHIP_PROPERTIESENTRY']._serialized_start=1297
+  _globals['_RELATIONSHIP_PROPERTIESENTRY']._serialized_end=1378
+  _globals['_PATH']._serialized_start=1788
+  _globals['_PATH']._serialized_end=1900
+  _globals['_DATE']._serialized_start=1902
+  _globals['_DATE']._serialized_end=1928
+  _globals['_TIME']._serialized_start=1930
+  _globals['_TIME']._serialized_end=2009
+  _globals['_LOCALTIME']._serialized_start=2011
+  _globals['_LOCALTIME']._serialized_end=2056
+  _globals['_DATETIME']._serialized_start=2058
+  _globals['_DATETIME']._serialized_end=2166
+  _globals['_DATETIMEZONEID']._serialized_start=2168
+  _globals['_DATETIMEZONEID']._serialized_end=2268
+  _globals['_LOCALDATETIME']._serialized_start=2270
+  _globals['_LOCALDATETIME']._serialized_end=2344
+  _globals['_DURATION']._serialized_start=2346
+  _globals['_DURATION']._serialized_end=2448
+  _globals['_POINT']._serialized_start=2450
+  _globals['_POINT']._serialized_end=2530
 # @@protoc_insertion_point(module_scope)

@@ -1,16 +1,11 @@
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf.internal import containers as _containers
-from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
-
-class NullValue(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    NULL_VALUE: _ClassVar[NullValue]
-NULL_VALUE: NullValue
 
 class Value(_message.Message):
     __slots__ = ("null", "boolean", "integer", "float", "string", "bytes", "list", "map", "node", "relationship", "path", "date", "time", "local_time", "date_time", "date_time_zone_id", "local_date_time", "duration", "point")
@@ -33,7 +28,7 @@ class Value(_message.Message):
     LOCAL_DATE_TIME_FIELD_NUMBER: _ClassVar[int]
     DURATION_FIELD_NUMBER: _ClassVar[int]
     POINT_FIELD_NUMBER: _ClassVar[int]
-    null: NullValue
+    null: _struct_pb2.NullValue
     boolean: bool
     integer: int
     float: float
@@ -52,7 +47,7 @@ class Value(_message.Message):
     local_date_time: LocalDateTime
     duration: Duration
     point: Point
-    def __init__(self, null: _Optional[_Union[NullValue, str]] = ..., boolean: _Optional[bool] = ..., integer: _Optional[int] = ..., float: _Optional[float] = ..., string: _Optional[str] = ..., bytes: _Optional[bytes] = ..., list: _Optional[_Union[ListValue, _Mapping]] = ..., map: _Optional[_Union[MapValue, _Mapping]] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., relationship: _Optional[_Union[Relationship, _Mapping]] = ..., path: _Optional[_Union[Path, _Mapping]] = ..., date: _Optional[_Union[Date, _Mapping]] = ..., time: _Optional[_Union[Time, _Mapping]] = ..., local_time: _Optional[_Union[LocalTime, _Mapping]] = ..., date_time: _Optional[_Union[DateTime, _Mapping]] = ..., date_time_zone_id: _Optional[_Union[DateTimeZoneId, _Mapping]] = ..., local_date_time: _Optional[_Union[LocalDateTime, _Mapping]] = ..., duration: _Optional[_Union[Duration, _Mapping]] = ..., point: _Optional[_Union[Point, _Mapping]] = ...) -> None: ...
+    def __init__(self, null: _Optional[_Union[_struct_pb2.NullValue, str]] = ..., boolean: _Optional[bool] = ..., integer: _Optional[int] = ..., float: _Optional[float] = ..., string: _Optional[str] = ..., bytes: _Optional[bytes] = ..., list: _Optional[_Union[ListValue, _Mapping]] = ..., map: _Optional[_Union[MapValue, _Mapping]] = ..., node: _Optional[_Union[Node, _Mapping]] = ..., relationship: _Optional[_Union[Relationship, _Mapping]] = ..., path: _Optional[_Union[Path, _Mapping]] = ..., date: _Optional[_Union[Date, _Mapping]] = ..., time: _Optional[_Union[Time, _Mapping]] = ..., local_time: _Optional[_Union[LocalTime, _Mapping]] = ..., date_time: _Optional[_Union[DateTime, _Mapping]] = ..., date_time_zone_id: _Optional[_Union[DateTimeZoneId, _Mapping]] = ..., local_date_time: _Optional[_Union[LocalDateTime, _Mapping]] = ..., duration: _Optional[_Union[Duration, _Mapping]] = ..., point: _Optional[_Union[Point, _Mapping]] = ...) -> None: ...
 
 class ListValue(_message.Message):
     __slots__ = ("values",)
