@@ -3,6 +3,7 @@ retry policy of managed transactions and the bookmark chain. No I/O here."""
 
 from __future__ import annotations
 
+import datetime
 import random
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 import grpc
+from google.protobuf import duration_pb2
 
 from graphrpc.errors import GraphRpcError
 from graphrpc.v1 import catalog_pb2, common_pb2, query_pb2, transaction_pb2
@@ -128,6 +130,7 @@ def run_request(
     bookmarks: list[str],
     idempotent: bool = False,
     max_rows: int = 0,
+    statement_timeout: float | None = None,
 ) -> query_pb2.RunRequest:
     return query_pb2.RunRequest(
         cypher=cypher,
@@ -137,6 +140,7 @@ def run_request(
         bookmarks=bookmarks,
         idempotent=idempotent,
         max_rows=max_rows,
+        timeout=duration(statement_timeout),
     )
 
 
@@ -150,6 +154,7 @@ def run_stream_request(
     bookmarks: list[str],
     idempotent: bool = False,
     batch_size: int = 0,
+    statement_timeout: float | None = None,
 ) -> query_pb2.RunStreamRequest:
     return query_pb2.RunStreamRequest(
         cypher=cypher,
@@ -159,6 +164,7 @@ def run_stream_request(
         bookmarks=bookmarks,
         idempotent=idempotent,
         batch_size=batch_size,
+        timeout=duration(statement_timeout),
     )
 
 
@@ -170,6 +176,7 @@ def named_request(
     database: str,
     bookmarks: list[str],
     max_rows: int = 0,
+    statement_timeout: float | None = None,
 ) -> catalog_pb2.RunNamedRequest:
     return catalog_pb2.RunNamedRequest(
         name=name,
@@ -177,6 +184,7 @@ def named_request(
         database=database,
         bookmarks=bookmarks,
         max_rows=max_rows,
+        timeout=duration(statement_timeout),
     )
 
 
@@ -188,6 +196,7 @@ def named_stream_request(
     database: str,
     bookmarks: list[str],
     batch_size: int = 0,
+    statement_timeout: float | None = None,
 ) -> catalog_pb2.RunNamedStreamRequest:
     return catalog_pb2.RunNamedStreamRequest(
         name=name,
@@ -195,6 +204,7 @@ def named_stream_request(
         database=database,
         bookmarks=bookmarks,
         batch_size=batch_size,
+        timeout=duration(statement_timeout),
     )
 
 
@@ -205,6 +215,7 @@ def batch_request(
     database: str,
     bookmarks: list[str],
     idempotent: bool,
+    statement_timeout: float | None = None,
 ) -> transaction_pb2.RunBatchRequest:
     out = []
     for i, item in enumerate(statements):
@@ -220,11 +231,16 @@ def batch_request(
         access_mode=access_mode(access),
         bookmarks=bookmarks,
         idempotent=idempotent,
+        timeout=duration(statement_timeout),
     )
 
 
 def begin_request(
-    access: AccessMode, database: str, bookmarks: list[str], metadata: Mapping[str, str] | None
+    access: AccessMode,
+    database: str,
+    bookmarks: list[str],
+    metadata: Mapping[str, str] | None,
+    statement_timeout: float | None = None,
 ) -> transaction_pb2.TransactionRequest:
     return transaction_pb2.TransactionRequest(
         begin=transaction_pb2.Begin(
@@ -232,6 +248,7 @@ def begin_request(
             access_mode=access_mode(access),
             bookmarks=bookmarks,
             metadata=dict(metadata or {}),
+            timeout=duration(statement_timeout),
         )
     )
 
@@ -244,6 +261,17 @@ def statement_request(
             cypher=cypher, params=to_params(merged(params, kwparams))
         )
     )
+
+
+def duration(seconds: float | None) -> duration_pb2.Duration | None:
+    """The request's own time limit (the server's statement timeout), unset for None."""
+    if seconds is None:
+        return None
+    if seconds <= 0:
+        raise ValueError(f"statement_timeout must be positive, not {seconds}")
+    value = duration_pb2.Duration()
+    value.FromTimedelta(datetime.timedelta(seconds=seconds))
+    return value
 
 
 def merged(params: Params | None, kwparams: Params) -> Params | None:

@@ -108,14 +108,22 @@ class AsyncClient:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         idempotent: bool = False,
         max_rows: int = 0,
         **kwparams: Any,
     ) -> Result:
         request = c.run_request(
-            cypher, params, kwparams, access=access_mode, database=self._db(database),
-            bookmarks=self.bookmarks, idempotent=idempotent, max_rows=max_rows,
-        )  # fmt: skip
+            cypher,
+            params,
+            kwparams,
+            access=access_mode,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
+            idempotent=idempotent,
+            max_rows=max_rows,
+            statement_timeout=statement_timeout,
+        )
         response: query_pb2.RunResponse = await self._unary(self._stub.Run, request, timeout)
         return self._result(response.keys, response.rows, response.summary)
 
@@ -127,14 +135,22 @@ class AsyncClient:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         idempotent: bool = False,
         batch_size: int = 0,
         **kwparams: Any,
     ) -> AsyncRecordStream:
         request = c.run_stream_request(
-            cypher, params, kwparams, access=access_mode, database=self._db(database),
-            bookmarks=self.bookmarks, idempotent=idempotent, batch_size=batch_size,
-        )  # fmt: skip
+            cypher,
+            params,
+            kwparams,
+            access=access_mode,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
+            idempotent=idempotent,
+            batch_size=batch_size,
+            statement_timeout=statement_timeout,
+        )
         call = self._stub.RunStream(
             request, timeout=self._deadline(timeout), metadata=self._metadata
         )
@@ -147,13 +163,19 @@ class AsyncClient:
         *,
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         max_rows: int = 0,
         **kwparams: Any,
     ) -> Result:
         request = c.named_request(
-            name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
+            name,
+            params,
+            kwparams,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
             max_rows=max_rows,
-        )  # fmt: skip
+            statement_timeout=statement_timeout,
+        )
         response: catalog_pb2.RunNamedResponse = await self._unary(
             self._stub.RunNamed, request, timeout
         )
@@ -166,13 +188,19 @@ class AsyncClient:
         *,
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         batch_size: int = 0,
         **kwparams: Any,
     ) -> AsyncRecordStream:
         request = c.named_stream_request(
-            name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
+            name,
+            params,
+            kwparams,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
             batch_size=batch_size,
-        )  # fmt: skip
+            statement_timeout=statement_timeout,
+        )
         call = self._stub.RunNamedStream(
             request, timeout=self._deadline(timeout), metadata=self._metadata
         )
@@ -193,12 +221,17 @@ class AsyncClient:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         idempotent: bool = False,
     ) -> list[Result]:
         request = c.batch_request(
-            statements, access=access_mode, database=self._db(database),
-            bookmarks=self.bookmarks, idempotent=idempotent,
-        )  # fmt: skip
+            statements,
+            access=access_mode,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
+            idempotent=idempotent,
+            statement_timeout=statement_timeout,
+        )
         response: transaction_pb2.RunBatchResponse = await self._unary(
             self._stub.RunBatch, request, timeout
         )
@@ -213,9 +246,12 @@ class AsyncClient:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> AsyncTransaction:
-        begin = c.begin_request(access_mode, self._db(database), self.bookmarks, metadata)
+        begin = c.begin_request(
+            access_mode, self._db(database), self.bookmarks, metadata, statement_timeout
+        )
         call = self._stub.Transaction(timeout=self._deadline(timeout), metadata=self._metadata)
         tx = AsyncTransaction(call, self._bookmarks)
         await tx._begin(begin)

@@ -106,6 +106,7 @@ class Client:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         idempotent: bool = False,
         max_rows: int = 0,
         **kwparams: Any,
@@ -113,9 +114,16 @@ class Client:
         """Runs one statement in an auto-commit transaction and returns all its rows.
         Parameters come as a dict, as keywords, or both."""
         request = c.run_request(
-            cypher, params, kwparams, access=access_mode, database=self._db(database),
-            bookmarks=self.bookmarks, idempotent=idempotent, max_rows=max_rows,
-        )  # fmt: skip
+            cypher,
+            params,
+            kwparams,
+            access=access_mode,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
+            idempotent=idempotent,
+            max_rows=max_rows,
+            statement_timeout=statement_timeout,
+        )
         response: query_pb2.RunResponse = self._unary(self._stub.Run, request, timeout)
         return self._result(response.keys, response.rows, response.summary)
 
@@ -127,6 +135,7 @@ class Client:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         idempotent: bool = False,
         batch_size: int = 0,
         **kwparams: Any,
@@ -135,9 +144,16 @@ class Client:
         are fetched as fast as you read them; leaving the iteration early (close(), the end
         of a with block) cancels the query."""
         request = c.run_stream_request(
-            cypher, params, kwparams, access=access_mode, database=self._db(database),
-            bookmarks=self.bookmarks, idempotent=idempotent, batch_size=batch_size,
-        )  # fmt: skip
+            cypher,
+            params,
+            kwparams,
+            access=access_mode,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
+            idempotent=idempotent,
+            batch_size=batch_size,
+            statement_timeout=statement_timeout,
+        )
         call = self._stub.RunStream(
             request, timeout=self._deadline(timeout), metadata=self._metadata
         )
@@ -150,14 +166,20 @@ class Client:
         *,
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         max_rows: int = 0,
         **kwparams: Any,
     ) -> Result:
         """Runs a named query of the server's catalog and returns all its rows."""
         request = c.named_request(
-            name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
+            name,
+            params,
+            kwparams,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
             max_rows=max_rows,
-        )  # fmt: skip
+            statement_timeout=statement_timeout,
+        )
         response: catalog_pb2.RunNamedResponse = self._unary(self._stub.RunNamed, request, timeout)
         return self._result(response.keys, response.rows, response.summary)
 
@@ -168,14 +190,20 @@ class Client:
         *,
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         batch_size: int = 0,
         **kwparams: Any,
     ) -> RecordStream:
         """Runs a named query and streams its rows, like stream()."""
         request = c.named_stream_request(
-            name, params, kwparams, database=self._db(database), bookmarks=self.bookmarks,
+            name,
+            params,
+            kwparams,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
             batch_size=batch_size,
-        )  # fmt: skip
+            statement_timeout=statement_timeout,
+        )
         call = self._stub.RunNamedStream(
             request, timeout=self._deadline(timeout), metadata=self._metadata
         )
@@ -194,14 +222,19 @@ class Client:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         idempotent: bool = False,
     ) -> list[Result]:
         """Runs the statements in order in one transaction, all or none. A failure is a
         GraphRpcError whose statement_index names the failing statement (0-based)."""
         request = c.batch_request(
-            statements, access=access_mode, database=self._db(database),
-            bookmarks=self.bookmarks, idempotent=idempotent,
-        )  # fmt: skip
+            statements,
+            access=access_mode,
+            database=self._db(database),
+            bookmarks=self.bookmarks,
+            idempotent=idempotent,
+            statement_timeout=statement_timeout,
+        )
         response: transaction_pb2.RunBatchResponse = self._unary(
             self._stub.RunBatch, request, timeout
         )
@@ -218,11 +251,14 @@ class Client:
         access_mode: AccessMode = "write",
         database: str | None = None,
         timeout: Timeout = DEFAULT,
+        statement_timeout: float | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> Transaction:
         """Opens an explicit transaction. Use it in a with block: leaving the block without
         commit() rolls it back."""
-        begin = c.begin_request(access_mode, self._db(database), self.bookmarks, metadata)
+        begin = c.begin_request(
+            access_mode, self._db(database), self.bookmarks, metadata, statement_timeout
+        )
         return Transaction(self, begin, self._deadline(timeout))
 
     def execute_write(
