@@ -81,17 +81,20 @@ def main() -> None:
     idle = rss_mib()
     for run in range(1, args.runs + 1):
         with PeakRss(args.server_pid) as peak:
+            cpu = time.process_time()
             started = time.perf_counter()
             if args.aio:
                 count = asyncio.run(aio_run(args.endpoint, args.token, args.rows))
             else:
                 count = sync_run(client, args.rows)
             seconds = time.perf_counter() - started
+            cpu = time.process_time() - cpu
         assert count == args.rows, count
         server = f", server peak RSS {peak.server:.1f} MiB" if args.server_pid else ""
         print(
             f"run {run} ({'aio' if args.aio else 'sync'}): {count} rows in {seconds:.2f} s = "
-            f"{count / seconds:,.0f} rows/s; client RSS {idle:.1f} MiB idle, "
+            f"{count / seconds:,.0f} rows/s; client CPU {cpu:.2f} s "
+            f"({count / cpu:,.0f} rows per CPU-second); client RSS {idle:.1f} MiB idle, "
             f"{peak.client:.1f} MiB peak{server}"
         )
 
