@@ -44,8 +44,9 @@ export interface TransactionOptions extends CallOptions {
 /** Options of executeRead and executeWrite. */
 export interface ManagedOptions extends Omit<TransactionOptions, "accessMode"> {
   /**
-   * The time for all attempts together, retries and their pauses included; the client's
-   * `maxRetryTimeMs` (30 s by default) when left out. Each attempt's deadline is what is left.
+   * How long to keep retrying: no attempt starts after this many milliseconds from the first
+   * (the client's `maxRetryTimeMs`, 30 s by default, when left out; 0 means no retries).
+   * Each attempt has its own deadline, `timeoutMs`.
    */
   maxRetryTimeMs?: number;
 }

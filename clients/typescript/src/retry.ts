@@ -40,14 +40,14 @@ class CommitFailed {
 }
 
 /**
- * Runs `work` in transactions opened by `begin(remainingMs)` until one commits. A failure is
+ * Runs `work` in transactions opened by `begin()` until one commits. A failure is
  * retried when it is retryable (see GraphRpcError.retryable) and the pause fits in the budget;
  * the pause is the server's `grpc-retry-pushback-ms` when it sent one. A failed commit is
  * retried only when the database itself refused it as transient: after a lost connection the
  * commit may have been applied, and running the work again could apply it twice.
  */
 export async function runManaged<T>(
-  begin: (remainingMs: number) => Promise<Transaction>,
+  begin: () => Promise<Transaction>,
   work: (tx: Transaction) => Promise<T>,
   budgetMs: number,
   signal: AbortSignal | undefined,
@@ -57,7 +57,7 @@ export async function runManaged<T>(
   for (let failures = 1; ; failures++) {
     let tx: Transaction | undefined;
     try {
-      tx = await begin(Math.max(1, deadline - Date.now()));
+      tx = await begin();
       const result = await work(tx);
       if (tx.state !== "open") {
         throw new UsageError(

@@ -148,18 +148,8 @@ export class Session {
     work: (tx: Transaction) => Promise<T>,
     options: ManagedOptions,
   ): Promise<T> {
-    const budget = options.maxRetryTimeMs ?? options.timeoutMs ?? this.connection.maxRetryTimeMs;
-    return runManaged(
-      (remainingMs) =>
-        this.beginTransaction({
-          ...options,
-          accessMode,
-          timeoutMs: Math.min(remainingMs, options.timeoutMs ?? Infinity),
-        }),
-      work,
-      budget,
-      options.signal,
-    );
+    const budget = options.maxRetryTimeMs ?? this.connection.maxRetryTimeMs;
+    return runManaged(() => this.beginTransaction({ ...options, accessMode }), work, budget, options.signal);
   }
 
   private bookmarksFor(options: { bookmarks?: readonly string[] }): string[] {
