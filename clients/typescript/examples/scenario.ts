@@ -5,7 +5,9 @@ import { Client, DeadlineExceededError, AuthenticationError, GraphRpcError } fro
 const endpoint = process.env.GRAPHRPC_ENDPOINT ?? "http://127.0.0.1:50051";
 const client = Client.connect({ endpoint, token: process.env.GRAPHRPC_TOKEN, timeoutMs: 30_000 });
 
-const movies = await client.run("MATCH (m:Movie) WHERE m.released >= $year RETURN m.title AS title LIMIT 3", { year: 2000n });
+const movies = await client.run("MATCH (m:Movie) WHERE m.released >= $year RETURN m.title AS title LIMIT 3", {
+  year: 2000n,
+});
 for (const row of movies.rows) console.log("movie:", row.get<string>("title"));
 
 let rows = 0;
@@ -16,17 +18,25 @@ await client.executeWrite((tx) => tx.run("CREATE (:Scenario {at: $now})", { now:
 const tx = await client.beginTransaction();
 await tx.run("MATCH (s:Scenario) DETACH DELETE s");
 await tx.rollback();
-console.log("kept after rollback:", (await client.run("MATCH (s:Scenario) RETURN count(s) AS c")).rows[0]?.get("c"));
+console.log(
+  "kept after rollback:",
+  (await client.run("MATCH (s:Scenario) RETURN count(s) AS c")).rows[0]?.get("c"),
+);
 
 const statements = ["CREATE (:Scenario)", "CREATE (:Scenario)", "NOT CYPHER"].map((cypher) => ({ cypher }));
-await client.batch(statements).catch((e: GraphRpcError) => console.log("batch failed at index", e.statementIndex, e.neo4jCode));
+await client
+  .batch(statements)
+  .catch((e: GraphRpcError) => console.log("batch failed at index", e.statementIndex, e.neo4jCode));
 
 const named = await client.runNamed("movies.by_title", { title: movies.rows[0]?.get<string>("title") ?? "" });
 console.log("named query rows:", named.rows.length);
 
-await client.run("UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b RETURN count(*)", {}, { timeoutMs: 200 })
+await client
+  .run("UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b RETURN count(*)", {}, { timeoutMs: 200 })
   .catch((e) => console.log("deadline:", e instanceof DeadlineExceededError));
-await Client.connect({ endpoint }).run("RETURN 1").catch((e) => console.log("no token:", e instanceof AuthenticationError));
+await Client.connect({ endpoint })
+  .run("RETURN 1")
+  .catch((e) => console.log("no token:", e instanceof AuthenticationError));
 
 await client.run("MATCH (s:Scenario) DETACH DELETE s");
 client.close();

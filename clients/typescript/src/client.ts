@@ -37,7 +37,10 @@ function baseUrl(options: ClientOptions): string {
   const endpoint = options.endpoint;
   if (/^https?:\/\//.test(endpoint)) return endpoint.replace(/\/+$/, "");
   if (!/^[^/]+:\d+$/.test(endpoint)) {
-    throw new InvalidParameterError("endpoint", `expected http://host:port, https://host:port or host:port, got "${endpoint}"`);
+    throw new InvalidParameterError(
+      "endpoint",
+      `expected http://host:port, https://host:port or host:port, got "${endpoint}"`,
+    );
   }
   return `${options.tls ? "https" : "http"}://${endpoint}`;
 }

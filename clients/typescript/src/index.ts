@@ -4,7 +4,14 @@ export { Client, type ClientOptions, type TlsOptions } from "./client.js";
 export { Session, type NamedQueryInfo } from "./session.js";
 export { Transaction, type TransactionState } from "./transaction.js";
 export { ResultStream } from "./stream.js";
-export { Row, type Result, type BatchResult, type Summary, type Counters, type Notification } from "./result.js";
+export {
+  Row,
+  type Result,
+  type BatchResult,
+  type Summary,
+  type Counters,
+  type Notification,
+} from "./result.js";
 export type { AccessMode, CallOptions, RunOptions, TransactionOptions, ManagedOptions } from "./options.js";
 export type { Statement } from "./conversions/requests.js";
 export type { Params, ParamValue, EncodeOptions } from "./conversions/values.js";

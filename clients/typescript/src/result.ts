@@ -35,7 +35,7 @@ export class Row {
   toObject<T = GraphMap>(): T;
   toObject<T>(build: (row: GraphMap) => T): T;
   toObject<T>(build?: (row: GraphMap) => T): T {
-    const object = Object.fromEntries(this.keys.map((k, i) => [k, this.values[i] ?? null])) as GraphMap;
+    const object: GraphMap = Object.fromEntries(this.keys.map((k, i) => [k, this.values[i] ?? null]));
     return build ? build(object) : (object as T);
   }
 }

@@ -1,7 +1,8 @@
 // Managed transactions: the work runs in a transaction that is committed when it returns,
 // and is run again after a transient failure, within a time budget, as Neo4j's drivers do.
 
-import { GraphRpcError, UsageError } from "./errors.js";
+import { setTimeout as delay } from "node:timers/promises";
+import { GraphRpcError, UsageError, errorFor } from "./errors.js";
 import { toGraphRpcError } from "./conversions/errors.js";
 import type { Transaction } from "./transaction.js";
 
@@ -18,25 +19,19 @@ function backoff(policy: RetryPolicy, failures: number): number {
   return pause / 2 + (Math.random() * pause) / 2;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      signal?.removeEventListener("abort", aborted);
-      resolve();
-    }
-    function aborted(): void {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener("abort", aborted, { once: true });
-  });
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    throw errorFor("CANCELLED", "the managed transaction was cancelled while waiting to retry", {}, error);
+  }
 }
 
 /** Where a failure happened: while the work ran, or at the commit. */
-class CommitFailed {
-  constructor(readonly error: unknown) {}
+class CommitFailed extends Error {
+  constructor(readonly error: unknown) {
+    super("the commit failed");
+  }
 }
 
 /**

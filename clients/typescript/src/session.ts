@@ -66,7 +66,13 @@ export class Session {
 
   /** Runs a named query of the server's catalog; returns every row. */
   async runNamed(name: string, params?: Params, options: RunOptions = {}): Promise<Result> {
-    const request = runNamedRequest(name, params, options, this.bookmarksFor(options), this.connection.encode);
+    const request = runNamedRequest(
+      name,
+      params,
+      options,
+      this.bookmarksFor(options),
+      this.connection.encode,
+    );
     const response = await this.call((o) => this.connection.rpc.runNamed(request, o), options);
     const result = decodeResult(response.keys, response.rows, response.summary);
     this.learn(result.summary.bookmark);
@@ -75,7 +81,13 @@ export class Session {
 
   /** Runs a named query and streams its rows. */
   streamNamed(name: string, params?: Params, options: RunOptions = {}): ResultStream {
-    const request = runNamedRequest(name, params, options, this.bookmarksFor(options), this.connection.encode);
+    const request = runNamedRequest(
+      name,
+      params,
+      options,
+      this.bookmarksFor(options),
+      this.connection.encode,
+    );
     return this.openStream((o) => this.connection.rpc.runNamedStream(request, o), options);
   }
 
@@ -184,7 +196,10 @@ export class Session {
     );
   }
 
-  private callOptions(options: CallOptions, signal: AbortSignal | undefined): { signal?: AbortSignal; timeoutMs?: number } {
+  private callOptions(
+    options: CallOptions,
+    signal: AbortSignal | undefined,
+  ): { signal?: AbortSignal; timeoutMs?: number } {
     const timeoutMs = options.timeoutMs ?? this.connection.timeoutMs;
     return {
       ...(signal ? { signal } : {}),

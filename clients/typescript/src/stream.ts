@@ -76,12 +76,12 @@ export class ResultStream implements AsyncIterable<Row> {
 
   private async next(): Promise<RunStreamResponse | undefined> {
     try {
-      const { value, done } = await this.responses.next();
-      if (done) {
+      const next = await this.responses.next();
+      if (next.done === true) {
         this.finished = true;
         return undefined;
       }
-      return value;
+      return next.value;
     } catch (error) {
       this.finished = true;
       throw toGraphRpcError(error);

@@ -201,9 +201,7 @@ export class LocalDateTime {
   /** Seconds since 1970-01-01T00:00:00 of the same wall clock (nanoseconds apart). */
   toEpochSeconds(): bigint {
     const days = BigInt(daysFromCivil(this.year, this.month, this.day));
-    return (
-      days * BigInt(SECONDS_PER_DAY) + BigInt(this.hour * 3600 + this.minute * 60 + this.second)
-    );
+    return days * BigInt(SECONDS_PER_DAY) + BigInt(this.hour * 3600 + this.minute * 60 + this.second);
   }
 
   date(): CypherDate {
@@ -249,10 +247,7 @@ export class DateTime extends LocalDateTime {
     }
   }
 
-  static fromLocal(
-    local: LocalDateTime,
-    zone: { offsetSeconds: number } | { zoneId: string },
-  ): DateTime {
+  static fromLocal(local: LocalDateTime, zone: { offsetSeconds: number } | { zoneId: string }): DateTime {
     const { year, month, day, hour, minute, second, nanosecond } = local;
     return new DateTime(year, month, day, hour, minute, second, nanosecond, zone);
   }

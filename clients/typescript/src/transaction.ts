@@ -48,7 +48,7 @@ class RequestQueue implements AsyncIterable<Request> {
       },
       throw: (error: unknown) => {
         this.close();
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       },
     };
   }
@@ -155,7 +155,8 @@ export class Transaction {
       this.checkOpen("roll back");
       this.requests.push({ message: { case: "rollback", value: {} } });
       const message = (await this.receive()).message;
-      if (message.case !== "rolledBack") throw this.fail(new UsageError("the server did not answer Rollback"));
+      if (message.case !== "rolledBack")
+        throw this.fail(new UsageError("the server did not answer Rollback"));
       this.stateNow = "rolledBack";
       await this.finish();
     });

@@ -85,7 +85,10 @@ test("a bad request field names the field (BadRequest detail)", async () => {
   await assert.rejects(client.run("RETURN 1", {}, { maxRows: 4_000_000_000 }), (e: unknown) => {
     assert.ok(e instanceof GraphRpcError);
     assert.equal(e.code, "INVALID_ARGUMENT");
-    assert.ok(e.fieldViolations.some((v) => v.field === "max_rows"), JSON.stringify(e.fieldViolations));
+    assert.ok(
+      e.fieldViolations.some((v) => v.field === "max_rows"),
+      JSON.stringify(e.fieldViolations),
+    );
     return true;
   });
 });

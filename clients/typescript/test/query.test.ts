@@ -39,7 +39,7 @@ test("a parameterized query returns rows readable by column name", async () => {
   }
   const movie = result.rows[0]!.toObject<Movie>();
   assert.equal(movie.title, result.rows[0]!.get("title"));
-  const built = result.rows[0]!.toObject((o) => ({ name: String(o["title"]) }));
+  const built = result.rows[0]!.toObject((o) => ({ name: o["title"] as string }));
   assert.equal(built.name, movie.title);
   assert.equal(result.summary.queryType, "READ_ONLY");
 });
@@ -68,9 +68,9 @@ test("every value kind makes the round trip through the database", async () => {
     Point.cartesian(1.5, -2),
     Point.wgs84(13.4, 52.5, 34),
   ];
-  for (const v of values) {
+  for (const [i, v] of values.entries()) {
     const result = await client.run("RETURN $v AS v", { v });
-    assert.deepEqual(result.rows[0]!.get("v"), v, `round trip of ${String(v)}`);
+    assert.deepEqual(result.rows[0]!.get("v"), v, `round trip of values[${i}]`);
   }
   const nan = await client.run("RETURN $v AS v", { v: Number.NaN });
   assert.ok(Number.isNaN(nan.rows[0]!.get("v")));

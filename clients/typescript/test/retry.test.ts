@@ -23,7 +23,9 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -35,13 +37,27 @@ let endpoint = "";
 
 before(async () => {
   const sha = createHash("sha256").update(token).digest("hex");
-  writeFileSync(join(dir, "access.yaml"), `tokens:\n  - {principal: limited, sha256: ${sha}, role: writer, raw_cypher: true}\n`);
+  writeFileSync(
+    join(dir, "access.yaml"),
+    `tokens:\n  - {principal: limited, sha256: ${sha}, role: writer, raw_cypher: true}\n`,
+  );
   const [port, adminPort] = [await freePort(), await freePort()];
   endpoint = `http://127.0.0.1:${port}`;
   server = spawn(
     required("GRAPHRPC_BIN"),
-    ["serve", "--listen", `127.0.0.1:${port}`, "--admin-listen", `127.0.0.1:${adminPort}`,
-      "--access-file", join(dir, "access.yaml"), "--rate-limit", "1", "--rate-burst", "1"],
+    [
+      "serve",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--admin-listen",
+      `127.0.0.1:${adminPort}`,
+      "--access-file",
+      join(dir, "access.yaml"),
+      "--rate-limit",
+      "1",
+      "--rate-burst",
+      "1",
+    ],
     {
       stdio: ["ignore", "ignore", "inherit"],
       env: {
@@ -60,7 +76,8 @@ before(async () => {
     } catch {
       // not listening yet
     }
-    if (i > 300 || server.exitCode !== null) throw new Error("the rate-limited graphrpc did not become ready");
+    if (i > 300 || server.exitCode !== null)
+      throw new Error("the rate-limited graphrpc did not become ready");
     await new Promise((r) => setTimeout(r, 100));
   }
 });
@@ -75,12 +92,15 @@ test("a shed call is RESOURCE_EXHAUSTED with the pushback, and retryable", async
   try {
     await new Promise((r) => setTimeout(r, 1100)); // a full bucket
     await client.executeWrite((tx) => tx.run("RETURN 1"));
-    await assert.rejects(client.executeWrite((tx) => tx.run("RETURN 1")), (e: unknown) => {
-      assert.ok(e instanceof ResourceExhaustedError, String(e));
-      assert.ok((e.retryPushbackMs ?? -1) > 0, `pushback ${e.retryPushbackMs}`);
-      assert.equal(e.retryable, true);
-      return true;
-    });
+    await assert.rejects(
+      client.executeWrite((tx) => tx.run("RETURN 1")),
+      (e: unknown) => {
+        assert.ok(e instanceof ResourceExhaustedError, String(e));
+        assert.ok((e.retryPushbackMs ?? -1) > 0, `pushback ${e.retryPushbackMs}`);
+        assert.equal(e.retryable, true);
+        return true;
+      },
+    );
   } finally {
     client.close();
   }

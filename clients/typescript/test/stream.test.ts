@@ -62,10 +62,14 @@ test("leaving the loop early stops the call", async () => {
 
 test("an AbortSignal cancels a stream in flight", async () => {
   const controller = new AbortController();
-  const stream = client.stream("UNWIND range(1, 10000000) AS i RETURN i", {}, {
-    signal: controller.signal,
-    batchSize: 100,
-  });
+  const stream = client.stream(
+    "UNWIND range(1, 10000000) AS i RETURN i",
+    {},
+    {
+      signal: controller.signal,
+      batchSize: 100,
+    },
+  );
   let seen = 0;
   await assert.rejects(
     (async () => {

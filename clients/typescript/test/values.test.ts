@@ -75,8 +75,14 @@ test("integers are bigint; a number is a float unless integerNumbers is on", () 
 });
 
 test("a map key __proto__ is refused (protobuf-es would drop it)", () => {
-  const m = new Map([["__proto__", 1n], ["a", 2n]]);
-  assert.throws(() => encodeValue({ m }, "params.x", plain), /params\.x\.m\.__proto__: the key __proto__ cannot be sent/);
+  const m = new Map([
+    ["__proto__", 1n],
+    ["a", 2n],
+  ]);
+  assert.throws(
+    () => encodeValue({ m }, "params.x", plain),
+    /params\.x\.m\.__proto__: the key __proto__ cannot be sent/,
+  );
   assert.deepEqual(roundTrip(new Map([["a", 2n]])), { a: 2n });
 });
 
@@ -90,12 +96,15 @@ test("values with no exact Cypher form are refused with their path, never sent a
     [{ d: new Date(NaN) }, /params\.x\.d: the Date is invalid/],
   ];
   for (const [v, message] of cases) {
-    assert.throws(() => encodeValue(v, "params.x", plain), (e: unknown) => {
-      assert.ok(e instanceof InvalidParameterError);
-      assert.equal(e.code, "INVALID_ARGUMENT");
-      assert.match(e.message, message);
-      return true;
-    });
+    assert.throws(
+      () => encodeValue(v, "params.x", plain),
+      (e: unknown) => {
+        assert.ok(e instanceof InvalidParameterError);
+        assert.equal(e.code, "INVALID_ARGUMENT");
+        assert.match(e.message, message);
+        return true;
+      },
+    );
   }
 });
 
