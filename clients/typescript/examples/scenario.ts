@@ -5,38 +5,35 @@ import { Client, DeadlineExceededError, AuthenticationError, GraphRpcError } fro
 const endpoint = process.env.GRAPHRPC_ENDPOINT ?? "http://127.0.0.1:50051";
 const client = Client.connect({ endpoint, token: process.env.GRAPHRPC_TOKEN, timeoutMs: 30_000 });
 
-const movies = await client.run("MATCH (m:Movie) WHERE m.released >= $year RETURN m.title AS title LIMIT 3", {
-  year: 2000n,
-});
+const query = "MATCH (m:Movie) WHERE m.released >= $year RETURN m.title AS title LIMIT 3";
+const movies = await client.run(query, { year: 2000n });
 for (const row of movies.rows) console.log("movie:", row.get<string>("title"));
 
-let rows = 0;
-for await (const row of client.stream("UNWIND range(1, 100000) AS i RETURN i")) rows += row.get("i") ? 1 : 0;
-console.log("streamed rows:", rows);
+const stream = client.stream("UNWIND range(1, 100000) AS i RETURN i");
+for await (const row of stream) void row;
+console.log("streamed rows:", (await stream.summary()).rowCount);
 
 await client.executeWrite((tx) => tx.run("CREATE (:Scenario {at: $now})", { now: new Date() }));
 const tx = await client.beginTransaction();
 await tx.run("MATCH (s:Scenario) DETACH DELETE s");
 await tx.rollback();
-console.log(
-  "kept after rollback:",
-  (await client.run("MATCH (s:Scenario) RETURN count(s) AS c")).rows[0]?.get("c"),
-);
+const kept = await client.run("MATCH (s:Scenario) RETURN count(s) AS c");
+console.log("kept after rollback:", kept.rows[0]?.get("c"));
 
 const statements = ["CREATE (:Scenario)", "CREATE (:Scenario)", "NOT CYPHER"].map((cypher) => ({ cypher }));
-await client
-  .batch(statements)
-  .catch((e: GraphRpcError) => console.log("batch failed at index", e.statementIndex, e.neo4jCode));
+const failed = (e: GraphRpcError) => console.log("batch failed at index", e.statementIndex, e.neo4jCode);
+await client.batch(statements).catch(failed);
 
 const named = await client.runNamed("movies.by_title", { title: movies.rows[0]?.get<string>("title") ?? "" });
 console.log("named query rows:", named.rows.length);
 
+const slow = "UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b RETURN count(*)";
 await client
-  .run("UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b RETURN count(*)", {}, { timeoutMs: 200 })
+  .run(slow, {}, { timeoutMs: 200 })
   .catch((e) => console.log("deadline:", e instanceof DeadlineExceededError));
-await Client.connect({ endpoint })
-  .run("RETURN 1")
-  .catch((e) => console.log("no token:", e instanceof AuthenticationError));
+const anonymous = Client.connect({ endpoint });
+await anonymous.run("RETURN 1").catch((e) => console.log("no token:", e instanceof AuthenticationError));
 
 await client.run("MATCH (s:Scenario) DETACH DELETE s");
 client.close();
+anonymous.close();

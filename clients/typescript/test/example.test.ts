@@ -18,7 +18,7 @@ test("examples/scenario.ts runs the whole scenario", async () => {
   const lines = stdout.trim().split("\n");
   assert.equal(lines.filter((l) => l.startsWith("movie: ")).length, 3, stdout);
   for (const expected of [
-    "streamed rows: 100000",
+    "streamed rows: 100000n",
     "kept after rollback: 1n",
     "batch failed at index 2 Neo.ClientError.Statement.SyntaxError",
     "named query rows: 1",
