@@ -3,7 +3,7 @@
 
 import { type Client as RpcClient, type Interceptor, createClient } from "@connectrpc/connect";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
-import { GraphQuery } from "./gen/graphrpc/v1/query_pb.js";
+import { GraphQueryService } from "./gen/graphrpc/v1/query_pb.js";
 import type { EncodeOptions } from "./conversions/values.js";
 import { InvalidParameterError } from "./errors.js";
 import { type Connection, Session } from "./session.js";
@@ -84,7 +84,7 @@ export class Client extends Session {
       sessionManager: sessions,
       interceptors,
     });
-    const rpc: RpcClient<typeof GraphQuery> = createClient(GraphQuery, transport);
+    const rpc: RpcClient<typeof GraphQueryService> = createClient(GraphQueryService, transport);
     const encode: EncodeOptions = { integerNumbers: options.integerNumbers ?? false };
     return new Client(
       { rpc, encode, timeoutMs: options.timeoutMs, maxRetryTimeMs: options.maxRetryTimeMs ?? 30_000 },

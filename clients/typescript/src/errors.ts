@@ -39,7 +39,7 @@ export interface ErrorDetails {
   /** ErrorInfo.metadata, e.g. neo4j_code, statement_index, max_rows. */
   metadata?: Record<string, string>;
   fieldViolations?: FieldViolation[];
-  /** The server's `grpc-retry-pushback-ms` trailer: when to try again (negative: do not). */
+  /** The server's `grpc-retry-pushback-ms`: when to try again (negative or NaN: do not). */
   retryPushbackMs?: number;
 }
 
@@ -75,13 +75,17 @@ export class GraphRpcError extends Error {
   }
 
   /**
-   * Whether running the work again may succeed: the server was unavailable (a transient
-   * database error, a lost leader, a connection that failed), or it shed the call with a
-   * pushback saying when to come back.
+   * Whether running the unit of work again may succeed, by the contract's rule
+   * (proto/graphrpc/v1/errors.proto): UNAVAILABLE (the database was unreachable or reported
+   * a transient error), ABORTED (the transaction was terminated or rolled back for idling;
+   * nothing was applied), and RESOURCE_EXHAUSTED with a pushback (the call was shed before
+   * it ran). A negative or unreadable pushback means: do not retry.
    */
   get retryable(): boolean {
-    if (this.retryPushbackMs !== undefined && this.retryPushbackMs < 0) return false;
-    if (this.code === "UNAVAILABLE") return true;
+    if (this.retryPushbackMs !== undefined && !(this.retryPushbackMs >= 0)) return false;
+    // A certificate the client does not trust stays untrusted.
+    if (this.reason === "CLIENT_TLS") return false;
+    if (this.code === "UNAVAILABLE" || this.code === "ABORTED") return true;
     return this.code === "RESOURCE_EXHAUSTED" && this.retryPushbackMs !== undefined;
   }
 }

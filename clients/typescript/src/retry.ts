@@ -38,8 +38,9 @@ class CommitFailed extends Error {
  * Runs `work` in transactions opened by `begin()` until one commits. A failure is
  * retried when it is retryable (see GraphRpcError.retryable) and the pause fits in the budget;
  * the pause is the server's `grpc-retry-pushback-ms` when it sent one. A failed commit is
- * retried only when the database itself refused it as transient: after a lost connection the
- * commit may have been applied, and running the work again could apply it twice.
+ * retried only when the database itself refused it (a transient error, or ABORTED): after a
+ * lost connection the commit may have been applied, and running the work again could apply
+ * it twice.
  */
 export async function runManaged<T>(
   begin: () => Promise<Transaction>,
@@ -71,7 +72,8 @@ export async function runManaged<T>(
       const error = toGraphRpcError(atCommit ? thrown.error : thrown);
       if (tx?.state === "open") await tx.rollback().catch(() => undefined);
       if (!(error instanceof GraphRpcError) || !error.retryable) throw error;
-      if (atCommit && error.domain !== "graphrpc.dev/neo4j") throw error;
+      // After Commit was sent, only a refusal that says nothing was applied may be retried.
+      if (atCommit && error.code !== "ABORTED" && error.domain !== "graphrpc.dev/neo4j") throw error;
       const pause = error.retryPushbackMs ?? backoff(policy, failures);
       if (Date.now() + pause >= deadline) throw error;
       await sleep(pause, signal);

@@ -3,20 +3,28 @@
 // own methods use a session that does not.
 
 import type { Client as RpcClient } from "@connectrpc/connect";
-import type { GraphQuery, RunStreamResponse } from "./gen/graphrpc/v1/query_pb.js";
+import type { GraphQueryService } from "./gen/graphrpc/v1/query_pb.js";
 import { toGraphRpcError } from "./conversions/errors.js";
 import { decodeResult } from "./conversions/results.js";
 import type { EncodeOptions, Params } from "./conversions/values.js";
-import { type Statement, batchRequest, begin, runNamedRequest, runRequest } from "./conversions/requests.js";
+import {
+  type Statement,
+  batchRequest,
+  begin,
+  runNamedRequest,
+  runNamedStreamRequest,
+  runRequest,
+  runStreamRequest,
+} from "./conversions/requests.js";
 import type { CallOptions, ManagedOptions, RunOptions, TransactionOptions } from "./options.js";
 import type { BatchResult, Result, Summary } from "./result.js";
 import { runManaged } from "./retry.js";
-import { ResultStream } from "./stream.js";
+import { ResultStream, type StreamResponse } from "./stream.js";
 import { Transaction } from "./transaction.js";
 
 /** What a session needs from its client. */
 export interface Connection {
-  readonly rpc: RpcClient<typeof GraphQuery>;
+  readonly rpc: RpcClient<typeof GraphQueryService>;
   readonly encode: EncodeOptions;
   readonly timeoutMs: number | undefined;
   readonly maxRetryTimeMs: number;
@@ -60,7 +68,13 @@ export class Session {
 
   /** Runs one statement and streams its rows (bounded memory); see ResultStream. */
   stream(cypher: string, params?: Params, options: RunOptions = {}): ResultStream {
-    const request = runRequest(cypher, params, options, this.bookmarksFor(options), this.connection.encode);
+    const request = runStreamRequest(
+      cypher,
+      params,
+      options,
+      this.bookmarksFor(options),
+      this.connection.encode,
+    );
     return this.openStream((o) => this.connection.rpc.runStream(request, o), options);
   }
 
@@ -81,7 +95,7 @@ export class Session {
 
   /** Runs a named query and streams its rows. */
   streamNamed(name: string, params?: Params, options: RunOptions = {}): ResultStream {
-    const request = runNamedRequest(
+    const request = runNamedStreamRequest(
       name,
       params,
       options,
@@ -184,7 +198,7 @@ export class Session {
   }
 
   private openStream(
-    start: (options: { signal?: AbortSignal; timeoutMs?: number }) => AsyncIterable<RunStreamResponse>,
+    start: (options: { signal?: AbortSignal; timeoutMs?: number }) => AsyncIterable<StreamResponse>,
     options: RunOptions,
   ): ResultStream {
     const controller = new AbortController();

@@ -1,6 +1,7 @@
 // A streamed result: rows as an async iterator, pulled from the server only as fast as the
 // caller reads them (HTTP/2 flow control does the rest), so memory stays bounded.
 
+import type { RunNamedStreamResponse } from "./gen/graphrpc/v1/catalog_pb.js";
 import type { RunStreamResponse } from "./gen/graphrpc/v1/query_pb.js";
 import { UsageError } from "./errors.js";
 import { decodeSummary } from "./conversions/results.js";
@@ -8,19 +9,22 @@ import { toGraphRpcError } from "./conversions/errors.js";
 import { decodeValue } from "./conversions/values.js";
 import { type Row, type Summary, rowFactory } from "./result.js";
 
+/** A message of RunStream or RunNamedStream: a header, row batches, a summary. */
+export type StreamResponse = RunStreamResponse | RunNamedStreamResponse;
+
 /**
  * The rows of a RunStream / RunNamedStream call. Iterate it once with `for await`; leaving
  * the loop early (break, return, throw) cancels the call, and the server stops the query.
  */
 export class ResultStream implements AsyncIterable<Row> {
-  private readonly responses: AsyncIterator<RunStreamResponse>;
+  private readonly responses: AsyncIterator<StreamResponse>;
   private header: string[] | undefined;
   private result: Summary | undefined;
   private iterating = false;
   private finished = false;
 
   constructor(
-    start: (signal: AbortSignal) => AsyncIterable<RunStreamResponse>,
+    start: (signal: AbortSignal) => AsyncIterable<StreamResponse>,
     private readonly controller: AbortController,
     private readonly onSummary: (summary: Summary) => void,
   ) {
@@ -74,7 +78,7 @@ export class ResultStream implements AsyncIterable<Row> {
     }
   }
 
-  private async next(): Promise<RunStreamResponse | undefined> {
+  private async next(): Promise<StreamResponse | undefined> {
     try {
       const next = await this.responses.next();
       if (next.done === true) {

@@ -3,7 +3,7 @@
 // from their wire form (two small, stable messages; no generated code needed for them).
 
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import {
   type ErrorDetails,
   type FieldViolation,
@@ -16,10 +16,42 @@ import {
 const ERROR_INFO = "google.rpc.ErrorInfo";
 const BAD_REQUEST = "google.rpc.BadRequest";
 
+/** The first error with a Node.js system error code (ECONNRESET, a TLS code, …) in a cause chain. */
+function systemCause(error: unknown): (Error & { code: string }) | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return e as Error & { code: string };
+  }
+  return undefined;
+}
+
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_/;
+
+/**
+ * A failure of the connection itself, seen by this client: gRPC calls it UNAVAILABLE
+ * (Connect for Node says INTERNAL or ABORTED). ABORTED would wrongly say that nothing was
+ * applied: a connection lost during a commit leaves its outcome unknown.
+ */
+function transportError(error: ConnectError): GraphRpcError | undefined {
+  if (error.code === Code.Canceled || error.code === Code.DeadlineExceeded) return undefined;
+  const cause = systemCause(error.cause);
+  if (cause === undefined || cause.code === "ERR_STREAM_WRITE_AFTER_END") return undefined;
+  const tls = TLS_CODE.test(cause.code);
+  const what = tls ? "the TLS handshake with the server failed" : "the connection to the server failed";
+  return errorFor(
+    "UNAVAILABLE",
+    `${what}: ${cause.message} (${cause.code})`,
+    { reason: tls ? "CLIENT_TLS" : "CLIENT_CONNECTION", domain: "graphrpc.dev/client" },
+    error,
+  );
+}
+
 /** Any error thrown by a call, as a GraphRpcError (non-call errors pass through unchanged). */
 export function toGraphRpcError(error: unknown): unknown {
   if (error instanceof GraphRpcError) return error;
   if (!(error instanceof ConnectError)) return error;
+  const transport = transportError(error);
+  if (transport) return transport;
   const code: StatusCode = STATUS_CODES[error.code] ?? "UNKNOWN";
   const details: ErrorDetails = {};
   for (const detail of error.details) {
@@ -32,8 +64,9 @@ export function toGraphRpcError(error: unknown): unknown {
     }
   }
   const pushback = error.metadata.get("grpc-retry-pushback-ms");
-  if (pushback !== null && /^-?\d+$/.test(pushback.trim())) {
-    details.retryPushbackMs = Number(pushback.trim());
+  if (pushback !== null) {
+    // An unreadable pushback becomes NaN, which GraphRpcError.retryable reads as "do not retry".
+    details.retryPushbackMs = /^-?\d+$/.test(pushback.trim()) ? Number(pushback.trim()) : Number.NaN;
   }
   return errorFor(code, error.rawMessage, details, error);
 }

@@ -1,10 +1,10 @@
 // Request messages from this package's arguments and options.
 
-import { create } from "@bufbuild/protobuf";
+import { type DescMessage, type MessageInitShape, create } from "@bufbuild/protobuf";
 import { type Duration as DurationMessage, DurationSchema } from "@bufbuild/protobuf/wkt";
 import { AccessMode as AccessModeEnum } from "../gen/graphrpc/v1/common_pb.js";
-import { type RunNamedRequest, RunNamedRequestSchema } from "../gen/graphrpc/v1/catalog_pb.js";
-import { type RunRequest, RunRequestSchema } from "../gen/graphrpc/v1/query_pb.js";
+import type { RunNamedRequestSchema, RunNamedStreamRequestSchema } from "../gen/graphrpc/v1/catalog_pb.js";
+import type { RunRequestSchema, RunStreamRequestSchema } from "../gen/graphrpc/v1/query_pb.js";
 import {
   type Begin,
   BeginSchema,
@@ -38,7 +38,7 @@ export function durationMs(field: string, ms: number | undefined): DurationMessa
 function accessMode(mode: AccessMode | undefined): AccessModeEnum {
   switch (mode) {
     case undefined:
-      return AccessModeEnum.ACCESS_MODE_UNSPECIFIED;
+      return AccessModeEnum.UNSPECIFIED;
     case "READ":
       return AccessModeEnum.READ;
     case "WRITE":
@@ -56,24 +56,52 @@ function count(field: string, n: number | undefined): number {
   return n;
 }
 
+type Init<T extends DescMessage> = MessageInitShape<T>;
+
+function statementFields(
+  params: Params | undefined,
+  options: RunOptions,
+  bookmarks: string[],
+  encode: EncodeOptions,
+) {
+  return {
+    params: encodeParams(params, encode),
+    database: options.database ?? "",
+    timeout: durationMs("statementTimeoutMs", options.statementTimeoutMs),
+    bookmarks,
+  };
+}
+
 export function runRequest(
   cypher: string,
   params: Params | undefined,
   options: RunOptions,
   bookmarks: string[],
   encode: EncodeOptions,
-): RunRequest {
-  return create(RunRequestSchema, {
+): Init<typeof RunRequestSchema> {
+  return {
     cypher,
-    params: encodeParams(params, encode),
-    database: options.database ?? "",
+    ...statementFields(params, options, bookmarks, encode),
     accessMode: accessMode(options.accessMode),
-    timeout: durationMs("statementTimeoutMs", options.statementTimeoutMs),
-    bookmarks,
-    batchSize: count("batchSize", options.batchSize),
     maxRows: count("maxRows", options.maxRows),
     idempotent: options.idempotent ?? false,
-  });
+  };
+}
+
+export function runStreamRequest(
+  cypher: string,
+  params: Params | undefined,
+  options: RunOptions,
+  bookmarks: string[],
+  encode: EncodeOptions,
+): Init<typeof RunStreamRequestSchema> {
+  return {
+    cypher,
+    ...statementFields(params, options, bookmarks, encode),
+    accessMode: accessMode(options.accessMode),
+    batchSize: count("batchSize", options.batchSize),
+    idempotent: options.idempotent ?? false,
+  };
 }
 
 export function runNamedRequest(
@@ -82,16 +110,26 @@ export function runNamedRequest(
   options: RunOptions,
   bookmarks: string[],
   encode: EncodeOptions,
-): RunNamedRequest {
-  return create(RunNamedRequestSchema, {
+): Init<typeof RunNamedRequestSchema> {
+  return {
     name,
-    params: encodeParams(params, encode),
-    database: options.database ?? "",
-    timeout: durationMs("statementTimeoutMs", options.statementTimeoutMs),
-    bookmarks,
-    batchSize: count("batchSize", options.batchSize),
+    ...statementFields(params, options, bookmarks, encode),
     maxRows: count("maxRows", options.maxRows),
-  });
+  };
+}
+
+export function runNamedStreamRequest(
+  name: string,
+  params: Params | undefined,
+  options: RunOptions,
+  bookmarks: string[],
+  encode: EncodeOptions,
+): Init<typeof RunNamedStreamRequestSchema> {
+  return {
+    name,
+    ...statementFields(params, options, bookmarks, encode),
+    batchSize: count("batchSize", options.batchSize),
+  };
 }
 
 export function batchRequest(

@@ -3,10 +3,10 @@
 // InvalidParameterError naming its path (e.g. `params.person.tags[2]`), never sent as null.
 
 import { type MessageInitShape, create } from "@bufbuild/protobuf";
+import { NullValue } from "@bufbuild/protobuf/wkt";
 import {
   type Value,
   ValueSchema,
-  NullValue,
   type Node as NodeMessage,
   type Relationship as RelationshipMessage,
 } from "../gen/graphrpc/v1/value_pb.js";

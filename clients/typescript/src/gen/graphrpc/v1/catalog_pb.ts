@@ -6,7 +6,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Duration } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_duration, file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
-import type { AccessMode } from "./common_pb.js";
+import type { AccessMode, Header, Row, RowBatch, Summary } from "./common_pb.js";
 import { file_graphrpc_v1_common } from "./common_pb.js";
 import type { Value } from "./value_pb.js";
 import { file_graphrpc_v1_value } from "./value_pb.js";
@@ -16,9 +16,11 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file graphrpc/v1/catalog.proto.
  */
 export const file_graphrpc_v1_catalog: GenFile = /*@__PURE__*/
-  fileDesc("ChlncmFwaHJwYy92MS9jYXRhbG9nLnByb3RvEgtncmFwaHJwYy52MSLBAgoPUnVuTmFtZWRSZXF1ZXN0EgwKBG5hbWUYASABKAkSOAoGcGFyYW1zGAIgAygLMiguZ3JhcGhycGMudjEuUnVuTmFtZWRSZXF1ZXN0LlBhcmFtc0VudHJ5EiwKC2pzb25fcGFyYW1zGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIQCghkYXRhYmFzZRgEIAEoCRIqCgd0aW1lb3V0GAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhEKCWJvb2ttYXJrcxgGIAMoCRISCgpiYXRjaF9zaXplGAcgASgNEhAKCG1heF9yb3dzGAggASgNGkEKC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRIhCgV2YWx1ZRgCIAEoCzISLmdyYXBocnBjLnYxLlZhbHVlOgI4ASIZChdMaXN0TmFtZWRRdWVyaWVzUmVxdWVzdCJEChhMaXN0TmFtZWRRdWVyaWVzUmVzcG9uc2USKAoHcXVlcmllcxgBIAMoCzIXLmdyYXBocnBjLnYxLk5hbWVkUXVlcnki7gEKCk5hbWVkUXVlcnkSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIOCgZjeXBoZXIYAyABKAkSJQoEbW9kZRgEIAEoDjIXLmdyYXBocnBjLnYxLkFjY2Vzc01vZGUSEgoKaWRlbXBvdGVudBgFIAEoCBI0CgpwYXJhbWV0ZXJzGAYgAygLMiAuZ3JhcGhycGMudjEuTmFtZWRRdWVyeVBhcmFtZXRlchIqCgd0aW1lb3V0GAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhAKCG1heF9yb3dzGAggASgNIoMBChNOYW1lZFF1ZXJ5UGFyYW1ldGVyEgwKBG5hbWUYASABKAkSDAoEdHlwZRgCIAEoCRIQCghyZXF1aXJlZBgDIAEoCBIpCg1kZWZhdWx0X3ZhbHVlGAQgASgLMhIuZ3JhcGhycGMudjEuVmFsdWUSEwoLZGVzY3JpcHRpb24YBSABKAliBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_graphrpc_v1_common, file_graphrpc_v1_value]);
+  fileDesc("ChlncmFwaHJwYy92MS9jYXRhbG9nLnByb3RvEgtncmFwaHJwYy52MSK/AgoPUnVuTmFtZWRSZXF1ZXN0EgwKBG5hbWUYASABKAkSOAoGcGFyYW1zGAIgAygLMiguZ3JhcGhycGMudjEuUnVuTmFtZWRSZXF1ZXN0LlBhcmFtc0VudHJ5EiwKC2pzb25fcGFyYW1zGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIQCghkYXRhYmFzZRgEIAEoCRIqCgd0aW1lb3V0GAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhEKCWJvb2ttYXJrcxgGIAMoCRIQCghtYXhfcm93cxgIIAEoDRpBCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSIQoFdmFsdWUYAiABKAsyEi5ncmFwaHJwYy52MS5WYWx1ZToCOAFKBAgHEAhSCmJhdGNoX3NpemUiZwoQUnVuTmFtZWRSZXNwb25zZRIMCgRrZXlzGAEgAygJEh4KBHJvd3MYAiADKAsyEC5ncmFwaHJwYy52MS5Sb3cSJQoHc3VtbWFyeRgDIAEoCzIULmdyYXBocnBjLnYxLlN1bW1hcnkiywIKFVJ1bk5hbWVkU3RyZWFtUmVxdWVzdBIMCgRuYW1lGAEgASgJEj4KBnBhcmFtcxgCIAMoCzIuLmdyYXBocnBjLnYxLlJ1bk5hbWVkU3RyZWFtUmVxdWVzdC5QYXJhbXNFbnRyeRIsCgtqc29uX3BhcmFtcxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIZGF0YWJhc2UYBCABKAkSKgoHdGltZW91dBgFIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIRCglib29rbWFya3MYBiADKAkSEgoKYmF0Y2hfc2l6ZRgHIAEoDRpBCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSIQoFdmFsdWUYAiABKAsyEi5ncmFwaHJwYy52MS5WYWx1ZToCOAFKBAgIEAlSCG1heF9yb3dzIpoBChZSdW5OYW1lZFN0cmVhbVJlc3BvbnNlEiUKBmhlYWRlchgBIAEoCzITLmdyYXBocnBjLnYxLkhlYWRlckgAEiUKBHJvd3MYAiABKAsyFS5ncmFwaHJwYy52MS5Sb3dCYXRjaEgAEicKB3N1bW1hcnkYAyABKAsyFC5ncmFwaHJwYy52MS5TdW1tYXJ5SABCCQoHbWVzc2FnZSIZChdMaXN0TmFtZWRRdWVyaWVzUmVxdWVzdCJEChhMaXN0TmFtZWRRdWVyaWVzUmVzcG9uc2USKAoHcXVlcmllcxgBIAMoCzIXLmdyYXBocnBjLnYxLk5hbWVkUXVlcnki7gEKCk5hbWVkUXVlcnkSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIOCgZjeXBoZXIYAyABKAkSJQoEbW9kZRgEIAEoDjIXLmdyYXBocnBjLnYxLkFjY2Vzc01vZGUSEgoKaWRlbXBvdGVudBgFIAEoCBI0CgpwYXJhbWV0ZXJzGAYgAygLMiAuZ3JhcGhycGMudjEuTmFtZWRRdWVyeVBhcmFtZXRlchIqCgd0aW1lb3V0GAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhAKCG1heF9yb3dzGAggASgNIoMBChNOYW1lZFF1ZXJ5UGFyYW1ldGVyEgwKBG5hbWUYASABKAkSDAoEdHlwZRgCIAEoCRIQCghyZXF1aXJlZBgDIAEoCBIpCg1kZWZhdWx0X3ZhbHVlGAQgASgLMhIuZ3JhcGhycGMudjEuVmFsdWUSEwoLZGVzY3JpcHRpb24YBSABKAlCkQEKDmlvLmdyYXBocnBjLnYxQgxDYXRhbG9nUHJvdG9QAVo+Z2l0aHViLmNvbS9ncmFwaHJwYy9ncmFwaHJwYy9jbGllbnRzL2dvL2dyYXBocnBjL3YxO2dyYXBocnBjdjGiAgNHWFiqAgtHcmFwaHJwYy5WMcoCC0dyYXBocnBjXFYx6gIMR3JhcGhycGM6OlYxYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_graphrpc_v1_common, file_graphrpc_v1_value]);
 
 /**
+ * Runs a named query; all rows come back in one response.
+ *
  * @generated from message graphrpc.v1.RunNamedRequest
  */
 export type RunNamedRequest = Message<"graphrpc.v1.RunNamedRequest"> & {
@@ -72,15 +74,9 @@ export type RunNamedRequest = Message<"graphrpc.v1.RunNamedRequest"> & {
   bookmarks: string[];
 
   /**
-   * RunNamedStream only: rows per RunStreamResponse batch; 0 means the server default.
-   *
-   * @generated from field: uint32 batch_size = 7;
-   */
-  batchSize: number;
-
-  /**
-   * RunNamed only: the most rows the response may hold; 0 means the query's max_rows from
-   * the catalog, which a request may lower but not raise.
+   * The most rows the response may hold; 0 means the query's max_rows from the catalog,
+   * which a request may lower but not raise. More rows fail the call with
+   * RESOURCE_EXHAUSTED (ROW_LIMIT_EXCEEDED): use RunNamedStream for large results.
    *
    * @generated from field: uint32 max_rows = 8;
    */
@@ -95,6 +91,156 @@ export const RunNamedRequestSchema: GenMessage<RunNamedRequest> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_catalog, 0);
 
 /**
+ * The result of RunNamed: every row at once.
+ *
+ * @generated from message graphrpc.v1.RunNamedResponse
+ */
+export type RunNamedResponse = Message<"graphrpc.v1.RunNamedResponse"> & {
+  /**
+   * Column names, in the order of the RETURN clause.
+   *
+   * @generated from field: repeated string keys = 1;
+   */
+  keys: string[];
+
+  /**
+   * The rows, in result order.
+   *
+   * @generated from field: repeated graphrpc.v1.Row rows = 2;
+   */
+  rows: Row[];
+
+  /**
+   * What the database reported about the finished query.
+   *
+   * @generated from field: graphrpc.v1.Summary summary = 3;
+   */
+  summary?: Summary | undefined;
+};
+
+/**
+ * Describes the message graphrpc.v1.RunNamedResponse.
+ * Use `create(RunNamedResponseSchema)` to create a new message.
+ */
+export const RunNamedResponseSchema: GenMessage<RunNamedResponse> = /*@__PURE__*/
+  messageDesc(file_graphrpc_v1_catalog, 1);
+
+/**
+ * Runs a named query and streams its result.
+ *
+ * @generated from message graphrpc.v1.RunNamedStreamRequest
+ */
+export type RunNamedStreamRequest = Message<"graphrpc.v1.RunNamedStreamRequest"> & {
+  /**
+   * The query's name in the catalog, e.g. "movies.by_title". ListNamedQueries lists them.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Typed parameters, with the rules of RunNamedRequest.params.
+   *
+   * @generated from field: map<string, graphrpc.v1.Value> params = 2;
+   */
+  params: { [key: string]: Value };
+
+  /**
+   * Parameters as JSON, with the rules of RunNamedRequest.json_params.
+   *
+   * @generated from field: google.protobuf.Struct json_params = 3;
+   */
+  jsonParams?: JsonObject | undefined;
+
+  /**
+   * The database to use; empty means the one graphrpc is configured with, or the server's
+   * default when none is configured.
+   *
+   * @generated from field: string database = 4;
+   */
+  database: string;
+
+  /**
+   * Upper bound on the run time. Unset means the query's timeout from the catalog; a
+   * request may shorten it but not lengthen it. The gRPC deadline applies too; the smaller
+   * wins.
+   *
+   * @generated from field: google.protobuf.Duration timeout = 5;
+   */
+  timeout?: Duration | undefined;
+
+  /**
+   * Bookmarks from earlier calls: the query sees at least their writes.
+   *
+   * @generated from field: repeated string bookmarks = 6;
+   */
+  bookmarks: string[];
+
+  /**
+   * Rows per RowBatch message; 0 means the server default. Larger than the server's
+   * maximum is refused.
+   *
+   * @generated from field: uint32 batch_size = 7;
+   */
+  batchSize: number;
+};
+
+/**
+ * Describes the message graphrpc.v1.RunNamedStreamRequest.
+ * Use `create(RunNamedStreamRequestSchema)` to create a new message.
+ */
+export const RunNamedStreamRequestSchema: GenMessage<RunNamedStreamRequest> = /*@__PURE__*/
+  messageDesc(file_graphrpc_v1_catalog, 2);
+
+/**
+ * One message of a RunNamedStream result: a header, then zero or more row batches, then
+ * the summary.
+ *
+ * @generated from message graphrpc.v1.RunNamedStreamResponse
+ */
+export type RunNamedStreamResponse = Message<"graphrpc.v1.RunNamedStreamResponse"> & {
+  /**
+   * Which part of the result this message is.
+   *
+   * @generated from oneof graphrpc.v1.RunNamedStreamResponse.message
+   */
+  message: {
+    /**
+     * First message: the column names.
+     *
+     * @generated from field: graphrpc.v1.Header header = 1;
+     */
+    value: Header;
+    case: "header";
+  } | {
+    /**
+     * Zero or more batches of rows.
+     *
+     * @generated from field: graphrpc.v1.RowBatch rows = 2;
+     */
+    value: RowBatch;
+    case: "rows";
+  } | {
+    /**
+     * Last message, once the result is complete.
+     *
+     * @generated from field: graphrpc.v1.Summary summary = 3;
+     */
+    value: Summary;
+    case: "summary";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message graphrpc.v1.RunNamedStreamResponse.
+ * Use `create(RunNamedStreamResponseSchema)` to create a new message.
+ */
+export const RunNamedStreamResponseSchema: GenMessage<RunNamedStreamResponse> = /*@__PURE__*/
+  messageDesc(file_graphrpc_v1_catalog, 3);
+
+/**
+ * Asks for the named queries of the catalog in force.
+ *
  * @generated from message graphrpc.v1.ListNamedQueriesRequest
  */
 export type ListNamedQueriesRequest = Message<"graphrpc.v1.ListNamedQueriesRequest"> & {
@@ -105,9 +251,11 @@ export type ListNamedQueriesRequest = Message<"graphrpc.v1.ListNamedQueriesReque
  * Use `create(ListNamedQueriesRequestSchema)` to create a new message.
  */
 export const ListNamedQueriesRequestSchema: GenMessage<ListNamedQueriesRequest> = /*@__PURE__*/
-  messageDesc(file_graphrpc_v1_catalog, 1);
+  messageDesc(file_graphrpc_v1_catalog, 4);
 
 /**
+ * The named queries of the catalog in force.
+ *
  * @generated from message graphrpc.v1.ListNamedQueriesResponse
  */
 export type ListNamedQueriesResponse = Message<"graphrpc.v1.ListNamedQueriesResponse"> & {
@@ -124,7 +272,7 @@ export type ListNamedQueriesResponse = Message<"graphrpc.v1.ListNamedQueriesResp
  * Use `create(ListNamedQueriesResponseSchema)` to create a new message.
  */
 export const ListNamedQueriesResponseSchema: GenMessage<ListNamedQueriesResponse> = /*@__PURE__*/
-  messageDesc(file_graphrpc_v1_catalog, 2);
+  messageDesc(file_graphrpc_v1_catalog, 5);
 
 /**
  * One catalog entry, as graphrpc applies it.
@@ -133,6 +281,8 @@ export const ListNamedQueriesResponseSchema: GenMessage<ListNamedQueriesResponse
  */
 export type NamedQuery = Message<"graphrpc.v1.NamedQuery"> & {
   /**
+   * The name callers give in RunNamedRequest.name.
+   *
    * @generated from field: string name = 1;
    */
   name: string;
@@ -152,7 +302,8 @@ export type NamedQuery = Message<"graphrpc.v1.NamedQuery"> & {
   cypher: string;
 
   /**
-   * READ or WRITE. Principals with the reader role may call READ queries only.
+   * ACCESS_MODE_READ or ACCESS_MODE_WRITE. Principals with the reader role may call READ
+   * queries only.
    *
    * @generated from field: graphrpc.v1.AccessMode mode = 4;
    */
@@ -167,6 +318,8 @@ export type NamedQuery = Message<"graphrpc.v1.NamedQuery"> & {
   idempotent: boolean;
 
   /**
+   * The query's parameters, in the order of the catalog.
+   *
    * @generated from field: repeated graphrpc.v1.NamedQueryParameter parameters = 6;
    */
   parameters: NamedQueryParameter[];
@@ -192,13 +345,17 @@ export type NamedQuery = Message<"graphrpc.v1.NamedQuery"> & {
  * Use `create(NamedQuerySchema)` to create a new message.
  */
 export const NamedQuerySchema: GenMessage<NamedQuery> = /*@__PURE__*/
-  messageDesc(file_graphrpc_v1_catalog, 3);
+  messageDesc(file_graphrpc_v1_catalog, 6);
 
 /**
+ * One declared parameter of a named query.
+ *
  * @generated from message graphrpc.v1.NamedQueryParameter
  */
 export type NamedQueryParameter = Message<"graphrpc.v1.NamedQueryParameter"> & {
   /**
+   * The parameter's name, as $name in the Cypher text.
+   *
    * @generated from field: string name = 1;
    */
   name: string;
@@ -239,5 +396,5 @@ export type NamedQueryParameter = Message<"graphrpc.v1.NamedQueryParameter"> & {
  * Use `create(NamedQueryParameterSchema)` to create a new message.
  */
 export const NamedQueryParameterSchema: GenMessage<NamedQueryParameter> = /*@__PURE__*/
-  messageDesc(file_graphrpc_v1_catalog, 4);
+  messageDesc(file_graphrpc_v1_catalog, 7);
 

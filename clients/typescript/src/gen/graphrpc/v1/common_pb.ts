@@ -14,14 +14,16 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file graphrpc/v1/common.proto.
  */
 export const file_graphrpc_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChhncmFwaHJwYy92MS9jb21tb24ucHJvdG8SC2dyYXBocnBjLnYxIikKA1JvdxIiCgZ2YWx1ZXMYASADKAsyEi5ncmFwaHJwYy52MS5WYWx1ZSIWCgZIZWFkZXISDAoEa2V5cxgBIAMoCSIqCghSb3dCYXRjaBIeCgRyb3dzGAEgAygLMhAuZ3JhcGhycGMudjEuUm93Is4CCgdTdW1tYXJ5EhAKCGJvb2ttYXJrGAEgASgJEhAKCGRhdGFiYXNlGAIgASgJEioKCnF1ZXJ5X3R5cGUYAyABKA4yFi5ncmFwaHJwYy52MS5RdWVyeVR5cGUSJwoIY291bnRlcnMYBCABKAsyFS5ncmFwaHJwYy52MS5Db3VudGVycxI5ChZyZXN1bHRfYXZhaWxhYmxlX2FmdGVyGAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjgKFXJlc3VsdF9jb25zdW1lZF9hZnRlchgGIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIRCglyb3dfY291bnQYByABKAQSMAoNbm90aWZpY2F0aW9ucxgIIAMoCzIZLmdyYXBocnBjLnYxLk5vdGlmaWNhdGlvbhIQCghhdHRlbXB0cxgJIAEoDSLWAgoIQ291bnRlcnMSFQoNbm9kZXNfY3JlYXRlZBgBIAEoBBIVCg1ub2Rlc19kZWxldGVkGAIgASgEEh0KFXJlbGF0aW9uc2hpcHNfY3JlYXRlZBgDIAEoBBIdChVyZWxhdGlvbnNoaXBzX2RlbGV0ZWQYBCABKAQSFgoOcHJvcGVydGllc19zZXQYBSABKAQSFAoMbGFiZWxzX2FkZGVkGAYgASgEEhYKDmxhYmVsc19yZW1vdmVkGAcgASgEEhUKDWluZGV4ZXNfYWRkZWQYCCABKAQSFwoPaW5kZXhlc19yZW1vdmVkGAkgASgEEhkKEWNvbnN0cmFpbnRzX2FkZGVkGAogASgEEhsKE2NvbnN0cmFpbnRzX3JlbW92ZWQYCyABKAQSFgoOc3lzdGVtX3VwZGF0ZXMYDCABKAQSGAoQY29udGFpbnNfdXBkYXRlcxgNIAEoCCJSCgxOb3RpZmljYXRpb24SDAoEY29kZRgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIQCghzZXZlcml0eRgEIAEoCSo+CgpBY2Nlc3NNb2RlEhsKF0FDQ0VTU19NT0RFX1VOU1BFQ0lGSUVEEAASCAoEUkVBRBABEgkKBVdSSVRFEAIqaAoJUXVlcnlUeXBlEhoKFlFVRVJZX1RZUEVfVU5TUEVDSUZJRUQQABINCglSRUFEX09OTFkQARIOCgpXUklURV9PTkxZEAISDgoKUkVBRF9XUklURRADEhAKDFNDSEVNQV9XUklURRAEYgZwcm90bzM", [file_google_protobuf_duration, file_graphrpc_v1_value]);
+  fileDesc("ChhncmFwaHJwYy92MS9jb21tb24ucHJvdG8SC2dyYXBocnBjLnYxIikKA1JvdxIiCgZ2YWx1ZXMYASADKAsyEi5ncmFwaHJwYy52MS5WYWx1ZSIWCgZIZWFkZXISDAoEa2V5cxgBIAMoCSIqCghSb3dCYXRjaBIeCgRyb3dzGAEgAygLMhAuZ3JhcGhycGMudjEuUm93Is4CCgdTdW1tYXJ5EhAKCGJvb2ttYXJrGAEgASgJEhAKCGRhdGFiYXNlGAIgASgJEioKCnF1ZXJ5X3R5cGUYAyABKA4yFi5ncmFwaHJwYy52MS5RdWVyeVR5cGUSJwoIY291bnRlcnMYBCABKAsyFS5ncmFwaHJwYy52MS5Db3VudGVycxI5ChZyZXN1bHRfYXZhaWxhYmxlX2FmdGVyGAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjgKFXJlc3VsdF9jb25zdW1lZF9hZnRlchgGIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIRCglyb3dfY291bnQYByABKAQSMAoNbm90aWZpY2F0aW9ucxgIIAMoCzIZLmdyYXBocnBjLnYxLk5vdGlmaWNhdGlvbhIQCghhdHRlbXB0cxgJIAEoDSLWAgoIQ291bnRlcnMSFQoNbm9kZXNfY3JlYXRlZBgBIAEoBBIVCg1ub2Rlc19kZWxldGVkGAIgASgEEh0KFXJlbGF0aW9uc2hpcHNfY3JlYXRlZBgDIAEoBBIdChVyZWxhdGlvbnNoaXBzX2RlbGV0ZWQYBCABKAQSFgoOcHJvcGVydGllc19zZXQYBSABKAQSFAoMbGFiZWxzX2FkZGVkGAYgASgEEhYKDmxhYmVsc19yZW1vdmVkGAcgASgEEhUKDWluZGV4ZXNfYWRkZWQYCCABKAQSFwoPaW5kZXhlc19yZW1vdmVkGAkgASgEEhkKEWNvbnN0cmFpbnRzX2FkZGVkGAogASgEEhsKE2NvbnN0cmFpbnRzX3JlbW92ZWQYCyABKAQSFgoOc3lzdGVtX3VwZGF0ZXMYDCABKAQSGAoQY29udGFpbnNfdXBkYXRlcxgNIAEoCCJSCgxOb3RpZmljYXRpb24SDAoEY29kZRgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIQCghzZXZlcml0eRgEIAEoCSpWCgpBY2Nlc3NNb2RlEhsKF0FDQ0VTU19NT0RFX1VOU1BFQ0lGSUVEEAASFAoQQUNDRVNTX01PREVfUkVBRBABEhUKEUFDQ0VTU19NT0RFX1dSSVRFEAIqlAEKCVF1ZXJ5VHlwZRIaChZRVUVSWV9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUUVVFUllfVFlQRV9SRUFEX09OTFkQARIZChVRVUVSWV9UWVBFX1dSSVRFX09OTFkQAhIZChVRVUVSWV9UWVBFX1JFQURfV1JJVEUQAxIbChdRVUVSWV9UWVBFX1NDSEVNQV9XUklURRAEQpABCg5pby5ncmFwaHJwYy52MUILQ29tbW9uUHJvdG9QAVo+Z2l0aHViLmNvbS9ncmFwaHJwYy9ncmFwaHJwYy9jbGllbnRzL2dvL2dyYXBocnBjL3YxO2dyYXBocnBjdjGiAgNHWFiqAgtHcmFwaHJwYy5WMcoCC0dyYXBocnBjXFYx6gIMR3JhcGhycGM6OlYxYgZwcm90bzM", [file_google_protobuf_duration, file_graphrpc_v1_value]);
 
 /**
+ * One row of a result.
+ *
  * @generated from message graphrpc.v1.Row
  */
 export type Row = Message<"graphrpc.v1.Row"> & {
   /**
-   * The row's values, in the order of the response's keys.
+   * The row's values, in the order of the result's keys.
    *
    * @generated from field: repeated graphrpc.v1.Value values = 1;
    */
@@ -36,10 +38,14 @@ export const RowSchema: GenMessage<Row> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_common, 0);
 
 /**
+ * The start of a streamed result.
+ *
  * @generated from message graphrpc.v1.Header
  */
 export type Header = Message<"graphrpc.v1.Header"> & {
   /**
+   * Column names, in the order of the RETURN clause.
+   *
    * @generated from field: repeated string keys = 1;
    */
   keys: string[];
@@ -53,10 +59,14 @@ export const HeaderSchema: GenMessage<Header> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_common, 1);
 
 /**
+ * Some rows of a streamed result.
+ *
  * @generated from message graphrpc.v1.RowBatch
  */
 export type RowBatch = Message<"graphrpc.v1.RowBatch"> & {
   /**
+   * The rows, in result order.
+   *
    * @generated from field: repeated graphrpc.v1.Row rows = 1;
    */
   rows: Row[];
@@ -91,11 +101,15 @@ export type Summary = Message<"graphrpc.v1.Summary"> & {
   database: string;
 
   /**
+   * What the statement did.
+   *
    * @generated from field: graphrpc.v1.QueryType query_type = 3;
    */
   queryType: QueryType;
 
   /**
+   * What the statement changed.
+   *
    * @generated from field: graphrpc.v1.Counters counters = 4;
    */
   counters?: Counters | undefined;
@@ -122,6 +136,8 @@ export type Summary = Message<"graphrpc.v1.Summary"> & {
   rowCount: bigint;
 
   /**
+   * The database's notifications (warnings, hints) about the statement.
+   *
    * @generated from field: repeated graphrpc.v1.Notification notifications = 8;
    */
   notifications: Notification[];
@@ -142,65 +158,91 @@ export const SummarySchema: GenMessage<Summary> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_common, 3);
 
 /**
+ * What a statement changed, as the database counts it.
+ *
  * @generated from message graphrpc.v1.Counters
  */
 export type Counters = Message<"graphrpc.v1.Counters"> & {
   /**
+   * Nodes created.
+   *
    * @generated from field: uint64 nodes_created = 1;
    */
   nodesCreated: bigint;
 
   /**
+   * Nodes deleted.
+   *
    * @generated from field: uint64 nodes_deleted = 2;
    */
   nodesDeleted: bigint;
 
   /**
+   * Relationships created.
+   *
    * @generated from field: uint64 relationships_created = 3;
    */
   relationshipsCreated: bigint;
 
   /**
+   * Relationships deleted.
+   *
    * @generated from field: uint64 relationships_deleted = 4;
    */
   relationshipsDeleted: bigint;
 
   /**
+   * Properties set.
+   *
    * @generated from field: uint64 properties_set = 5;
    */
   propertiesSet: bigint;
 
   /**
+   * Labels added to nodes.
+   *
    * @generated from field: uint64 labels_added = 6;
    */
   labelsAdded: bigint;
 
   /**
+   * Labels removed from nodes.
+   *
    * @generated from field: uint64 labels_removed = 7;
    */
   labelsRemoved: bigint;
 
   /**
+   * Indexes created.
+   *
    * @generated from field: uint64 indexes_added = 8;
    */
   indexesAdded: bigint;
 
   /**
+   * Indexes dropped.
+   *
    * @generated from field: uint64 indexes_removed = 9;
    */
   indexesRemoved: bigint;
 
   /**
+   * Constraints created.
+   *
    * @generated from field: uint64 constraints_added = 10;
    */
   constraintsAdded: bigint;
 
   /**
+   * Constraints dropped.
+   *
    * @generated from field: uint64 constraints_removed = 11;
    */
   constraintsRemoved: bigint;
 
   /**
+   * Changes to the system database.
+   *
    * @generated from field: uint64 system_updates = 12;
    */
   systemUpdates: bigint;
@@ -221,25 +263,35 @@ export const CountersSchema: GenMessage<Counters> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_common, 4);
 
 /**
+ * A notification of the database about a statement (a warning or a hint).
+ *
  * @generated from message graphrpc.v1.Notification
  */
 export type Notification = Message<"graphrpc.v1.Notification"> & {
   /**
+   * The Neo4j notification code, e.g. "Neo.ClientNotification.Statement.CartesianProduct".
+   *
    * @generated from field: string code = 1;
    */
   code: string;
 
   /**
+   * A short title.
+   *
    * @generated from field: string title = 2;
    */
   title: string;
 
   /**
+   * What the notification means.
+   *
    * @generated from field: string description = 3;
    */
   description: string;
 
   /**
+   * The severity, as the database gives it: "WARNING", "INFORMATION", ...
+   *
    * @generated from field: string severity = 4;
    */
   severity: string;
@@ -253,25 +305,30 @@ export const NotificationSchema: GenMessage<Notification> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_common, 5);
 
 /**
+ * Whether work only reads or may write.
+ *
  * @generated from enum graphrpc.v1.AccessMode
  */
 export enum AccessMode {
   /**
-   * Same as WRITE; for a caller whose role is reader, same as READ.
+   * Same as ACCESS_MODE_WRITE; for a caller whose role is reader, same as ACCESS_MODE_READ.
    *
    * @generated from enum value: ACCESS_MODE_UNSPECIFIED = 0;
    */
-  ACCESS_MODE_UNSPECIFIED = 0,
+  UNSPECIFIED = 0,
 
   /**
-   * Read-only work: on a neo4j:// cluster it is routed to the readers.
+   * Read-only work: on a neo4j:// cluster it is routed to the readers. A statement that
+   * writes fails.
    *
-   * @generated from enum value: READ = 1;
+   * @generated from enum value: ACCESS_MODE_READ = 1;
    */
   READ = 1,
 
   /**
-   * @generated from enum value: WRITE = 2;
+   * Work that may write: routed to the cluster's leader. Needs the writer role.
+   *
+   * @generated from enum value: ACCESS_MODE_WRITE = 2;
    */
   WRITE = 2,
 }
@@ -283,31 +340,43 @@ export const AccessModeSchema: GenEnum<AccessMode> = /*@__PURE__*/
   enumDesc(file_graphrpc_v1_common, 0);
 
 /**
+ * What a statement did, as the database reports it.
+ *
  * @generated from enum graphrpc.v1.QueryType
  */
 export enum QueryType {
   /**
+   * The database did not say.
+   *
    * @generated from enum value: QUERY_TYPE_UNSPECIFIED = 0;
    */
-  QUERY_TYPE_UNSPECIFIED = 0,
+  UNSPECIFIED = 0,
 
   /**
-   * @generated from enum value: READ_ONLY = 1;
+   * The statement only read.
+   *
+   * @generated from enum value: QUERY_TYPE_READ_ONLY = 1;
    */
   READ_ONLY = 1,
 
   /**
-   * @generated from enum value: WRITE_ONLY = 2;
+   * The statement only wrote.
+   *
+   * @generated from enum value: QUERY_TYPE_WRITE_ONLY = 2;
    */
   WRITE_ONLY = 2,
 
   /**
-   * @generated from enum value: READ_WRITE = 3;
+   * The statement read and wrote.
+   *
+   * @generated from enum value: QUERY_TYPE_READ_WRITE = 3;
    */
   READ_WRITE = 3,
 
   /**
-   * @generated from enum value: SCHEMA_WRITE = 4;
+   * The statement changed the schema (indexes, constraints).
+   *
+   * @generated from enum value: QUERY_TYPE_SCHEMA_WRITE = 4;
    */
   SCHEMA_WRITE = 4,
 }

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Duration } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_duration, file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
-import type { ListNamedQueriesRequestSchema, ListNamedQueriesResponseSchema, RunNamedRequestSchema } from "./catalog_pb.js";
+import type { ListNamedQueriesRequestSchema, ListNamedQueriesResponseSchema, RunNamedRequestSchema, RunNamedResponseSchema, RunNamedStreamRequestSchema, RunNamedStreamResponseSchema } from "./catalog_pb.js";
 import { file_graphrpc_v1_catalog } from "./catalog_pb.js";
 import type { AccessMode, Header, Row, RowBatch, Summary } from "./common_pb.js";
 import { file_graphrpc_v1_common } from "./common_pb.js";
@@ -20,9 +20,11 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file graphrpc/v1/query.proto.
  */
 export const file_graphrpc_v1_query: GenFile = /*@__PURE__*/
-  fileDesc("ChdncmFwaHJwYy92MS9xdWVyeS5wcm90bxILZ3JhcGhycGMudjEi+wIKClJ1blJlcXVlc3QSDgoGY3lwaGVyGAEgASgJEjMKBnBhcmFtcxgCIAMoCzIjLmdyYXBocnBjLnYxLlJ1blJlcXVlc3QuUGFyYW1zRW50cnkSLAoLanNvbl9wYXJhbXMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhAKCGRhdGFiYXNlGAQgASgJEiwKC2FjY2Vzc19tb2RlGAUgASgOMhcuZ3JhcGhycGMudjEuQWNjZXNzTW9kZRIqCgd0aW1lb3V0GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhEKCWJvb2ttYXJrcxgHIAMoCRISCgpiYXRjaF9zaXplGAggASgNEhAKCG1heF9yb3dzGAkgASgNEhIKCmlkZW1wb3RlbnQYCiABKAgaQQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEiEKBXZhbHVlGAIgASgLMhIuZ3JhcGhycGMudjEuVmFsdWU6AjgBImIKC1J1blJlc3BvbnNlEgwKBGtleXMYASADKAkSHgoEcm93cxgCIAMoCzIQLmdyYXBocnBjLnYxLlJvdxIlCgdzdW1tYXJ5GAMgASgLMhQuZ3JhcGhycGMudjEuU3VtbWFyeSKVAQoRUnVuU3RyZWFtUmVzcG9uc2USJQoGaGVhZGVyGAEgASgLMhMuZ3JhcGhycGMudjEuSGVhZGVySAASJQoEcm93cxgCIAEoCzIVLmdyYXBocnBjLnYxLlJvd0JhdGNoSAASJwoHc3VtbWFyeRgDIAEoCzIULmdyYXBocnBjLnYxLlN1bW1hcnlIAEIJCgdtZXNzYWdlMqQECgpHcmFwaFF1ZXJ5EjgKA1J1bhIXLmdyYXBocnBjLnYxLlJ1blJlcXVlc3QaGC5ncmFwaHJwYy52MS5SdW5SZXNwb25zZRJGCglSdW5TdHJlYW0SFy5ncmFwaHJwYy52MS5SdW5SZXF1ZXN0Gh4uZ3JhcGhycGMudjEuUnVuU3RyZWFtUmVzcG9uc2UwARJUCgtUcmFuc2FjdGlvbhIfLmdyYXBocnBjLnYxLlRyYW5zYWN0aW9uUmVxdWVzdBogLmdyYXBocnBjLnYxLlRyYW5zYWN0aW9uUmVzcG9uc2UoATABEkcKCFJ1bkJhdGNoEhwuZ3JhcGhycGMudjEuUnVuQmF0Y2hSZXF1ZXN0Gh0uZ3JhcGhycGMudjEuUnVuQmF0Y2hSZXNwb25zZRJCCghSdW5OYW1lZBIcLmdyYXBocnBjLnYxLlJ1bk5hbWVkUmVxdWVzdBoYLmdyYXBocnBjLnYxLlJ1blJlc3BvbnNlElAKDlJ1bk5hbWVkU3RyZWFtEhwuZ3JhcGhycGMudjEuUnVuTmFtZWRSZXF1ZXN0Gh4uZ3JhcGhycGMudjEuUnVuU3RyZWFtUmVzcG9uc2UwARJfChBMaXN0TmFtZWRRdWVyaWVzEiQuZ3JhcGhycGMudjEuTGlzdE5hbWVkUXVlcmllc1JlcXVlc3QaJS5ncmFwaHJwYy52MS5MaXN0TmFtZWRRdWVyaWVzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_graphrpc_v1_catalog, file_graphrpc_v1_common, file_graphrpc_v1_transaction, file_graphrpc_v1_value]);
+  fileDesc("ChdncmFwaHJwYy92MS9xdWVyeS5wcm90bxILZ3JhcGhycGMudjEi+QIKClJ1blJlcXVlc3QSDgoGY3lwaGVyGAEgASgJEjMKBnBhcmFtcxgCIAMoCzIjLmdyYXBocnBjLnYxLlJ1blJlcXVlc3QuUGFyYW1zRW50cnkSLAoLanNvbl9wYXJhbXMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhAKCGRhdGFiYXNlGAQgASgJEiwKC2FjY2Vzc19tb2RlGAUgASgOMhcuZ3JhcGhycGMudjEuQWNjZXNzTW9kZRIqCgd0aW1lb3V0GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhEKCWJvb2ttYXJrcxgHIAMoCRIQCghtYXhfcm93cxgJIAEoDRISCgppZGVtcG90ZW50GAogASgIGkEKC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRIhCgV2YWx1ZRgCIAEoCzISLmdyYXBocnBjLnYxLlZhbHVlOgI4AUoECAgQCVIKYmF0Y2hfc2l6ZSJiCgtSdW5SZXNwb25zZRIMCgRrZXlzGAEgAygJEh4KBHJvd3MYAiADKAsyEC5ncmFwaHJwYy52MS5Sb3cSJQoHc3VtbWFyeRgDIAEoCzIULmdyYXBocnBjLnYxLlN1bW1hcnkihQMKEFJ1blN0cmVhbVJlcXVlc3QSDgoGY3lwaGVyGAEgASgJEjkKBnBhcmFtcxgCIAMoCzIpLmdyYXBocnBjLnYxLlJ1blN0cmVhbVJlcXVlc3QuUGFyYW1zRW50cnkSLAoLanNvbl9wYXJhbXMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhAKCGRhdGFiYXNlGAQgASgJEiwKC2FjY2Vzc19tb2RlGAUgASgOMhcuZ3JhcGhycGMudjEuQWNjZXNzTW9kZRIqCgd0aW1lb3V0GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhEKCWJvb2ttYXJrcxgHIAMoCRISCgpiYXRjaF9zaXplGAggASgNEhIKCmlkZW1wb3RlbnQYCiABKAgaQQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEiEKBXZhbHVlGAIgASgLMhIuZ3JhcGhycGMudjEuVmFsdWU6AjgBSgQICRAKUghtYXhfcm93cyKVAQoRUnVuU3RyZWFtUmVzcG9uc2USJQoGaGVhZGVyGAEgASgLMhMuZ3JhcGhycGMudjEuSGVhZGVySAASJQoEcm93cxgCIAEoCzIVLmdyYXBocnBjLnYxLlJvd0JhdGNoSAASJwoHc3VtbWFyeRgDIAEoCzIULmdyYXBocnBjLnYxLlN1bW1hcnlIAEIJCgdtZXNzYWdlMsEEChFHcmFwaFF1ZXJ5U2VydmljZRI4CgNSdW4SFy5ncmFwaHJwYy52MS5SdW5SZXF1ZXN0GhguZ3JhcGhycGMudjEuUnVuUmVzcG9uc2USTAoJUnVuU3RyZWFtEh0uZ3JhcGhycGMudjEuUnVuU3RyZWFtUmVxdWVzdBoeLmdyYXBocnBjLnYxLlJ1blN0cmVhbVJlc3BvbnNlMAESVAoLVHJhbnNhY3Rpb24SHy5ncmFwaHJwYy52MS5UcmFuc2FjdGlvblJlcXVlc3QaIC5ncmFwaHJwYy52MS5UcmFuc2FjdGlvblJlc3BvbnNlKAEwARJHCghSdW5CYXRjaBIcLmdyYXBocnBjLnYxLlJ1bkJhdGNoUmVxdWVzdBodLmdyYXBocnBjLnYxLlJ1bkJhdGNoUmVzcG9uc2USRwoIUnVuTmFtZWQSHC5ncmFwaHJwYy52MS5SdW5OYW1lZFJlcXVlc3QaHS5ncmFwaHJwYy52MS5SdW5OYW1lZFJlc3BvbnNlElsKDlJ1bk5hbWVkU3RyZWFtEiIuZ3JhcGhycGMudjEuUnVuTmFtZWRTdHJlYW1SZXF1ZXN0GiMuZ3JhcGhycGMudjEuUnVuTmFtZWRTdHJlYW1SZXNwb25zZTABEl8KEExpc3ROYW1lZFF1ZXJpZXMSJC5ncmFwaHJwYy52MS5MaXN0TmFtZWRRdWVyaWVzUmVxdWVzdBolLmdyYXBocnBjLnYxLkxpc3ROYW1lZFF1ZXJpZXNSZXNwb25zZUKPAQoOaW8uZ3JhcGhycGMudjFCClF1ZXJ5UHJvdG9QAVo+Z2l0aHViLmNvbS9ncmFwaHJwYy9ncmFwaHJwYy9jbGllbnRzL2dvL2dyYXBocnBjL3YxO2dyYXBocnBjdjGiAgNHWFiqAgtHcmFwaHJwYy5WMcoCC0dyYXBocnBjXFYx6gIMR3JhcGhycGM6OlYxYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_graphrpc_v1_catalog, file_graphrpc_v1_common, file_graphrpc_v1_transaction, file_graphrpc_v1_value]);
 
 /**
+ * Runs one statement; all rows come back in one response.
+ *
  * @generated from message graphrpc.v1.RunRequest
  */
 export type RunRequest = Message<"graphrpc.v1.RunRequest"> & {
@@ -59,6 +61,8 @@ export type RunRequest = Message<"graphrpc.v1.RunRequest"> & {
   database: string;
 
   /**
+   * Whether the statement may write; see AccessMode.
+   *
    * @generated from field: graphrpc.v1.AccessMode access_mode = 5;
    */
   accessMode: AccessMode;
@@ -80,16 +84,9 @@ export type RunRequest = Message<"graphrpc.v1.RunRequest"> & {
   bookmarks: string[];
 
   /**
-   * RunStream only: rows per RunStreamResponse batch; 0 means the server default. Larger
-   * than the server's maximum is refused.
-   *
-   * @generated from field: uint32 batch_size = 8;
-   */
-  batchSize: number;
-
-  /**
-   * Run only: the most rows the response may hold; 0 means the server default. Larger than
-   * the server's maximum is refused.
+   * The most rows the response may hold; 0 means the server default. Larger than the
+   * server's maximum is refused. More rows fail the call with RESOURCE_EXHAUSTED
+   * (ROW_LIMIT_EXCEEDED): use RunStream for large results.
    *
    * @generated from field: uint32 max_rows = 9;
    */
@@ -112,6 +109,8 @@ export const RunRequestSchema: GenMessage<RunRequest> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_query, 0);
 
 /**
+ * The result of Run: every row at once.
+ *
  * @generated from message graphrpc.v1.RunResponse
  */
 export type RunResponse = Message<"graphrpc.v1.RunResponse"> & {
@@ -123,11 +122,15 @@ export type RunResponse = Message<"graphrpc.v1.RunResponse"> & {
   keys: string[];
 
   /**
+   * The rows, in result order.
+   *
    * @generated from field: repeated graphrpc.v1.Row rows = 2;
    */
   rows: Row[];
 
   /**
+   * What the database reported about the finished statement.
+   *
    * @generated from field: graphrpc.v1.Summary summary = 3;
    */
   summary?: Summary | undefined;
@@ -141,10 +144,96 @@ export const RunResponseSchema: GenMessage<RunResponse> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_query, 1);
 
 /**
+ * Runs one statement and streams its result.
+ *
+ * @generated from message graphrpc.v1.RunStreamRequest
+ */
+export type RunStreamRequest = Message<"graphrpc.v1.RunStreamRequest"> & {
+  /**
+   * The Cypher statement. Pass values as parameters ($name), never spliced into the text.
+   *
+   * @generated from field: string cypher = 1;
+   */
+  cypher: string;
+
+  /**
+   * Typed parameters.
+   *
+   * @generated from field: map<string, graphrpc.v1.Value> params = 2;
+   */
+  params: { [key: string]: Value };
+
+  /**
+   * Parameters as JSON, with the rules of RunRequest.json_params.
+   *
+   * @generated from field: google.protobuf.Struct json_params = 3;
+   */
+  jsonParams?: JsonObject | undefined;
+
+  /**
+   * The database to use; empty means the one graphrpc is configured with, or the server's
+   * default when none is configured.
+   *
+   * @generated from field: string database = 4;
+   */
+  database: string;
+
+  /**
+   * Whether the statement may write; see AccessMode.
+   *
+   * @generated from field: graphrpc.v1.AccessMode access_mode = 5;
+   */
+  accessMode: AccessMode;
+
+  /**
+   * Upper bound on the statement's run time. The gRPC deadline applies too; the smaller wins.
+   * Unset means the server's default; longer than the server's maximum is refused.
+   *
+   * @generated from field: google.protobuf.Duration timeout = 6;
+   */
+  timeout?: Duration | undefined;
+
+  /**
+   * Bookmarks from earlier calls: the statement sees at least their writes.
+   *
+   * @generated from field: repeated string bookmarks = 7;
+   */
+  bookmarks: string[];
+
+  /**
+   * Rows per RowBatch message; 0 means the server default. Larger than the server's
+   * maximum is refused.
+   *
+   * @generated from field: uint32 batch_size = 8;
+   */
+  batchSize: number;
+
+  /**
+   * Declares a WRITE statement safe to run twice, so that graphrpc may retry it after a
+   * transient failure. READ statements are retried without it; writes never are.
+   *
+   * @generated from field: bool idempotent = 10;
+   */
+  idempotent: boolean;
+};
+
+/**
+ * Describes the message graphrpc.v1.RunStreamRequest.
+ * Use `create(RunStreamRequestSchema)` to create a new message.
+ */
+export const RunStreamRequestSchema: GenMessage<RunStreamRequest> = /*@__PURE__*/
+  messageDesc(file_graphrpc_v1_query, 2);
+
+/**
+ * One message of a RunStream result: a header, then zero or more row batches, then the
+ * summary.
+ *
  * @generated from message graphrpc.v1.RunStreamResponse
  */
 export type RunStreamResponse = Message<"graphrpc.v1.RunStreamResponse"> & {
   /**
+   * Which part of the result this message is.
+   *
    * @generated from oneof graphrpc.v1.RunStreamResponse.message
    */
   message: {
@@ -179,19 +268,23 @@ export type RunStreamResponse = Message<"graphrpc.v1.RunStreamResponse"> & {
  * Use `create(RunStreamResponseSchema)` to create a new message.
  */
 export const RunStreamResponseSchema: GenMessage<RunStreamResponse> = /*@__PURE__*/
-  messageDesc(file_graphrpc_v1_query, 2);
+  messageDesc(file_graphrpc_v1_query, 3);
 
 /**
- * Runs Cypher statements against the graph through graphrpc's pooled driver.
+ * Runs Cypher statements against the graph through graphrpc's pooled driver. Every call
+ * carries a bearer token (metadata "authorization: Bearer <token>") unless the server runs
+ * without an access file. Failures are gRPC statuses with a google.rpc.ErrorInfo detail
+ * whose reason is an ErrorReason (graphrpc/v1/errors.proto says which codes a client may
+ * retry).
  *
- * @generated from service graphrpc.v1.GraphQuery
+ * @generated from service graphrpc.v1.GraphQueryService
  */
-export const GraphQuery: GenService<{
+export const GraphQueryService: GenService<{
   /**
    * Runs one statement in an auto-commit transaction and returns every row in one response.
    * A result with more rows than the limit fails with RESOURCE_EXHAUSTED: use RunStream.
    *
-   * @generated from rpc graphrpc.v1.GraphQuery.Run
+   * @generated from rpc graphrpc.v1.GraphQueryService.Run
    */
   run: {
     methodKind: "unary";
@@ -203,11 +296,11 @@ export const GraphQuery: GenService<{
    * then batches of rows, then the summary. Rows are fetched from the database only as fast
    * as the client reads them; cancelling the call stops the query.
    *
-   * @generated from rpc graphrpc.v1.GraphQuery.RunStream
+   * @generated from rpc graphrpc.v1.GraphQueryService.RunStream
    */
   runStream: {
     methodKind: "server_streaming";
-    input: typeof RunRequestSchema;
+    input: typeof RunStreamRequestSchema;
     output: typeof RunStreamResponseSchema;
   },
   /**
@@ -216,7 +309,7 @@ export const GraphQuery: GenService<{
    * then Commit or Rollback. A stream that ends, is cancelled, fails, outlives the
    * transaction timeout or stays idle too long without committing is rolled back.
    *
-   * @generated from rpc graphrpc.v1.GraphQuery.Transaction
+   * @generated from rpc graphrpc.v1.GraphQueryService.Transaction
    */
   transaction: {
     methodKind: "bidi_streaming";
@@ -225,9 +318,9 @@ export const GraphQuery: GenService<{
   },
   /**
    * Runs the statements in order in one transaction: all of them or none. A failure names
-   * the failing statement's index in the ErrorInfo metadata (`statement_index`).
+   * the failing statement's index in the ErrorInfo metadata (statement_index).
    *
-   * @generated from rpc graphrpc.v1.GraphQuery.RunBatch
+   * @generated from rpc graphrpc.v1.GraphQueryService.RunBatch
    */
   runBatch: {
     methodKind: "unary";
@@ -239,28 +332,28 @@ export const GraphQuery: GenService<{
    * and returns every row in one response, like Run. Unknown names are NOT_FOUND; without a
    * catalog the call is FAILED_PRECONDITION.
    *
-   * @generated from rpc graphrpc.v1.GraphQuery.RunNamed
+   * @generated from rpc graphrpc.v1.GraphQueryService.RunNamed
    */
   runNamed: {
     methodKind: "unary";
     input: typeof RunNamedRequestSchema;
-    output: typeof RunResponseSchema;
+    output: typeof RunNamedResponseSchema;
   },
   /**
    * Runs a named query and streams the result, like RunStream.
    *
-   * @generated from rpc graphrpc.v1.GraphQuery.RunNamedStream
+   * @generated from rpc graphrpc.v1.GraphQueryService.RunNamedStream
    */
   runNamedStream: {
     methodKind: "server_streaming";
-    input: typeof RunNamedRequestSchema;
-    output: typeof RunStreamResponseSchema;
+    input: typeof RunNamedStreamRequestSchema;
+    output: typeof RunNamedStreamResponseSchema;
   },
   /**
    * Describes the named queries of the catalog in force: names, descriptions, Cypher text,
    * modes, parameters, time and row limits.
    *
-   * @generated from rpc graphrpc.v1.GraphQuery.ListNamedQueries
+   * @generated from rpc graphrpc.v1.GraphQueryService.ListNamedQueries
    */
   listNamedQueries: {
     methodKind: "unary";

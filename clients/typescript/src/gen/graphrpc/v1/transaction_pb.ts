@@ -16,7 +16,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file graphrpc/v1/transaction.proto.
  */
 export const file_graphrpc_v1_transaction: GenFile = /*@__PURE__*/
-  fileDesc("Ch1ncmFwaHJwYy92MS90cmFuc2FjdGlvbi5wcm90bxILZ3JhcGhycGMudjEizgEKElRyYW5zYWN0aW9uUmVxdWVzdBIjCgViZWdpbhgBIAEoCzISLmdyYXBocnBjLnYxLkJlZ2luSAASNgoJc3RhdGVtZW50GAIgASgLMiEuZ3JhcGhycGMudjEuVHJhbnNhY3Rpb25TdGF0ZW1lbnRIABIlCgZjb21taXQYAyABKAsyEy5ncmFwaHJwYy52MS5Db21taXRIABIpCghyb2xsYmFjaxgEIAEoCzIVLmdyYXBocnBjLnYxLlJvbGxiYWNrSABCCQoHbWVzc2FnZSLrAQoFQmVnaW4SEAoIZGF0YWJhc2UYASABKAkSLAoLYWNjZXNzX21vZGUYAiABKA4yFy5ncmFwaHJwYy52MS5BY2Nlc3NNb2RlEioKB3RpbWVvdXQYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEQoJYm9va21hcmtzGAQgAygJEjIKCG1ldGFkYXRhGAUgAygLMiAuZ3JhcGhycGMudjEuQmVnaW4uTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi6gEKFFRyYW5zYWN0aW9uU3RhdGVtZW50Eg4KBmN5cGhlchgBIAEoCRI9CgZwYXJhbXMYAiADKAsyLS5ncmFwaHJwYy52MS5UcmFuc2FjdGlvblN0YXRlbWVudC5QYXJhbXNFbnRyeRIsCgtqc29uX3BhcmFtcxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYmF0Y2hfc2l6ZRgEIAEoDRpBCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSIQoFdmFsdWUYAiABKAsyEi5ncmFwaHJwYy52MS5WYWx1ZToCOAEiCAoGQ29tbWl0IgoKCFJvbGxiYWNrIpkCChNUcmFuc2FjdGlvblJlc3BvbnNlEiMKBWJlZ3VuGAEgASgLMhIuZ3JhcGhycGMudjEuQmVndW5IABIlCgZoZWFkZXIYAiABKAsyEy5ncmFwaHJwYy52MS5IZWFkZXJIABIlCgRyb3dzGAMgASgLMhUuZ3JhcGhycGMudjEuUm93QmF0Y2hIABInCgdzdW1tYXJ5GAQgASgLMhQuZ3JhcGhycGMudjEuU3VtbWFyeUgAEisKCWNvbW1pdHRlZBgFIAEoCzIWLmdyYXBocnBjLnYxLkNvbW1pdHRlZEgAEi4KC3JvbGxlZF9iYWNrGAYgASgLMhcuZ3JhcGhycGMudjEuUm9sbGVkQmFja0gAQgkKB21lc3NhZ2UiGQoFQmVndW4SEAoIZGF0YWJhc2UYASABKAkiHQoJQ29tbWl0dGVkEhAKCGJvb2ttYXJrGAEgASgJIgwKClJvbGxlZEJhY2si1gIKD1J1bkJhdGNoUmVxdWVzdBIvCgpzdGF0ZW1lbnRzGAEgAygLMhsuZ3JhcGhycGMudjEuQmF0Y2hTdGF0ZW1lbnQSEAoIZGF0YWJhc2UYAiABKAkSLAoLYWNjZXNzX21vZGUYAyABKA4yFy5ncmFwaHJwYy52MS5BY2Nlc3NNb2RlEioKB3RpbWVvdXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEQoJYm9va21hcmtzGAUgAygJEhAKCG1heF9yb3dzGAYgASgNEhIKCmlkZW1wb3RlbnQYByABKAgSPAoIbWV0YWRhdGEYCCADKAsyKi5ncmFwaHJwYy52MS5SdW5CYXRjaFJlcXVlc3QuTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiygEKDkJhdGNoU3RhdGVtZW50Eg4KBmN5cGhlchgBIAEoCRI3CgZwYXJhbXMYAiADKAsyJy5ncmFwaHJwYy52MS5CYXRjaFN0YXRlbWVudC5QYXJhbXNFbnRyeRIsCgtqc29uX3BhcmFtcxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QaQQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEiEKBXZhbHVlGAIgASgLMhIuZ3JhcGhycGMudjEuVmFsdWU6AjgBImUKEFJ1bkJhdGNoUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLmdyYXBocnBjLnYxLlN0YXRlbWVudFJlc3VsdBIQCghib29rbWFyaxgCIAEoCRIQCghhdHRlbXB0cxgDIAEoDSJmCg9TdGF0ZW1lbnRSZXN1bHQSDAoEa2V5cxgBIAMoCRIeCgRyb3dzGAIgAygLMhAuZ3JhcGhycGMudjEuUm93EiUKB3N1bW1hcnkYAyABKAsyFC5ncmFwaHJwYy52MS5TdW1tYXJ5YgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_graphrpc_v1_common, file_graphrpc_v1_value]);
+  fileDesc("Ch1ncmFwaHJwYy92MS90cmFuc2FjdGlvbi5wcm90bxILZ3JhcGhycGMudjEizgEKElRyYW5zYWN0aW9uUmVxdWVzdBIjCgViZWdpbhgBIAEoCzISLmdyYXBocnBjLnYxLkJlZ2luSAASNgoJc3RhdGVtZW50GAIgASgLMiEuZ3JhcGhycGMudjEuVHJhbnNhY3Rpb25TdGF0ZW1lbnRIABIlCgZjb21taXQYAyABKAsyEy5ncmFwaHJwYy52MS5Db21taXRIABIpCghyb2xsYmFjaxgEIAEoCzIVLmdyYXBocnBjLnYxLlJvbGxiYWNrSABCCQoHbWVzc2FnZSLrAQoFQmVnaW4SEAoIZGF0YWJhc2UYASABKAkSLAoLYWNjZXNzX21vZGUYAiABKA4yFy5ncmFwaHJwYy52MS5BY2Nlc3NNb2RlEioKB3RpbWVvdXQYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEQoJYm9va21hcmtzGAQgAygJEjIKCG1ldGFkYXRhGAUgAygLMiAuZ3JhcGhycGMudjEuQmVnaW4uTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi6gEKFFRyYW5zYWN0aW9uU3RhdGVtZW50Eg4KBmN5cGhlchgBIAEoCRI9CgZwYXJhbXMYAiADKAsyLS5ncmFwaHJwYy52MS5UcmFuc2FjdGlvblN0YXRlbWVudC5QYXJhbXNFbnRyeRIsCgtqc29uX3BhcmFtcxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKYmF0Y2hfc2l6ZRgEIAEoDRpBCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSIQoFdmFsdWUYAiABKAsyEi5ncmFwaHJwYy52MS5WYWx1ZToCOAEiCAoGQ29tbWl0IgoKCFJvbGxiYWNrIpkCChNUcmFuc2FjdGlvblJlc3BvbnNlEiMKBWJlZ3VuGAEgASgLMhIuZ3JhcGhycGMudjEuQmVndW5IABIlCgZoZWFkZXIYAiABKAsyEy5ncmFwaHJwYy52MS5IZWFkZXJIABIlCgRyb3dzGAMgASgLMhUuZ3JhcGhycGMudjEuUm93QmF0Y2hIABInCgdzdW1tYXJ5GAQgASgLMhQuZ3JhcGhycGMudjEuU3VtbWFyeUgAEisKCWNvbW1pdHRlZBgFIAEoCzIWLmdyYXBocnBjLnYxLkNvbW1pdHRlZEgAEi4KC3JvbGxlZF9iYWNrGAYgASgLMhcuZ3JhcGhycGMudjEuUm9sbGVkQmFja0gAQgkKB21lc3NhZ2UiGQoFQmVndW4SEAoIZGF0YWJhc2UYASABKAkiHQoJQ29tbWl0dGVkEhAKCGJvb2ttYXJrGAEgASgJIgwKClJvbGxlZEJhY2si1gIKD1J1bkJhdGNoUmVxdWVzdBIvCgpzdGF0ZW1lbnRzGAEgAygLMhsuZ3JhcGhycGMudjEuQmF0Y2hTdGF0ZW1lbnQSEAoIZGF0YWJhc2UYAiABKAkSLAoLYWNjZXNzX21vZGUYAyABKA4yFy5ncmFwaHJwYy52MS5BY2Nlc3NNb2RlEioKB3RpbWVvdXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEQoJYm9va21hcmtzGAUgAygJEhAKCG1heF9yb3dzGAYgASgNEhIKCmlkZW1wb3RlbnQYByABKAgSPAoIbWV0YWRhdGEYCCADKAsyKi5ncmFwaHJwYy52MS5SdW5CYXRjaFJlcXVlc3QuTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiygEKDkJhdGNoU3RhdGVtZW50Eg4KBmN5cGhlchgBIAEoCRI3CgZwYXJhbXMYAiADKAsyJy5ncmFwaHJwYy52MS5CYXRjaFN0YXRlbWVudC5QYXJhbXNFbnRyeRIsCgtqc29uX3BhcmFtcxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QaQQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEiEKBXZhbHVlGAIgASgLMhIuZ3JhcGhycGMudjEuVmFsdWU6AjgBImUKEFJ1bkJhdGNoUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLmdyYXBocnBjLnYxLlN0YXRlbWVudFJlc3VsdBIQCghib29rbWFyaxgCIAEoCRIQCghhdHRlbXB0cxgDIAEoDSJmCg9TdGF0ZW1lbnRSZXN1bHQSDAoEa2V5cxgBIAMoCRIeCgRyb3dzGAIgAygLMhAuZ3JhcGhycGMudjEuUm93EiUKB3N1bW1hcnkYAyABKAsyFC5ncmFwaHJwYy52MS5TdW1tYXJ5QpUBCg5pby5ncmFwaHJwYy52MUIQVHJhbnNhY3Rpb25Qcm90b1ABWj5naXRodWIuY29tL2dyYXBocnBjL2dyYXBocnBjL2NsaWVudHMvZ28vZ3JhcGhycGMvdjE7Z3JhcGhycGN2MaICA0dYWKoCC0dyYXBocnBjLlYxygILR3JhcGhycGNcVjHqAgxHcmFwaHJwYzo6VjFiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_graphrpc_v1_common, file_graphrpc_v1_value]);
 
 /**
  * A message from the client on a Transaction stream: Begin once, first; then Statements;
@@ -26,28 +26,38 @@ export const file_graphrpc_v1_transaction: GenFile = /*@__PURE__*/
  */
 export type TransactionRequest = Message<"graphrpc.v1.TransactionRequest"> & {
   /**
+   * Which step of the transaction this message is.
+   *
    * @generated from oneof graphrpc.v1.TransactionRequest.message
    */
   message: {
     /**
+     * Opens the transaction; the first message, once.
+     *
      * @generated from field: graphrpc.v1.Begin begin = 1;
      */
     value: Begin;
     case: "begin";
   } | {
     /**
+     * Runs a statement in the open transaction.
+     *
      * @generated from field: graphrpc.v1.TransactionStatement statement = 2;
      */
     value: TransactionStatement;
     case: "statement";
   } | {
     /**
+     * Commits the transaction; the client's last message.
+     *
      * @generated from field: graphrpc.v1.Commit commit = 3;
      */
     value: Commit;
     case: "commit";
   } | {
     /**
+     * Rolls the transaction back; the client's last message.
+     *
      * @generated from field: graphrpc.v1.Rollback rollback = 4;
      */
     value: Rollback;
@@ -63,6 +73,8 @@ export const TransactionRequestSchema: GenMessage<TransactionRequest> = /*@__PUR
   messageDesc(file_graphrpc_v1_transaction, 0);
 
 /**
+ * Opens a transaction.
+ *
  * @generated from message graphrpc.v1.Begin
  */
 export type Begin = Message<"graphrpc.v1.Begin"> & {
@@ -74,7 +86,7 @@ export type Begin = Message<"graphrpc.v1.Begin"> & {
   database: string;
 
   /**
-   * READ transactions go to a cluster's readers.
+   * ACCESS_MODE_READ transactions go to a cluster's readers and may not write.
    *
    * @generated from field: graphrpc.v1.AccessMode access_mode = 2;
    */
@@ -111,15 +123,21 @@ export const BeginSchema: GenMessage<Begin> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 1);
 
 /**
+ * A statement to run in the open transaction.
+ *
  * @generated from message graphrpc.v1.TransactionStatement
  */
 export type TransactionStatement = Message<"graphrpc.v1.TransactionStatement"> & {
   /**
+   * The Cypher statement. Pass values as parameters ($name), never spliced into the text.
+   *
    * @generated from field: string cypher = 1;
    */
   cypher: string;
 
   /**
+   * Typed parameters.
+   *
    * @generated from field: map<string, graphrpc.v1.Value> params = 2;
    */
   params: { [key: string]: Value };
@@ -147,6 +165,8 @@ export const TransactionStatementSchema: GenMessage<TransactionStatement> = /*@_
   messageDesc(file_graphrpc_v1_transaction, 2);
 
 /**
+ * Commits the transaction.
+ *
  * @generated from message graphrpc.v1.Commit
  */
 export type Commit = Message<"graphrpc.v1.Commit"> & {
@@ -160,6 +180,8 @@ export const CommitSchema: GenMessage<Commit> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 3);
 
 /**
+ * Rolls the transaction back.
+ *
  * @generated from message graphrpc.v1.Rollback
  */
 export type Rollback = Message<"graphrpc.v1.Rollback"> & {
@@ -173,10 +195,14 @@ export const RollbackSchema: GenMessage<Rollback> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 4);
 
 /**
+ * A message from the server on a Transaction stream.
+ *
  * @generated from message graphrpc.v1.TransactionResponse
  */
 export type TransactionResponse = Message<"graphrpc.v1.TransactionResponse"> & {
   /**
+   * Which answer this message is.
+   *
    * @generated from oneof graphrpc.v1.TransactionResponse.message
    */
   message: {
@@ -189,7 +215,7 @@ export type TransactionResponse = Message<"graphrpc.v1.TransactionResponse"> & {
     case: "begun";
   } | {
     /**
-     * For each statement: a header, zero or more row batches, a summary.
+     * For each statement: a header (the column names) ...
      *
      * @generated from field: graphrpc.v1.Header header = 2;
      */
@@ -197,12 +223,16 @@ export type TransactionResponse = Message<"graphrpc.v1.TransactionResponse"> & {
     case: "header";
   } | {
     /**
+     * ... zero or more row batches ...
+     *
      * @generated from field: graphrpc.v1.RowBatch rows = 3;
      */
     value: RowBatch;
     case: "rows";
   } | {
     /**
+     * ... and a summary.
+     *
      * @generated from field: graphrpc.v1.Summary summary = 4;
      */
     value: Summary;
@@ -234,6 +264,8 @@ export const TransactionResponseSchema: GenMessage<TransactionResponse> = /*@__P
   messageDesc(file_graphrpc_v1_transaction, 5);
 
 /**
+ * The transaction is open.
+ *
  * @generated from message graphrpc.v1.Begun
  */
 export type Begun = Message<"graphrpc.v1.Begun"> & {
@@ -253,6 +285,8 @@ export const BegunSchema: GenMessage<Begun> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 6);
 
 /**
+ * The transaction was committed.
+ *
  * @generated from message graphrpc.v1.Committed
  */
 export type Committed = Message<"graphrpc.v1.Committed"> & {
@@ -272,6 +306,8 @@ export const CommittedSchema: GenMessage<Committed> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 7);
 
 /**
+ * The transaction was rolled back.
+ *
  * @generated from message graphrpc.v1.RolledBack
  */
 export type RolledBack = Message<"graphrpc.v1.RolledBack"> & {
@@ -285,20 +321,28 @@ export const RolledBackSchema: GenMessage<RolledBack> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 8);
 
 /**
+ * Runs statements in order in one transaction.
+ *
  * @generated from message graphrpc.v1.RunBatchRequest
  */
 export type RunBatchRequest = Message<"graphrpc.v1.RunBatchRequest"> & {
   /**
+   * The statements, run in this order; at least one.
+   *
    * @generated from field: repeated graphrpc.v1.BatchStatement statements = 1;
    */
   statements: BatchStatement[];
 
   /**
+   * The database; empty means graphrpc's configured one, else the server's default.
+   *
    * @generated from field: string database = 2;
    */
   database: string;
 
   /**
+   * Whether the statements may write; see AccessMode.
+   *
    * @generated from field: graphrpc.v1.AccessMode access_mode = 3;
    */
   accessMode: AccessMode;
@@ -311,6 +355,8 @@ export type RunBatchRequest = Message<"graphrpc.v1.RunBatchRequest"> & {
   timeout?: Duration | undefined;
 
   /**
+   * Bookmarks from earlier calls: the batch sees at least their writes.
+   *
    * @generated from field: repeated string bookmarks = 5;
    */
   bookmarks: string[];
@@ -332,6 +378,8 @@ export type RunBatchRequest = Message<"graphrpc.v1.RunBatchRequest"> & {
   idempotent: boolean;
 
   /**
+   * Transaction metadata, shown in the database's query log and transaction listing.
+   *
    * @generated from field: map<string, string> metadata = 8;
    */
   metadata: { [key: string]: string };
@@ -345,20 +393,28 @@ export const RunBatchRequestSchema: GenMessage<RunBatchRequest> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 9);
 
 /**
+ * One statement of a batch.
+ *
  * @generated from message graphrpc.v1.BatchStatement
  */
 export type BatchStatement = Message<"graphrpc.v1.BatchStatement"> & {
   /**
+   * The Cypher statement. Pass values as parameters ($name), never spliced into the text.
+   *
    * @generated from field: string cypher = 1;
    */
   cypher: string;
 
   /**
+   * Typed parameters.
+   *
    * @generated from field: map<string, graphrpc.v1.Value> params = 2;
    */
   params: { [key: string]: Value };
 
   /**
+   * Parameters as JSON; numbers follow the rule of RunRequest.json_params.
+   *
    * @generated from field: google.protobuf.Struct json_params = 3;
    */
   jsonParams?: JsonObject | undefined;
@@ -372,6 +428,8 @@ export const BatchStatementSchema: GenMessage<BatchStatement> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_transaction, 10);
 
 /**
+ * The batch was committed.
+ *
  * @generated from message graphrpc.v1.RunBatchResponse
  */
 export type RunBatchResponse = Message<"graphrpc.v1.RunBatchResponse"> & {
@@ -405,20 +463,28 @@ export const RunBatchResponseSchema: GenMessage<RunBatchResponse> = /*@__PURE__*
   messageDesc(file_graphrpc_v1_transaction, 11);
 
 /**
+ * The result of one statement of a batch.
+ *
  * @generated from message graphrpc.v1.StatementResult
  */
 export type StatementResult = Message<"graphrpc.v1.StatementResult"> & {
   /**
+   * Column names, in the order of the RETURN clause.
+   *
    * @generated from field: repeated string keys = 1;
    */
   keys: string[];
 
   /**
+   * The rows, in result order.
+   *
    * @generated from field: repeated graphrpc.v1.Row rows = 2;
    */
   rows: Row[];
 
   /**
+   * What the database reported about the statement.
+   *
    * @generated from field: graphrpc.v1.Summary summary = 3;
    */
   summary?: Summary | undefined;

@@ -2,48 +2,61 @@
 // @generated from file graphrpc/v1/value.proto (package graphrpc.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { NullValue } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file graphrpc/v1/value.proto.
  */
 export const file_graphrpc_v1_value: GenFile = /*@__PURE__*/
-  fileDesc("ChdncmFwaHJwYy92MS92YWx1ZS5wcm90bxILZ3JhcGhycGMudjEiuQUKBVZhbHVlEiYKBG51bGwYASABKA4yFi5ncmFwaHJwYy52MS5OdWxsVmFsdWVIABIRCgdib29sZWFuGAIgASgISAASEQoHaW50ZWdlchgDIAEoEkgAEg8KBWZsb2F0GAQgASgBSAASEAoGc3RyaW5nGAUgASgJSAASDwoFYnl0ZXMYBiABKAxIABImCgRsaXN0GAcgASgLMhYuZ3JhcGhycGMudjEuTGlzdFZhbHVlSAASJAoDbWFwGAggASgLMhUuZ3JhcGhycGMudjEuTWFwVmFsdWVIABIhCgRub2RlGAkgASgLMhEuZ3JhcGhycGMudjEuTm9kZUgAEjEKDHJlbGF0aW9uc2hpcBgKIAEoCzIZLmdyYXBocnBjLnYxLlJlbGF0aW9uc2hpcEgAEiEKBHBhdGgYCyABKAsyES5ncmFwaHJwYy52MS5QYXRoSAASIQoEZGF0ZRgMIAEoCzIRLmdyYXBocnBjLnYxLkRhdGVIABIhCgR0aW1lGA0gASgLMhEuZ3JhcGhycGMudjEuVGltZUgAEiwKCmxvY2FsX3RpbWUYDiABKAsyFi5ncmFwaHJwYy52MS5Mb2NhbFRpbWVIABIqCglkYXRlX3RpbWUYDyABKAsyFS5ncmFwaHJwYy52MS5EYXRlVGltZUgAEjgKEWRhdGVfdGltZV96b25lX2lkGBAgASgLMhsuZ3JhcGhycGMudjEuRGF0ZVRpbWVab25lSWRIABI1Cg9sb2NhbF9kYXRlX3RpbWUYESABKAsyGi5ncmFwaHJwYy52MS5Mb2NhbERhdGVUaW1lSAASKQoIZHVyYXRpb24YEiABKAsyFS5ncmFwaHJwYy52MS5EdXJhdGlvbkgAEiMKBXBvaW50GBMgASgLMhIuZ3JhcGhycGMudjEuUG9pbnRIAEIGCgRraW5kIi8KCUxpc3RWYWx1ZRIiCgZ2YWx1ZXMYASADKAsyEi5ncmFwaHJwYy52MS5WYWx1ZSKDAQoITWFwVmFsdWUSMwoHZW50cmllcxgBIAMoCzIiLmdyYXBocnBjLnYxLk1hcFZhbHVlLkVudHJpZXNFbnRyeRpCCgxFbnRyaWVzRW50cnkSCwoDa2V5GAEgASgJEiEKBXZhbHVlGAIgASgLMhIuZ3JhcGhycGMudjEuVmFsdWU6AjgBIrQBCgROb2RlEgoKAmlkGAEgASgDEhIKCmVsZW1lbnRfaWQYAiABKAkSDgoGbGFiZWxzGAMgAygJEjUKCnByb3BlcnRpZXMYBCADKAsyIS5ncmFwaHJwYy52MS5Ob2RlLlByb3BlcnRpZXNFbnRyeRpFCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEiEKBXZhbHVlGAIgASgLMhIuZ3JhcGhycGMudjEuVmFsdWU6AjgBIqoCCgxSZWxhdGlvbnNoaXASCgoCaWQYASABKAMSEgoKZWxlbWVudF9pZBgCIAEoCRIVCg1zdGFydF9ub2RlX2lkGAMgASgDEh0KFXN0YXJ0X25vZGVfZWxlbWVudF9pZBgEIAEoCRITCgtlbmRfbm9kZV9pZBgFIAEoAxIbChNlbmRfbm9kZV9lbGVtZW50X2lkGAYgASgJEgwKBHR5cGUYByABKAkSPQoKcHJvcGVydGllcxgIIAMoCzIpLmdyYXBocnBjLnYxLlJlbGF0aW9uc2hpcC5Qcm9wZXJ0aWVzRW50cnkaRQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRIhCgV2YWx1ZRgCIAEoCzISLmdyYXBocnBjLnYxLlZhbHVlOgI4ASJaCgRQYXRoEiAKBW5vZGVzGAEgAygLMhEuZ3JhcGhycGMudjEuTm9kZRIwCg1yZWxhdGlvbnNoaXBzGAIgAygLMhkuZ3JhcGhycGMudjEuUmVsYXRpb25zaGlwIhQKBERhdGUSDAoEZGF5cxgBIAEoAyI0CgRUaW1lEhQKDG5hbm9zX29mX2RheRgBIAEoAxIWCg5vZmZzZXRfc2Vjb25kcxgCIAEoBSIhCglMb2NhbFRpbWUSFAoMbmFub3Nfb2ZfZGF5GAEgASgDIkgKCERhdGVUaW1lEhUKDWVwb2NoX3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAUSFgoOb2Zmc2V0X3NlY29uZHMYAyABKAUiRwoORGF0ZVRpbWVab25lSWQSFQoNbG9jYWxfc2Vjb25kcxgBIAEoAxINCgVuYW5vcxgCIAEoBRIPCgd6b25lX2lkGAMgASgJIjUKDUxvY2FsRGF0ZVRpbWUSFQoNZXBvY2hfc2Vjb25kcxgBIAEoAxINCgVuYW5vcxgCIAEoBSJICghEdXJhdGlvbhIOCgZtb250aHMYASABKAMSDAoEZGF5cxgCIAEoAxIPCgdzZWNvbmRzGAMgASgDEg0KBW5hbm9zGAQgASgFIkEKBVBvaW50EgwKBHNyaWQYASABKAUSCQoBeBgCIAEoARIJCgF5GAMgASgBEg4KAXoYBCABKAFIAIgBAUIECgJfeiobCglOdWxsVmFsdWUSDgoKTlVMTF9WQUxVRRAAYgZwcm90bzM");
+  fileDesc("ChdncmFwaHJwYy92MS92YWx1ZS5wcm90bxILZ3JhcGhycGMudjEivQUKBVZhbHVlEioKBG51bGwYASABKA4yGi5nb29nbGUucHJvdG9idWYuTnVsbFZhbHVlSAASEQoHYm9vbGVhbhgCIAEoCEgAEhEKB2ludGVnZXIYAyABKBJIABIPCgVmbG9hdBgEIAEoAUgAEhAKBnN0cmluZxgFIAEoCUgAEg8KBWJ5dGVzGAYgASgMSAASJgoEbGlzdBgHIAEoCzIWLmdyYXBocnBjLnYxLkxpc3RWYWx1ZUgAEiQKA21hcBgIIAEoCzIVLmdyYXBocnBjLnYxLk1hcFZhbHVlSAASIQoEbm9kZRgJIAEoCzIRLmdyYXBocnBjLnYxLk5vZGVIABIxCgxyZWxhdGlvbnNoaXAYCiABKAsyGS5ncmFwaHJwYy52MS5SZWxhdGlvbnNoaXBIABIhCgRwYXRoGAsgASgLMhEuZ3JhcGhycGMudjEuUGF0aEgAEiEKBGRhdGUYDCABKAsyES5ncmFwaHJwYy52MS5EYXRlSAASIQoEdGltZRgNIAEoCzIRLmdyYXBocnBjLnYxLlRpbWVIABIsCgpsb2NhbF90aW1lGA4gASgLMhYuZ3JhcGhycGMudjEuTG9jYWxUaW1lSAASKgoJZGF0ZV90aW1lGA8gASgLMhUuZ3JhcGhycGMudjEuRGF0ZVRpbWVIABI4ChFkYXRlX3RpbWVfem9uZV9pZBgQIAEoCzIbLmdyYXBocnBjLnYxLkRhdGVUaW1lWm9uZUlkSAASNQoPbG9jYWxfZGF0ZV90aW1lGBEgASgLMhouZ3JhcGhycGMudjEuTG9jYWxEYXRlVGltZUgAEikKCGR1cmF0aW9uGBIgASgLMhUuZ3JhcGhycGMudjEuRHVyYXRpb25IABIjCgVwb2ludBgTIAEoCzISLmdyYXBocnBjLnYxLlBvaW50SABCBgoEa2luZCIvCglMaXN0VmFsdWUSIgoGdmFsdWVzGAEgAygLMhIuZ3JhcGhycGMudjEuVmFsdWUigwEKCE1hcFZhbHVlEjMKB2VudHJpZXMYASADKAsyIi5ncmFwaHJwYy52MS5NYXBWYWx1ZS5FbnRyaWVzRW50cnkaQgoMRW50cmllc0VudHJ5EgsKA2tleRgBIAEoCRIhCgV2YWx1ZRgCIAEoCzISLmdyYXBocnBjLnYxLlZhbHVlOgI4ASK0AQoETm9kZRIKCgJpZBgBIAEoAxISCgplbGVtZW50X2lkGAIgASgJEg4KBmxhYmVscxgDIAMoCRI1Cgpwcm9wZXJ0aWVzGAQgAygLMiEuZ3JhcGhycGMudjEuTm9kZS5Qcm9wZXJ0aWVzRW50cnkaRQoPUHJvcGVydGllc0VudHJ5EgsKA2tleRgBIAEoCRIhCgV2YWx1ZRgCIAEoCzISLmdyYXBocnBjLnYxLlZhbHVlOgI4ASKqAgoMUmVsYXRpb25zaGlwEgoKAmlkGAEgASgDEhIKCmVsZW1lbnRfaWQYAiABKAkSFQoNc3RhcnRfbm9kZV9pZBgDIAEoAxIdChVzdGFydF9ub2RlX2VsZW1lbnRfaWQYBCABKAkSEwoLZW5kX25vZGVfaWQYBSABKAMSGwoTZW5kX25vZGVfZWxlbWVudF9pZBgGIAEoCRIMCgR0eXBlGAcgASgJEj0KCnByb3BlcnRpZXMYCCADKAsyKS5ncmFwaHJwYy52MS5SZWxhdGlvbnNoaXAuUHJvcGVydGllc0VudHJ5GkUKD1Byb3BlcnRpZXNFbnRyeRILCgNrZXkYASABKAkSIQoFdmFsdWUYAiABKAsyEi5ncmFwaHJwYy52MS5WYWx1ZToCOAEiWgoEUGF0aBIgCgVub2RlcxgBIAMoCzIRLmdyYXBocnBjLnYxLk5vZGUSMAoNcmVsYXRpb25zaGlwcxgCIAMoCzIZLmdyYXBocnBjLnYxLlJlbGF0aW9uc2hpcCIUCgREYXRlEgwKBGRheXMYASABKAMiNAoEVGltZRIUCgxuYW5vc19vZl9kYXkYASABKAMSFgoOb2Zmc2V0X3NlY29uZHMYAiABKAUiIQoJTG9jYWxUaW1lEhQKDG5hbm9zX29mX2RheRgBIAEoAyJICghEYXRlVGltZRIVCg1lcG9jaF9zZWNvbmRzGAEgASgDEg0KBW5hbm9zGAIgASgFEhYKDm9mZnNldF9zZWNvbmRzGAMgASgFIkcKDkRhdGVUaW1lWm9uZUlkEhUKDWxvY2FsX3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAUSDwoHem9uZV9pZBgDIAEoCSI1Cg1Mb2NhbERhdGVUaW1lEhUKDWVwb2NoX3NlY29uZHMYASABKAMSDQoFbmFub3MYAiABKAUiSAoIRHVyYXRpb24SDgoGbW9udGhzGAEgASgDEgwKBGRheXMYAiABKAMSDwoHc2Vjb25kcxgDIAEoAxINCgVuYW5vcxgEIAEoBSJBCgVQb2ludBIMCgRzcmlkGAEgASgFEgkKAXgYAiABKAESCQoBeRgDIAEoARIOCgF6GAQgASgBSACIAQFCBAoCX3pCjwEKDmlvLmdyYXBocnBjLnYxQgpWYWx1ZVByb3RvUAFaPmdpdGh1Yi5jb20vZ3JhcGhycGMvZ3JhcGhycGMvY2xpZW50cy9nby9ncmFwaHJwYy92MTtncmFwaHJwY3YxogIDR1hYqgILR3JhcGhycGMuVjHKAgtHcmFwaHJwY1xWMeoCDEdyYXBocnBjOjpWMWIGcHJvdG8z", [file_google_protobuf_struct]);
 
 /**
  * A Bolt value, carried losslessly in both directions: as a statement parameter and as a
  * result value. Graph structures (Node, Relationship, Path) only appear in results; the
- * database refuses them as parameters.
+ * database refuses them as parameters. The canonical JSON form every client compares
+ * against is described in clients/conformance/README.md.
  *
  * @generated from message graphrpc.v1.Value
  */
 export type Value = Message<"graphrpc.v1.Value"> & {
   /**
+   * Exactly one kind is set. A parameter Value with no kind set is refused with
+   * INVALID_ARGUMENT naming its path (a typo such as {"int": 5} would otherwise send
+   * null); send the Cypher null as the null kind.
+   *
    * @generated from oneof graphrpc.v1.Value.kind
    */
   kind: {
     /**
-     * @generated from field: graphrpc.v1.NullValue null = 1;
+     * The Cypher null. In JSON: {"null": null}.
+     *
+     * @generated from field: google.protobuf.NullValue null = 1;
      */
     value: NullValue;
     case: "null";
   } | {
     /**
+     * A Cypher BOOLEAN.
+     *
      * @generated from field: bool boolean = 2;
      */
     value: boolean;
     case: "boolean";
   } | {
     /**
+     * A Cypher INTEGER: a signed 64-bit integer.
+     *
      * @generated from field: sint64 integer = 3;
      */
     value: bigint;
     case: "integer";
   } | {
     /**
-     * Any IEEE 754 double, NaN and the infinities included.
+     * A Cypher FLOAT: any IEEE 754 double, NaN, the infinities and -0.0 included.
      *
      * @generated from field: double float = 4;
      */
@@ -51,90 +64,120 @@ export type Value = Message<"graphrpc.v1.Value"> & {
     case: "float";
   } | {
     /**
+     * A Cypher STRING, any Unicode text.
+     *
      * @generated from field: string string = 5;
      */
     value: string;
     case: "string";
   } | {
     /**
+     * A Cypher byte array.
+     *
      * @generated from field: bytes bytes = 6;
      */
     value: Uint8Array;
     case: "bytes";
   } | {
     /**
+     * A Cypher LIST of any values, mixed kinds allowed.
+     *
      * @generated from field: graphrpc.v1.ListValue list = 7;
      */
     value: ListValue;
     case: "list";
   } | {
     /**
+     * A Cypher MAP from string keys to values.
+     *
      * @generated from field: graphrpc.v1.MapValue map = 8;
      */
     value: MapValue;
     case: "map";
   } | {
     /**
+     * A node of the graph (results only).
+     *
      * @generated from field: graphrpc.v1.Node node = 9;
      */
     value: Node;
     case: "node";
   } | {
     /**
+     * A relationship of the graph (results only).
+     *
      * @generated from field: graphrpc.v1.Relationship relationship = 10;
      */
     value: Relationship;
     case: "relationship";
   } | {
     /**
+     * A path through the graph (results only).
+     *
      * @generated from field: graphrpc.v1.Path path = 11;
      */
     value: Path;
     case: "path";
   } | {
     /**
+     * A Cypher DATE.
+     *
      * @generated from field: graphrpc.v1.Date date = 12;
      */
     value: Date;
     case: "date";
   } | {
     /**
+     * A Cypher ZONED TIME: a time of day with a UTC offset.
+     *
      * @generated from field: graphrpc.v1.Time time = 13;
      */
     value: Time;
     case: "time";
   } | {
     /**
+     * A Cypher LOCAL TIME.
+     *
      * @generated from field: graphrpc.v1.LocalTime local_time = 14;
      */
     value: LocalTime;
     case: "localTime";
   } | {
     /**
+     * A Cypher ZONED DATETIME with a fixed UTC offset.
+     *
      * @generated from field: graphrpc.v1.DateTime date_time = 15;
      */
     value: DateTime;
     case: "dateTime";
   } | {
     /**
+     * A Cypher ZONED DATETIME in a named time zone.
+     *
      * @generated from field: graphrpc.v1.DateTimeZoneId date_time_zone_id = 16;
      */
     value: DateTimeZoneId;
     case: "dateTimeZoneId";
   } | {
     /**
+     * A Cypher LOCAL DATETIME.
+     *
      * @generated from field: graphrpc.v1.LocalDateTime local_date_time = 17;
      */
     value: LocalDateTime;
     case: "localDateTime";
   } | {
     /**
+     * A Cypher DURATION.
+     *
      * @generated from field: graphrpc.v1.Duration duration = 18;
      */
     value: Duration;
     case: "duration";
   } | {
     /**
+     * A Cypher POINT, 2D or 3D.
+     *
      * @generated from field: graphrpc.v1.Point point = 19;
      */
     value: Point;
@@ -150,10 +193,14 @@ export const ValueSchema: GenMessage<Value> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_value, 0);
 
 /**
+ * A Cypher LIST.
+ *
  * @generated from message graphrpc.v1.ListValue
  */
 export type ListValue = Message<"graphrpc.v1.ListValue"> & {
   /**
+   * The elements, in order.
+   *
    * @generated from field: repeated graphrpc.v1.Value values = 1;
    */
   values: Value[];
@@ -167,10 +214,14 @@ export const ListValueSchema: GenMessage<ListValue> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_value, 1);
 
 /**
+ * A Cypher MAP.
+ *
  * @generated from message graphrpc.v1.MapValue
  */
 export type MapValue = Message<"graphrpc.v1.MapValue"> & {
   /**
+   * The entries; keys are unique, their order carries no meaning.
+   *
    * @generated from field: map<string, graphrpc.v1.Value> entries = 1;
    */
   entries: { [key: string]: Value };
@@ -184,6 +235,8 @@ export const MapValueSchema: GenMessage<MapValue> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_value, 2);
 
 /**
+ * A node of the graph, as a result value.
+ *
  * @generated from message graphrpc.v1.Node
  */
 export type Node = Message<"graphrpc.v1.Node"> & {
@@ -196,16 +249,22 @@ export type Node = Message<"graphrpc.v1.Node"> & {
   id: bigint;
 
   /**
+   * The node's element id (Bolt 5), or the decimal text of id.
+   *
    * @generated from field: string element_id = 2;
    */
   elementId: string;
 
   /**
+   * The node's labels.
+   *
    * @generated from field: repeated string labels = 3;
    */
   labels: string[];
 
   /**
+   * The node's properties.
+   *
    * @generated from field: map<string, graphrpc.v1.Value> properties = 4;
    */
   properties: { [key: string]: Value };
@@ -219,45 +278,63 @@ export const NodeSchema: GenMessage<Node> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_value, 3);
 
 /**
+ * A relationship of the graph, as a result value.
+ *
  * @generated from message graphrpc.v1.Relationship
  */
 export type Relationship = Message<"graphrpc.v1.Relationship"> & {
   /**
+   * The numeric id.
+   *
    * @generated from field: int64 id = 1;
    */
   id: bigint;
 
   /**
+   * The relationship's element id (Bolt 5), or the decimal text of id.
+   *
    * @generated from field: string element_id = 2;
    */
   elementId: string;
 
   /**
+   * The numeric id of the node the relationship starts at.
+   *
    * @generated from field: int64 start_node_id = 3;
    */
   startNodeId: bigint;
 
   /**
+   * The element id of the node the relationship starts at.
+   *
    * @generated from field: string start_node_element_id = 4;
    */
   startNodeElementId: string;
 
   /**
+   * The numeric id of the node the relationship ends at.
+   *
    * @generated from field: int64 end_node_id = 5;
    */
   endNodeId: bigint;
 
   /**
+   * The element id of the node the relationship ends at.
+   *
    * @generated from field: string end_node_element_id = 6;
    */
   endNodeElementId: string;
 
   /**
+   * The relationship type, e.g. "ACTED_IN".
+   *
    * @generated from field: string type = 7;
    */
   type: string;
 
   /**
+   * The relationship's properties.
+   *
    * @generated from field: map<string, graphrpc.v1.Value> properties = 8;
    */
   properties: { [key: string]: Value };
@@ -279,11 +356,15 @@ export const RelationshipSchema: GenMessage<Relationship> = /*@__PURE__*/
  */
 export type Path = Message<"graphrpc.v1.Path"> & {
   /**
+   * The path's nodes in the order of traversal, one more than its relationships.
+   *
    * @generated from field: repeated graphrpc.v1.Node nodes = 1;
    */
   nodes: Node[];
 
   /**
+   * The path's relationships in the order of traversal.
+   *
    * @generated from field: repeated graphrpc.v1.Relationship relationships = 2;
    */
   relationships: Relationship[];
@@ -297,12 +378,14 @@ export const PathSchema: GenMessage<Path> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_value, 5);
 
 /**
- * A calendar date, as days since 1970-01-01 (negative before).
+ * A calendar date (proleptic Gregorian).
  *
  * @generated from message graphrpc.v1.Date
  */
 export type Date = Message<"graphrpc.v1.Date"> & {
   /**
+   * Days since 1970-01-01 (negative before).
+   *
    * @generated from field: int64 days = 1;
    */
   days: bigint;
@@ -322,13 +405,15 @@ export const DateSchema: GenMessage<Date> = /*@__PURE__*/
  */
 export type Time = Message<"graphrpc.v1.Time"> & {
   /**
-   * Nanoseconds since midnight, local to the offset.
+   * Nanoseconds since midnight, local to the offset: 0 to 86 399 999 999 999.
    *
    * @generated from field: int64 nanos_of_day = 1;
    */
   nanosOfDay: bigint;
 
   /**
+   * The UTC offset in seconds, east positive: -64 800 to 64 800 (-18:00 to +18:00).
+   *
    * @generated from field: int32 offset_seconds = 2;
    */
   offsetSeconds: number;
@@ -348,6 +433,8 @@ export const TimeSchema: GenMessage<Time> = /*@__PURE__*/
  */
 export type LocalTime = Message<"graphrpc.v1.LocalTime"> & {
   /**
+   * Nanoseconds since midnight: 0 to 86 399 999 999 999.
+   *
    * @generated from field: int64 nanos_of_day = 1;
    */
   nanosOfDay: bigint;
@@ -374,11 +461,15 @@ export type DateTime = Message<"graphrpc.v1.DateTime"> & {
   epochSeconds: bigint;
 
   /**
+   * Nanoseconds within the second: 0 to 999 999 999.
+   *
    * @generated from field: int32 nanos = 2;
    */
   nanos: number;
 
   /**
+   * The UTC offset in seconds, east positive: -64 800 to 64 800.
+   *
    * @generated from field: int32 offset_seconds = 3;
    */
   offsetSeconds: number;
@@ -407,11 +498,15 @@ export type DateTimeZoneId = Message<"graphrpc.v1.DateTimeZoneId"> & {
   localSeconds: bigint;
 
   /**
+   * Nanoseconds within the second: 0 to 999 999 999.
+   *
    * @generated from field: int32 nanos = 2;
    */
   nanos: number;
 
   /**
+   * The IANA zone name, e.g. "Europe/Paris".
+   *
    * @generated from field: string zone_id = 3;
    */
   zoneId: string;
@@ -438,6 +533,8 @@ export type LocalDateTime = Message<"graphrpc.v1.LocalDateTime"> & {
   epochSeconds: bigint;
 
   /**
+   * Nanoseconds within the second: 0 to 999 999 999.
+   *
    * @generated from field: int32 nanos = 2;
    */
   nanos: number;
@@ -457,21 +554,29 @@ export const LocalDateTimeSchema: GenMessage<LocalDateTime> = /*@__PURE__*/
  */
 export type Duration = Message<"graphrpc.v1.Duration"> & {
   /**
+   * Whole months (a year is 12 months).
+   *
    * @generated from field: int64 months = 1;
    */
   months: bigint;
 
   /**
+   * Whole days.
+   *
    * @generated from field: int64 days = 2;
    */
   days: bigint;
 
   /**
+   * Seconds.
+   *
    * @generated from field: int64 seconds = 3;
    */
   seconds: bigint;
 
   /**
+   * Nanoseconds added to seconds: 0 to 999 999 999.
+   *
    * @generated from field: int32 nanos = 4;
    */
   nanos: number;
@@ -485,27 +590,36 @@ export const DurationSchema: GenMessage<Duration> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_value, 12);
 
 /**
- * A spatial point. srid 7203 (cartesian) and 4326 (WGS-84) are 2D, 9157 and 4979 are 3D.
+ * A spatial point. srid 7203 (cartesian) and 4326 (WGS-84) are 2D, 9157 (cartesian) and
+ * 4979 (WGS-84) are 3D.
  *
  * @generated from message graphrpc.v1.Point
  */
 export type Point = Message<"graphrpc.v1.Point"> & {
   /**
+   * The coordinate reference system: 7203, 4326, 9157 or 4979.
+   *
    * @generated from field: int32 srid = 1;
    */
   srid: number;
 
   /**
+   * x, or the longitude in WGS-84.
+   *
    * @generated from field: double x = 2;
    */
   x: number;
 
   /**
+   * y, or the latitude in WGS-84.
+   *
    * @generated from field: double y = 3;
    */
   y: number;
 
   /**
+   * z, or the height in WGS-84: set for the 3D systems (9157, 4979) only.
+   *
    * @generated from field: optional double z = 4;
    */
   z?: number | undefined;
@@ -517,22 +631,4 @@ export type Point = Message<"graphrpc.v1.Point"> & {
  */
 export const PointSchema: GenMessage<Point> = /*@__PURE__*/
   messageDesc(file_graphrpc_v1_value, 13);
-
-/**
- * The Cypher null. A Value with no kind set is read as null too.
- *
- * @generated from enum graphrpc.v1.NullValue
- */
-export enum NullValue {
-  /**
-   * @generated from enum value: NULL_VALUE = 0;
-   */
-  NULL_VALUE = 0,
-}
-
-/**
- * Describes the enum graphrpc.v1.NullValue.
- */
-export const NullValueSchema: GenEnum<NullValue> = /*@__PURE__*/
-  enumDesc(file_graphrpc_v1_value, 0);
 
