@@ -26,17 +26,20 @@ for (let run = 1; run <= runs; run++) {
     peak.client = Math.max(peak.client, rssMiB("self"));
     if (serverPid) peak.server = Math.max(peak.server, rssMiB(serverPid));
   }, 50);
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   let seen = 0;
   for await (const row of client.stream(cypher, {}, { accessMode: "READ", batchSize: 1000 })) {
     if (row.values.length === 2) seen++;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   clearInterval(sample);
   if (seen !== rows) throw new Error(`read ${seen} rows, expected ${rows}`);
   console.log(
     `run ${run}: ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s; ` +
-      `client RSS ${before.client.toFixed(0)} -> peak ${peak.client.toFixed(0)} MiB` +
+      `client CPU ${cpuSeconds.toFixed(2)} s; client RSS ${before.client.toFixed(0)} -> peak ${peak.client.toFixed(0)} MiB` +
       (serverPid ? `; server RSS ${before.server.toFixed(0)} -> peak ${peak.server.toFixed(0)} MiB` : ""),
   );
 }
