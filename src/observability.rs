@@ -25,6 +25,8 @@ pub const TRANSACTIONS_OPEN: &str = "graphrpc_transactions_open";
 pub const RETRIES: &str = "graphrpc_retries_total";
 pub const RELOADS: &str = "graphrpc_file_reloads_total";
 pub const DENIED: &str = "graphrpc_calls_denied_total";
+pub const STATEMENTS_REFUSED: &str = "graphrpc_statements_refused_total";
+pub const READER_WRITES: &str = "graphrpc_reader_writes_detected_total";
 
 pub fn describe_metrics() {
     describe_counter!(
@@ -102,6 +104,16 @@ pub fn describe_metrics() {
         Unit::Count,
         "Calls refused before any handler ran, by reason (unauthenticated, rate_limited)."
     );
+    describe_counter!(
+        STATEMENTS_REFUSED,
+        Unit::Count,
+        "Statements refused by the classifier before reaching the database, by statement kind."
+    );
+    describe_counter!(
+        READER_WRITES,
+        Unit::Count,
+        "Security events: a reader's statement passed the classifier, yet the database reported changes."
+    );
 }
 
 /// The methods graphrpc serves, as metric labels. Any other path (a client calling a method
@@ -177,6 +189,16 @@ pub fn file_reloaded(file: &'static str, ok: bool) {
 
 pub fn call_denied(reason: &'static str) {
     counter!(DENIED, "reason" => reason).increment(1);
+}
+
+/// A statement the classifier refused; `kind`: read, write, schema, admin or unparsable.
+pub fn statement_refused(kind: &'static str) {
+    counter!(STATEMENTS_REFUSED, "kind" => kind).increment(1);
+}
+
+/// The second layer fired: the database reported changes for a reader's statement.
+pub fn reader_write_detected() {
+    counter!(READER_WRITES).increment(1);
 }
 
 pub fn retried() {

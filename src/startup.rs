@@ -161,6 +161,7 @@ impl Application {
             limits: settings.limits,
             retry: settings.retry,
             catalog,
+            statements: settings.security.statements.clone(),
         });
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))

@@ -61,9 +61,6 @@ const CLAUSE_STARTS: &[&str] = &[
     "DRYRUN",
     "DEALLOCATE",
     "REALLOCATE",
-    "LET",
-    "FILTER",
-    "NEXT",
 ];
 
 /// Words that may follow an operand inside a clause (operators, sub-clause keywords).
@@ -182,8 +179,10 @@ pub struct Parser<'t> {
 enum Region {
     /// A clause body: stops at a clause keyword, a closing bracket or `;`.
     Clause(&'static str),
-    /// Inside `(`, `[` or `{`: stops at the closing bracket; clause keywords are refused.
-    Group,
+    /// Inside `(`, `[` or `{` (`map`: a map, where `:` separates a key from its value
+    /// rather than introducing a label): stops at the closing bracket; clause keywords are
+    /// refused.
+    Group { map: bool },
     /// A FOREACH head: a group that also stops at `|`.
     ForeachHead,
 }
@@ -517,7 +516,7 @@ impl<'t> Parser<'t> {
         };
         self.pos += 1;
         self.descend()?;
-        self.scan(Region::Group, false)?;
+        self.scan(Region::Group { map: close == "}" }, false)?;
         self.expect_punct(close)?;
         self.depth -= 1;
         Ok(())
@@ -540,12 +539,14 @@ impl<'t> Parser<'t> {
         // `create: 1` is a map key, `create.name` a variable's property: no clause
         // keyword is followed by `:` or `.`.
         let key = matches!(after, Some(Tok::Punct(":" | ".")));
+        // `AS create`: after AS comes a variable's name.
+        let alias = matches!(before.and_then(|t| upper(&t.tok)).as_deref(), Some("AS"));
         let starts_with = word == "WITH"
             && matches!(
                 before.and_then(|t| upper(&t.tok)).as_deref(),
                 Some("STARTS" | "ENDS")
             );
-        !(property_or_label || key || starts_with)
+        !(property_or_label || key || alias || starts_with)
     }
 
     /// Walks an expression region, descending into groups and subqueries.
@@ -565,12 +566,19 @@ impl<'t> Parser<'t> {
                 Tok::Punct(p) => {
                     // `.name` after an operand is a property; the name is not an operand.
                     after_operand = false;
-                    // A property, label or type name: never a clause, unless a call or a
-                    // subquery follows it (then it is scanned as a word).
+                    // A property, label or type name: never a clause. A label or type
+                    // (`:` outside a map) is a name whatever follows it; after `.` or a
+                    // map's `:`, a word before a bracket is a call or a subquery, scanned as
+                    // a word.
+                    let label = matches!(*p, ":" | "::") && region != Region::Group { map: true };
                     let name_follows =
                         matches!(self.peek_at(1), Some(Tok::Word(_) | Tok::Quoted(_)))
-                            && !matches!(self.peek_at(2), Some(Tok::Punct("(" | "{")));
+                            && (label || !matches!(self.peek_at(2), Some(Tok::Punct("(" | "{"))));
                     if matches!(*p, "." | ":" | "::") && name_follows {
+                        if label && matches!(self.peek_at(2), Some(Tok::Punct("("))) {
+                            self.pos += 2;
+                            return Err(self.error("unexpected `(` after a label or type"));
+                        }
                         self.pos += 2;
                         after_operand = true;
                         continue;
@@ -622,7 +630,9 @@ impl<'t> Parser<'t> {
                     }
                     after_operand = !keyword;
                 }
-                Tok::Quoted(_) | Tok::Str | Tok::Number | Tok::Param => {
+                // `(n:Label $props)`: a parameter may follow a label.
+                Tok::Param => after_operand = true,
+                Tok::Quoted(_) | Tok::Str | Tok::Number => {
                     if after_operand {
                         return Err(self.error(format!("unexpected {}", self.text_of(self.pos))));
                     }

@@ -537,3 +537,13 @@ MATCH (n) FINISH
 MATCH (n) RETURN n LIMIT 1
 UNION
 MATCH (n) RETURN n LIMIT 1
+
+MATCH (a:Person $props) RETURN a
+
+MATCH (a)-[:NEXT {k: 1}]->(b) RETURN b
+
+MATCH (n:Match {x: 1})-[:CREATE {y: 2}]->(m:Set) RETURN n, m
+
+RETURN $i AS i, $obj.name AS name, $i + 1 AS next
+
+RETURN 1 AS create, 2 AS delete
