@@ -733,6 +733,28 @@ mod tests {
     }
 
     #[test]
+    fn open_mode_on_a_non_loopback_address_needs_an_explicit_setting() {
+        let pw = ["--neo4j-password", "pw"];
+        for listen in ["0.0.0.0:50051", "[::]:50051", "10.1.2.3:50051"] {
+            let err = parse(&[&pw[..], &["--listen", listen]].concat()).unwrap_err();
+            assert!(
+                err.contains("GRAPHRPC_ACCESS_FILE") && err.contains("GRAPHRPC_ALLOW_OPEN"),
+                "{err}"
+            );
+            parse(&[&pw[..], &["--listen", listen, "--allow-open", "true"]].concat())
+                .expect("open by choice");
+            parse(&[&pw[..], &["--listen", listen, "--access-file", "/a.yaml"]].concat())
+                .expect("an access file");
+        }
+        parse(&[&pw[..], &["--listen", "[::1]:50051"]].concat()).expect("loopback stays open");
+        let err = parse(&[&pw[..], &["--read-procedures", "apoc..x"]].concat()).unwrap_err();
+        assert!(
+            err.contains("GRAPHRPC_READ_PROCEDURES") && err.contains("`apoc..x`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn every_documented_uri_scheme_is_accepted() {
         for scheme in URI_SCHEMES {
             let uri = format!("{scheme}://db.example:7687");
