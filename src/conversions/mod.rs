@@ -2,6 +2,7 @@
 //! once, at the edge; values and summaries are converted straight into proto types.
 
 pub mod json;
+pub mod ranges;
 pub mod request;
 pub mod summary;
 pub mod value;
