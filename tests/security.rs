@@ -216,7 +216,7 @@ async fn through_run_stream(app: &TestApp, cypher: &str, token: &str) -> Outcome
     let mut stream = match app
         .client
         .clone()
-        .run_stream(as_reader(run_request(cypher), token))
+        .run_stream(as_reader(streamed(run_request(cypher)), token))
         .await
     {
         Ok(stream) => stream.into_inner(),

@@ -136,7 +136,7 @@ async fn calls_without_a_valid_token_are_unauthenticated_and_never_echo_it() {
     let status = app
         .client
         .clone()
-        .run_stream(as_caller(request("RETURN 1", vec![]), None))
+        .run_stream(as_caller(stream_request("RETURN 1", vec![]), None))
         .await
         .expect_err("refused");
     assert_eq!(status.code(), Code::Unauthenticated);
@@ -194,7 +194,10 @@ async fn a_reader_cannot_write_through_run_or_run_stream() {
     let opened = app
         .client
         .clone()
-        .run_stream(as_caller(read_mode(request(&create, vec![])), Some(READER)))
+        .run_stream(as_caller(
+            streamed(read_mode(request(&create, vec![]))),
+            Some(READER),
+        ))
         .await;
     let status = match opened {
         Err(status) => status,
