@@ -51,17 +51,64 @@ pub fn check_epoch_second(seconds: i64, field: &str) -> Result<(), String> {
     }
 }
 
-/// A zone id must name a zone of the tz database.
+/// A zone id must name a zone of the tz database, or be a fixed offset the way java.time's
+/// `ZoneId.of` (which Neo4j uses) writes one: `Z`, `+01`, `+01:00`, `-0330`, `UTC+01:00`.
 pub fn check_zone_id(zone: &str) -> Result<(), String> {
     if zone.is_empty() {
         return Err("zone_id is empty; give an IANA zone such as Europe/Paris".to_owned());
     }
-    chrono_tz::Tz::from_str(zone).map(|_| ()).map_err(|_| {
-        format!(
-            "zone_id `{}` is not a zone of the IANA tz database; give one such as Europe/Paris or UTC",
-            zone.escape_debug()
-        )
-    })
+    if chrono_tz::Tz::from_str(zone).is_ok() || is_offset_id(zone) {
+        return Ok(());
+    }
+    Err(format!(
+        "zone_id `{}` is not a zone of the IANA tz database nor an offset such as +01:00; \
+         give one such as Europe/Paris or UTC",
+        zone.escape_debug()
+    ))
+}
+
+/// `Z`, or [UTC|GMT|UT] then +/- and h, hh, hh:mm, hhmm, hh:mm:ss or hhmmss, at most 18:00.
+fn is_offset_id(zone: &str) -> bool {
+    if zone == "Z" {
+        return true;
+    }
+    let offset = ["UTC", "GMT", "UT"]
+        .iter()
+        .find_map(|prefix| zone.strip_prefix(prefix))
+        .unwrap_or(zone);
+    let Some(digits) = offset.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        return false;
+    }
+    let parts: Vec<&str> = if digits.contains(':') {
+        digits.split(':').collect()
+    } else if digits.len() > 2 && digits.len() % 2 == 0 {
+        digits
+            .as_bytes()
+            .chunks(2)
+            .filter_map(|c| std::str::from_utf8(c).ok())
+            .collect()
+    } else {
+        vec![digits]
+    };
+    let single_digit_hour = parts.len() == 1 && parts[0].len() == 1;
+    let well_formed = (1..=3).contains(&parts.len())
+        && parts.iter().enumerate().all(|(i, p)| {
+            p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 2 || (i == 0 && single_digit_hour))
+        });
+    if !well_formed {
+        return false;
+    }
+    let number = |i: usize| {
+        parts
+            .get(i)
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let (hours, minutes, seconds) = (number(0), number(1), number(2));
+    minutes < 60 && seconds < 60 && hours * 3600 + minutes * 60 + seconds <= 18 * 3600
 }
 
 /// A point's srid, with its dimension count (`has_z`: 3D).
@@ -110,11 +157,32 @@ mod tests {
             assert!(check_zone_id(zone).is_ok(), "{zone}");
         }
         for zone in [
+            "Z",
+            "+02:00",
+            "-0330",
+            "+1",
+            "+05",
+            "UTC+01:00",
+            "GMT-10",
+            "+18:00",
+            "-01:02:03",
+        ] {
+            assert!(check_zone_id(zone).is_ok(), "{zone}");
+        }
+        for zone in [
             "Mars/Olympus_Mons",
             "",
             "europe/paris",
             "Europe/Paris ",
-            "+01:00",
+            "+19:00",
+            "+18:01",
+            "+1:00",
+            "+01:60",
+            "01:00",
+            "+",
+            "+0a",
+            "UTC+",
+            "+010",
         ] {
             assert!(check_zone_id(zone).is_err(), "{zone}");
         }
