@@ -23,6 +23,7 @@ use tonic::Status;
 
 use crate::{
     configuration::QueryLimits,
+    cypher::{self, Classification, Kind},
     database::AccessMode,
     errors::invalid_argument,
     reload::{self, Current},
@@ -52,6 +53,8 @@ pub struct NamedQuery {
     /// RunNamed's row limit: the catalog's, or the server's default when it sets none.
     pub max_rows: u32,
     pub parameters: Vec<Parameter>,
+    /// What the cypher does, classified once at load (see `cypher`).
+    pub classification: Classification,
 }
 
 #[derive(Debug, Clone)]
@@ -329,6 +332,21 @@ fn check_entry(raw: RawQuery, limits: &QueryLimits) -> Result<NamedQuery, String
         RawMode::Read => AccessMode::Read,
         RawMode::Write => AccessMode::Write,
     };
+    let classification = cypher::classify(&raw.cypher)
+        .map_err(|e| format!("cypher cannot be classified, so no one could run it: {e}"))?;
+    if mode == AccessMode::Read && classification.kind > Kind::Read {
+        return Err(format!(
+            "is declared read, but its cypher {} ({}); declare it write, or change the cypher",
+            if classification.kind == Kind::Write {
+                "writes"
+            } else {
+                "changes the schema or administers the database"
+            },
+            classification
+                .first_clause_of(Kind::Write)
+                .unwrap_or("a write clause")
+        ));
+    }
     if raw.idempotent && mode == AccessMode::Read {
         return Err(
             "idempotent applies to write queries only; read queries are retried without it".into(),
@@ -398,6 +416,7 @@ fn check_entry(raw: RawQuery, limits: &QueryLimits) -> Result<NamedQuery, String
         timeout,
         max_rows,
         parameters,
+        classification,
     })
 }
 
@@ -935,6 +954,22 @@ queries:
                 "must start with a letter",
             ),
             (one(&format!("{read}    cypher: '  '\n")), "cypher is empty"),
+            (
+                one(&format!("{read}    cypher: 'MATCH (n) DETACH DELETE n'\n")),
+                "is declared read, but its cypher writes (DETACH DELETE)",
+            ),
+            (
+                one(&format!("{read}    cypher: 'UNWIND [1] AS x CALL {{ CREATE (:X) }} IN TRANSACTIONS'\n")),
+                "is declared read, but its cypher writes (CREATE)",
+            ),
+            (
+                one(&format!("{read}    cypher: 'DROP INDEX i'\n")),
+                "is declared read, but its cypher changes the schema or administers the database (DROP INDEX)",
+            ),
+            (
+                one("    mode: write\n    cypher: 'MATCH (n) RETURN n NEXT'\n"),
+                "cypher cannot be classified",
+            ),
             (
                 one(&format!("{read}    cypher: RETURN '{}'\n", "x".repeat(300))),
                 "GRAPHRPC_MAX_CYPHER_BYTES",

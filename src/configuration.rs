@@ -5,7 +5,10 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::{retry::RetryPolicy, transport::TrafficSettings};
+use crate::{
+    auth::statements::StatementPolicy, cypher::procedures::ProcedurePolicy, retry::RetryPolicy,
+    transport::TrafficSettings,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -222,6 +225,20 @@ pub struct ServeArgs {
     #[arg(long, env = "GRAPHRPC_ACCESS_FILE")]
     pub access_file: Option<PathBuf>,
 
+    /// Run open (no access file) on a listen address other than loopback. Without it
+    /// graphrpc refuses to start so: anyone who reaches the port could run any Cypher.
+    #[arg(long, env = "GRAPHRPC_ALLOW_OPEN", default_value_t = false, action = clap::ArgAction::Set)]
+    pub allow_open: bool,
+
+    /// Procedures a reader may CALL besides the schema-introspection defaults
+    /// (comma-separated names or `namespace.*`).
+    #[arg(long, env = "GRAPHRPC_READ_PROCEDURES", value_delimiter = ',')]
+    pub read_procedures: Vec<String>,
+
+    /// Procedures a writer may CALL besides the read ones (names or `namespace.*`).
+    #[arg(long, env = "GRAPHRPC_WRITE_PROCEDURES", value_delimiter = ',')]
+    pub write_procedures: Vec<String>,
+
     /// How often the catalog, access and TLS files are checked for changes.
     #[arg(long, env = "GRAPHRPC_RELOAD_INTERVAL", default_value = "5s", value_parser = parse_duration)]
     pub reload_interval: Duration,
@@ -333,6 +350,8 @@ pub struct ListenerTls {
 pub struct SecuritySettings {
     pub catalog_file: Option<PathBuf>,
     pub access_file: Option<PathBuf>,
+    /// What each role may run (the classifier and the procedure allow-lists).
+    pub statements: StatementPolicy,
     pub reload_interval: Duration,
     pub rate_limit: RateLimit,
 }
@@ -518,6 +537,23 @@ impl ServeArgs {
             self.max_call_deadline,
         )?;
         nonzero_duration("GRAPHRPC_RELOAD_INTERVAL", self.reload_interval)?;
+        if self.access_file.is_none() && !self.listen.ip().is_loopback() && !self.allow_open {
+            return Err(invalid(
+                "GRAPHRPC_ACCESS_FILE",
+                format!(
+                    "not set, and {} is not a loopback address: anyone who reaches it could run any Cypher; \
+                     set GRAPHRPC_ACCESS_FILE, listen on 127.0.0.1, or set GRAPHRPC_ALLOW_OPEN=true to run open anyway",
+                    self.listen
+                ),
+            ));
+        }
+        let procedures = ProcedurePolicy::new(&self.read_procedures, &self.write_procedures)
+            .map_err(|reason| {
+                invalid(
+                    "GRAPHRPC_READ_PROCEDURES / GRAPHRPC_WRITE_PROCEDURES",
+                    reason,
+                )
+            })?;
         let tls = match (self.tls_cert_file, self.tls_key_file) {
             (Some(cert_file), Some(key_file)) => Some(ListenerTls {
                 cert_file,
@@ -617,6 +653,7 @@ impl ServeArgs {
             security: SecuritySettings {
                 catalog_file: self.catalog_file,
                 access_file: self.access_file,
+                statements: StatementPolicy::new(procedures, true),
                 reload_interval: self.reload_interval,
                 rate_limit,
             },
@@ -693,6 +730,28 @@ mod tests {
         assert_eq!(settings.database.database, None);
         assert_eq!(settings.limits.default_max_rows, 10_000);
         assert!(settings.database.response_timeout > settings.limits.max_timeout);
+    }
+
+    #[test]
+    fn open_mode_on_a_non_loopback_address_needs_an_explicit_setting() {
+        let pw = ["--neo4j-password", "pw"];
+        for listen in ["0.0.0.0:50051", "[::]:50051", "10.1.2.3:50051"] {
+            let err = parse(&[&pw[..], &["--listen", listen]].concat()).unwrap_err();
+            assert!(
+                err.contains("GRAPHRPC_ACCESS_FILE") && err.contains("GRAPHRPC_ALLOW_OPEN"),
+                "{err}"
+            );
+            parse(&[&pw[..], &["--listen", listen, "--allow-open", "true"]].concat())
+                .expect("open by choice");
+            parse(&[&pw[..], &["--listen", listen, "--access-file", "/a.yaml"]].concat())
+                .expect("an access file");
+        }
+        parse(&[&pw[..], &["--listen", "[::1]:50051"]].concat()).expect("loopback stays open");
+        let err = parse(&[&pw[..], &["--read-procedures", "apoc..x"]].concat()).unwrap_err();
+        assert!(
+            err.contains("GRAPHRPC_READ_PROCEDURES") && err.contains("`apoc..x`"),
+            "{err}"
+        );
     }
 
     #[test]

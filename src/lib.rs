@@ -11,6 +11,7 @@
 //! - `api`: one module per RPC family; `health`: the gRPC health service's database probe.
 //! - `auth`: principals and roles; what each caller may do.
 //! - `catalog`: the named-query catalog file, checked when loaded.
+//! - `cypher`: the statement classifier (what a statement does, before the database sees it).
 //! - `transport`: tower layers around every call (call logging).
 
 pub mod admin;
@@ -19,6 +20,7 @@ pub mod auth;
 pub mod catalog;
 pub mod configuration;
 pub mod conversions;
+pub mod cypher;
 pub mod database;
 pub mod errors;
 pub mod health;

@@ -25,6 +25,8 @@ pub const TRANSACTIONS_OPEN: &str = "graphrpc_transactions_open";
 pub const RETRIES: &str = "graphrpc_retries_total";
 pub const RELOADS: &str = "graphrpc_file_reloads_total";
 pub const DENIED: &str = "graphrpc_calls_denied_total";
+pub const STATEMENTS_REFUSED: &str = "graphrpc_statements_refused_total";
+pub const READER_WRITES: &str = "graphrpc_reader_writes_detected_total";
 pub const HEALTH_PROBES: &str = "graphrpc_health_probes_total";
 pub const HEALTH_PROBE_DURATION: &str = "graphrpc_health_probe_duration_seconds";
 pub const EXPORT_FAILURES: &str = "graphrpc_trace_export_failures_total";
@@ -127,6 +129,16 @@ pub fn describe_metrics() {
         "Calls refused before any handler ran, by reason (unauthenticated, rate_limited)."
     );
     describe_counter!(
+        STATEMENTS_REFUSED,
+        Unit::Count,
+        "Statements refused by the classifier before reaching the database, by statement kind."
+    );
+    describe_counter!(
+        READER_WRITES,
+        Unit::Count,
+        "Security events: a reader's statement passed the classifier, yet the database reported changes."
+    );
+    describe_counter!(
         HEALTH_PROBES,
         Unit::Count,
         "Database health probes, by result (up, down); not in the statement metrics."
@@ -149,6 +161,7 @@ pub fn describe_metrics() {
 /// series from a broken scrape).
 fn publish_counters_at_zero() {
     counter!(RETRIES).absolute(0);
+    counter!(READER_WRITES).absolute(0);
     counter!(EXPORT_FAILURES).absolute(0);
     for code in ["connection", "login", "driver"] {
         counter!(DB_ERRORS, "neo4j_code" => code).absolute(0);
@@ -240,6 +253,16 @@ pub fn file_reloaded(file: &'static str, ok: bool) {
 
 pub fn call_denied(reason: &'static str) {
     counter!(DENIED, "reason" => reason).increment(1);
+}
+
+/// A statement the classifier refused; `kind`: read, write, schema, admin or unparsable.
+pub fn statement_refused(kind: &'static str) {
+    counter!(STATEMENTS_REFUSED, "kind" => kind).increment(1);
+}
+
+/// The second layer fired: the database reported changes for a reader's statement.
+pub fn reader_write_detected() {
+    counter!(READER_WRITES).increment(1);
 }
 
 pub fn retried() {

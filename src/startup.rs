@@ -162,6 +162,7 @@ impl Application {
             limits: settings.limits,
             retry: settings.retry,
             catalog,
+            statements: settings.security.statements.clone(),
         });
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))

@@ -264,8 +264,9 @@ def run_error_vector(caller, vector, tokens):
     unique = "Conformance_" + uuid.uuid4().hex[:12]
     vector = unique_text(vector, unique)
     token = tokens.get(vector["token"], vector["token"]) if vector["token"] else None
+    # Setup may change the schema (CREATE CONSTRAINT), which needs the admin role.
     for cypher in vector.get("setup", []):
-        caller.call("Run", {"cypher": cypher}, tokens["writer"])
+        caller.call("Run", {"cypher": cypher}, tokens["admin"])
     method = {"run": "Run", "run_named": "RunNamed", "run_batch": "RunBatch"}[vector["call"]]
     timeout = vector.get("deadline_ms", 30_000) / 1000
     try:
@@ -307,7 +308,8 @@ def main():
             if f.read() != generate.render(document):
                 sys.exit(f"conformance: {name} is not what generate.py writes; run it")
     tokens = {"writer": os.environ["GRAPHRPC_TEST_TOKEN_WRITER"],
-              "reader": os.environ["GRAPHRPC_TEST_TOKEN_READER"]}
+              "reader": os.environ["GRAPHRPC_TEST_TOKEN_READER"],
+              "admin": os.environ["GRAPHRPC_TEST_TOKEN_ADMIN"]}
     failures = []
     with grpc.insecure_channel(os.environ["GRAPHRPC_TEST_ADDR"]) as channel:
         caller = Caller(channel)

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::{
+    auth::statements::StatementPolicy,
     catalog::Catalog,
     configuration::QueryLimits,
     database::GraphDb,
@@ -42,6 +43,8 @@ pub struct ApiState {
     pub retry: RetryPolicy,
     /// The named-query catalog in force, when GRAPHRPC_CATALOG_FILE is set.
     pub catalog: Option<Current<Catalog>>,
+    /// What each principal may run, checked before a statement reaches the database.
+    pub statements: StatementPolicy,
 }
 
 /// `graphrpc.v1.GraphQueryService`. tonic wants one trait impl per service; it only routes each

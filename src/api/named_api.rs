@@ -13,7 +13,7 @@ use crate::{
         query_api::{execute, execute_stream, RunStreamStream},
         ApiState,
     },
-    auth::Principal,
+    auth::{statements::StatementPolicy, Principal},
     catalog::{Catalog, NamedQuery},
     conversions::{
         named::{named_response, named_stream_message},
@@ -42,7 +42,7 @@ pub async fn run_named(
     let principal = Principal::of(&request)?;
     let (metadata, _, message) = request.into_parts();
     let catalog = current(state)?;
-    let query = lookup(&catalog, &message.name, &principal)?;
+    let query = lookup(&catalog, &message.name, &principal, &state.statements)?;
     let plan = named_plan(message, query, &metadata, &state.limits, RunKind::Unary)?;
     execute(state, &principal, plan)
         .await
@@ -57,7 +57,7 @@ pub async fn run_named_stream(
     let principal = Principal::of(&request)?;
     let (metadata, _, message) = request.into_parts();
     let catalog = current(state)?;
-    let query = lookup(&catalog, &message.name, &principal)?;
+    let query = lookup(&catalog, &message.name, &principal, &state.statements)?;
     let plan = named_plan(message, query, &metadata, &state.limits, RunKind::Stream)?;
     let to_named: fn(_) -> _ =
         |message: Result<RunStreamResponse, Status>| message.map(named_stream_message);
@@ -96,6 +96,7 @@ fn lookup<'c>(
     catalog: &'c Catalog,
     name: &str,
     principal: &Principal,
+    statements: &StatementPolicy,
 ) -> Result<&'c NamedQuery, Status> {
     if name.is_empty() {
         return Err(invalid_argument(
@@ -108,7 +109,9 @@ fn lookup<'c>(
             "named query `{name}` is not in the catalog; ListNamedQueries lists the names"
         ))
     })?;
-    principal.check_mode(query.mode, &format!("named query `{name}`"))?;
+    let what = format!("named query `{name}`");
+    principal.check_mode(query.mode, &what)?;
+    statements.check_classified(principal, &query.classification, &what)?;
     Ok(query)
 }
 

@@ -45,6 +45,9 @@ pub async fn run(
     principal.default_access_mode(&mut message.access_mode);
     let plan = run_plan(message, &metadata, &state.limits, RunKind::Unary)?;
     principal.check_mode(plan.statement.access_mode, "Run")?;
+    state
+        .statements
+        .check(&principal, &plan.statement.cypher, "Run")?;
     execute(state, &principal, plan).await.map(Response::new)
 }
 
@@ -168,6 +171,9 @@ pub async fn run_stream(
     principal.default_access_mode(&mut message.access_mode);
     let plan = run_plan(message, &metadata, &state.limits, RunKind::Stream)?;
     principal.check_mode(plan.statement.access_mode, "RunStream")?;
+    state
+        .statements
+        .check(&principal, &plan.statement.cypher, "RunStream")?;
     execute_stream(state, &principal, plan)
         .await
         .map(Response::new)
@@ -215,7 +221,7 @@ pub async fn execute_stream(
     let result = result?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
     // The stream outlives this handler: it stays inside the call's span.
-    let refuse_writes = roll_back.then(|| principal.wrote());
+    let refuse_writes = roll_back.then(|| principal.clone());
     tokio::spawn(
         stream_result(result, tx, bounds, attempts, refuse_writes).instrument(Span::current()),
     );
@@ -237,20 +243,20 @@ type Sender = mpsc::Sender<Result<RunStreamResponse, Status>>;
 
 /// Sends header, row batches and summary; stops the query as soon as the client goes
 /// away or the deadline passes.
-/// `refuse_writes`: the status that replaces the summary when the statement (rolled back)
-/// changed the graph.
+/// `refuse_writes`: the reader whose refusal replaces the summary when the database
+/// reports changes for the statement (rolled back).
 async fn stream_result(
     mut result: ResultStream,
     tx: Sender,
     bounds: StreamBounds,
     attempts: u32,
-    refuse_writes: Option<Status>,
+    refuse_writes: Option<Principal>,
 ) {
     match pump(&mut result, &tx, &bounds).await {
         Ok(row_count) => {
             let finished = finish(result, bounds.deadline, bounds.time_limit).await;
             let message = match (finished, refuse_writes) {
-                (Ok(summary), Some(refused)) if changed_graph(&summary) => Err(refused),
+                (Ok(summary), Some(reader)) if changed_graph(&summary) => Err(reader.wrote()),
                 (Ok(summary), _) => Ok(response(Message::Summary(conversions::summary::summary(
                     summary, row_count, attempts,
                 )))),

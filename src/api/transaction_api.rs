@@ -192,6 +192,10 @@ impl Conversation {
                     let (cypher, params, batch_size) =
                         transaction_statement(statement, &self.state.limits)
                             .map_err(|s| in_statement(s, statements - 1, &what))?;
+                    self.state
+                        .statements
+                        .check(&self.principal, &cypher, &what)
+                        .map_err(|s| in_statement(s, statements - 1, &what))?;
                     match self
                         .statement(open, cypher, params, &bounds.batch(batch_size))
                         .await
@@ -400,6 +404,12 @@ pub async fn run_batch(
     principal.default_access_mode(&mut message.access_mode);
     let mut plan = batch_plan(message, &metadata, &state.limits)?;
     principal.check_mode(plan.options.access_mode, "RunBatch")?;
+    // Every statement is checked before the transaction begins: nothing runs if one is refused.
+    for (index, (cypher, _)) in plan.statements.iter().enumerate() {
+        state
+            .statements
+            .check(&principal, cypher, &format!("RunBatch statements[{index}]"))?;
+    }
     principal.stamp(&mut plan.options.metadata);
     let deadline = Instant::now() + plan.time_limit;
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {

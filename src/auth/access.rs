@@ -8,6 +8,7 @@
 //!     sha256: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8
 //!     role: reader          # reader | writer | admin
 //!     raw_cypher: false     # false (default): named queries only
+//!     load_csv: false       # true: may run LOAD CSV (reads the database host's files)
 //! certificates:
 //!   - subject: "CN=billing,O=Acme"
 //!     principal: billing
@@ -40,6 +41,8 @@ struct TokenEntry {
     role: Role,
     #[serde(default)]
     raw_cypher: bool,
+    #[serde(default)]
+    load_csv: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,6 +53,8 @@ struct CertificateEntry {
     role: Role,
     #[serde(default)]
     raw_cypher: bool,
+    #[serde(default)]
+    load_csv: bool,
 }
 
 /// The access file, checked and ready for lookups.
@@ -82,7 +87,12 @@ impl AccessTable {
             }
             tokens.push((
                 hash,
-                principal(entry.principal, entry.role, entry.raw_cypher),
+                principal(
+                    entry.principal,
+                    entry.role,
+                    entry.raw_cypher,
+                    entry.load_csv,
+                ),
             ));
         }
         let mut seen = HashSet::new();
@@ -102,7 +112,12 @@ impl AccessTable {
             }
             subjects.push((
                 subject,
-                principal(entry.principal, entry.role, entry.raw_cypher),
+                principal(
+                    entry.principal,
+                    entry.role,
+                    entry.raw_cypher,
+                    entry.load_csv,
+                ),
             ));
         }
         Ok(AccessTable { tokens, subjects })
@@ -139,11 +154,12 @@ impl AccessTable {
     }
 }
 
-fn principal(name: String, role: Role, raw_cypher: bool) -> Principal {
+fn principal(name: String, role: Role, raw_cypher: bool, load_csv: bool) -> Principal {
     Principal {
         name: Arc::from(name),
         role,
         raw_cypher,
+        load_csv,
     }
 }
 
@@ -205,7 +221,7 @@ mod tests {
     fn tokens_and_subjects_map_to_principals() {
         let table = parse(&format!(
             "tokens:\n  - principal: reports\n    sha256: {PASSWORD}\n    role: reader\n  \
-             - principal: ops\n    sha256: {}\n    role: admin\n    raw_cypher: true\n\
+             - principal: ops\n    sha256: {}\n    role: admin\n    raw_cypher: true\n    load_csv: true\n\
              certificates:\n  - subject: 'cn=billing, O=Acme'\n    principal: billing\n    role: writer\n",
             HUNTER2.to_uppercase()
         ))
@@ -215,7 +231,9 @@ mod tests {
             (&*reports.name, reports.role, reports.raw_cypher),
             ("reports", Role::Reader, false)
         );
-        assert_eq!(table.by_token("hunter2").expect("known").role, Role::Admin);
+        let ops = table.by_token("hunter2").expect("known");
+        assert_eq!((ops.role, ops.load_csv), (Role::Admin, true));
+        assert!(!reports.load_csv, "LOAD CSV is off unless granted");
         assert!(table.by_token("Password").is_none());
         assert!(table.by_token("").is_none());
         let billing = table

@@ -3,6 +3,7 @@
 //! extensions; handlers ask the principal before they touch the database.
 
 pub mod access;
+pub mod statements;
 
 use std::sync::Arc;
 
@@ -44,15 +45,19 @@ pub struct Principal {
     /// Whether Run, RunStream, Transaction and RunBatch (arbitrary Cypher) are allowed, or
     /// only the named queries of the catalog.
     pub raw_cypher: bool,
+    /// Whether LOAD CSV (files and URLs read by the database host) is allowed.
+    pub load_csv: bool,
 }
 
 impl Principal {
-    /// The caller of a service that runs open (no access file): may do everything.
+    /// The caller of a service that runs open (no access file): may do everything but
+    /// LOAD CSV, which only an access file can grant.
     pub fn anonymous() -> Self {
         Principal {
             name: Arc::from("anonymous"),
             role: Role::Admin,
             raw_cypher: true,
+            load_csv: false,
         }
     }
 
@@ -122,10 +127,22 @@ impl Principal {
         metadata.push(self.metadata());
     }
 
-    /// The error for a reader's statement that turned out to write; it was rolled back.
+    /// The second layer fired: the classifier let a reader's statement through, yet the
+    /// database reported changes. graphrpc rolls the transaction back, but a database that
+    /// commits on its own (inner transactions, schema commands) may have kept them, so the
+    /// caller is told exactly that, and it is logged and counted as a security event.
     pub fn wrote(&self) -> Status {
+        tracing::warn!(
+            security_event = "reader_write_detected",
+            principal = %self.name,
+            "a reader's statement passed the classifier but the database reported changes; \
+             its transaction was rolled back, which undoes them only if the database did not commit them on its own"
+        );
+        crate::observability::reader_write_detected();
         Status::permission_denied(format!(
-            "principal `{}` has role reader, and the statement changed the graph; it was rolled back",
+            "principal `{}` has role reader, and the database reported changes for the statement; \
+             graphrpc rolled its transaction back, which undoes them only if the database did not \
+             commit them on its own; this was logged as a security event",
             self.name
         ))
     }
@@ -140,6 +157,7 @@ mod tests {
             name: Arc::from("reports"),
             role: Role::Reader,
             raw_cypher: false,
+            load_csv: false,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod named;
+pub mod ranges;
 pub mod request;
 pub mod summary;
 pub mod value;

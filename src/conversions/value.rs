@@ -13,6 +13,7 @@ use neo4rs::{
     BoltPoint2D, BoltPoint3D, BoltRelation, BoltString, BoltTime, BoltType, BoltUnboundedRelation,
 };
 
+use super::ranges;
 use crate::proto::v1 as pb;
 use pb::value::Kind;
 
@@ -20,8 +21,6 @@ const NANOS_PER_SECOND: i64 = 1_000_000_000;
 const NANOS_PER_DAY: i64 = 86_400 * NANOS_PER_SECOND;
 /// Bolt and Neo4j allow UTC offsets up to 18 hours either way.
 const MAX_OFFSET_SECONDS: i32 = 18 * 3600;
-const SRIDS_2D: [i32; 2] = [7203, 4326];
-const SRIDS_3D: [i32; 2] = [9157, 4979];
 
 /// A parameter value that cannot be sent to the database.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -97,9 +96,12 @@ fn to_bolt(value: pb::Value) -> Result<BoltType, Nested> {
                  pass an id or a map of properties instead",
             ))
         }
-        Kind::Date(d) => BoltType::Date(BoltDate {
-            days: BoltInteger::new(d.days),
-        }),
+        Kind::Date(d) => {
+            ranges::check_epoch_day(d.days).map_err(Nested::new)?;
+            BoltType::Date(BoltDate {
+                days: BoltInteger::new(d.days),
+            })
+        }
         Kind::Time(t) => {
             check_nanos_of_day(t.nanos_of_day)?;
             check_offset(t.offset_seconds)?;
@@ -122,6 +124,8 @@ fn to_bolt(value: pb::Value) -> Result<BoltType, Nested> {
                 .epoch_seconds
                 .checked_add(dt.offset_seconds.into())
                 .ok_or_else(|| Nested::new("epoch_seconds plus the offset overflows 64 bits"))?;
+            ranges::check_epoch_second(local_seconds, "epoch_seconds plus the offset")
+                .map_err(Nested::new)?;
             BoltType::DateTime(BoltDateTime {
                 seconds: BoltInteger::new(local_seconds),
                 nanoseconds: BoltInteger::new(dt.nanos.into()),
@@ -130,11 +134,8 @@ fn to_bolt(value: pb::Value) -> Result<BoltType, Nested> {
         }
         Kind::DateTimeZoneId(dt) => {
             check_nanos(dt.nanos)?;
-            if dt.zone_id.is_empty() {
-                return Err(Nested::new(
-                    "zone_id is empty; give an IANA zone such as Europe/Paris",
-                ));
-            }
+            ranges::check_zone_id(&dt.zone_id).map_err(Nested::new)?;
+            ranges::check_epoch_second(dt.local_seconds, "local_seconds").map_err(Nested::new)?;
             BoltType::DateTimeZoneId(BoltDateTimeZoneId {
                 seconds: BoltInteger::new(dt.local_seconds),
                 nanoseconds: BoltInteger::new(dt.nanos.into()),
@@ -143,6 +144,7 @@ fn to_bolt(value: pb::Value) -> Result<BoltType, Nested> {
         }
         Kind::LocalDateTime(dt) => {
             check_nanos(dt.nanos)?;
+            ranges::check_epoch_second(dt.epoch_seconds, "epoch_seconds").map_err(Nested::new)?;
             BoltType::LocalDateTime(BoltLocalDateTime {
                 seconds: BoltInteger::new(dt.epoch_seconds),
                 nanoseconds: BoltInteger::new(dt.nanos.into()),
@@ -162,19 +164,10 @@ fn to_bolt(value: pb::Value) -> Result<BoltType, Nested> {
                 nanoseconds: BoltInteger::new(d.nanos.into()),
             })
         }
-        Kind::Point(p) => match p.z {
-            None if SRIDS_3D.contains(&p.srid) => {
-                return Err(Nested::new(format!(
-                    "point srid {} is 3D but z is not set",
-                    p.srid
-                )))
-            }
-            Some(_) if SRIDS_2D.contains(&p.srid) => {
-                return Err(Nested::new(format!(
-                    "point srid {} is 2D but z is set",
-                    p.srid
-                )))
-            }
+        Kind::Point(p) => match ranges::check_srid(p.srid, p.z.is_some())
+            .map_err(Nested::new)
+            .map(|()| p.z)?
+        {
             None => BoltType::Point2D(BoltPoint2D {
                 sr_id: BoltInteger::new(p.srid.into()),
                 x: BoltFloat::new(p.x),
@@ -487,7 +480,12 @@ mod tests {
     fn temporals_round_trip() {
         for kind in [
             Kind::Date(pb::Date { days: -719_162 }),
-            Kind::Date(pb::Date { days: i64::MAX }),
+            Kind::Date(pb::Date {
+                days: ranges::MAX_EPOCH_DAY,
+            }),
+            Kind::Date(pb::Date {
+                days: ranges::MIN_EPOCH_DAY,
+            }),
             Kind::Time(pb::Time {
                 nanos_of_day: 3_600_000_000_123,
                 offset_seconds: -18 * 3600,
@@ -747,7 +745,8 @@ mod tests {
                 .prop_map(Kind::Float),
             ".*".prop_map(Kind::String),
             proptest::collection::vec(any::<u8>(), 0..16).prop_map(|b| Kind::Bytes(b.into())),
-            any::<i64>().prop_map(|days| Kind::Date(pb::Date { days })),
+            (ranges::MIN_EPOCH_DAY..=ranges::MAX_EPOCH_DAY)
+                .prop_map(|days| Kind::Date(pb::Date { days })),
             (0..NANOS_PER_DAY, -MAX_OFFSET_SECONDS..=MAX_OFFSET_SECONDS).prop_map(
                 |(nanos_of_day, offset_seconds)| Kind::Time(pb::Time {
                     nanos_of_day,
@@ -766,12 +765,16 @@ mod tests {
                         offset_seconds
                     }
                 )),
-            (any::<i64>(), 0..1_000_000_000i32).prop_map(|(epoch_seconds, nanos)| {
-                Kind::LocalDateTime(pb::LocalDateTime {
-                    epoch_seconds,
-                    nanos,
-                })
-            }),
+            (
+                ranges::MIN_EPOCH_SECOND..=ranges::MAX_EPOCH_SECOND,
+                0..1_000_000_000i32
+            )
+                .prop_map(|(epoch_seconds, nanos)| {
+                    Kind::LocalDateTime(pb::LocalDateTime {
+                        epoch_seconds,
+                        nanos,
+                    })
+                }),
             (
                 any::<i64>(),
                 any::<i64>(),

@@ -177,35 +177,45 @@ async fn a_reader_cannot_write_through_run_or_run_stream() {
     assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
     assert!(status.message().contains("reports"), "{status:?}");
 
-    // In READ mode the database (ArcadeDB) would write anyway: graphrpc rolls it back.
+    // In READ mode the database (ArcadeDB) would write anyway: graphrpc's classifier
+    // refuses the statement before it reaches the database.
     let status = run_as(app, Some(READER), read_mode(request(&create, vec![])))
         .await
         .expect_err("refused");
     assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
-    assert!(status.message().contains("rolled back"), "{status:?}");
+    assert!(
+        status.message().contains("CREATE changes the graph"),
+        "{status:?}"
+    );
     assert_eq!(count_as(app, &label).await, 0, "Run let a reader write");
 
-    let mut stream = app
+    // RunStream: refused before the stream opens (the classifier), or at its end (the
+    // second layer); never a summary.
+    let opened = app
         .client
         .clone()
         .run_stream(as_caller(
             streamed(read_mode(request(&create, vec![]))),
             Some(READER),
         ))
-        .await
-        .expect("the stream opens")
-        .into_inner();
-    let mut ended_with = None;
-    while let Some(message) = stream.next().await {
-        match message {
-            Ok(pb::RunStreamResponse {
-                message: Some(StreamMessage::Summary(_)),
-            }) => panic!("a reader's write stream ended with a summary"),
-            Ok(_) => {}
-            Err(status) => ended_with = Some(status),
+        .await;
+    let status = match opened {
+        Err(status) => status,
+        Ok(stream) => {
+            let mut stream = stream.into_inner();
+            let mut ended_with = None;
+            while let Some(message) = stream.next().await {
+                match message {
+                    Ok(pb::RunStreamResponse {
+                        message: Some(StreamMessage::Summary(_)),
+                    }) => panic!("a reader's write stream ended with a summary"),
+                    Ok(_) => {}
+                    Err(status) => ended_with = Some(status),
+                }
+            }
+            ended_with.expect("the stream ends with an error")
         }
-    }
-    let status = ended_with.expect("the stream ends with an error");
+    };
     assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
     assert_eq!(
         count_as(app, &label).await,
@@ -515,7 +525,7 @@ async fn open_mode_still_works_without_tokens() {
 }
 
 #[tokio::test]
-async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
+async fn named_queries_follow_the_roles() {
     let label = unique_label("NamedRole");
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = dir.path().join("catalog.yaml");
@@ -525,8 +535,6 @@ async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
             "queries:\n\
              \x20 - name: echo\n    description: d\n    mode: read\n    cypher: RETURN $x AS x\n\
              \x20   parameters:\n      - name: x\n        type: integer\n\
-             \x20 - name: sneaky\n    description: declared read, but writes\n    mode: read\n\
-             \x20   cypher: CREATE (n:{label}) RETURN 1 AS one\n\
              \x20 - name: create\n    description: d\n    mode: write\n\
              \x20   cypher: CREATE (n:{label}) RETURN 1 AS one\n"
         ),
@@ -571,36 +579,14 @@ async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
         .await
         .expect("the catalog is listed")
         .into_inner();
-    assert_eq!(listed.queries.len(), 3);
+    assert_eq!(listed.queries.len(), 2);
     let status = run_named("create", Some(NAMED_ONLY))
         .await
         .expect_err("a write");
     assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
 
-    // A query declared read that writes is rolled back for a reader, unary and streamed.
-    let status = run_named("sneaky", Some(NAMED_ONLY))
-        .await
-        .expect_err("writes");
-    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
-    let mut stream = app
-        .client
-        .clone()
-        .run_named_stream(as_caller(
-            pb::RunNamedStreamRequest {
-                name: "sneaky".to_owned(),
-                ..Default::default()
-            },
-            Some(NAMED_ONLY),
-        ))
-        .await
-        .expect("opens")
-        .into_inner();
-    let mut last = None;
-    while let Some(message) = stream.next().await {
-        last = Some(message);
-    }
-    let status = last.expect("a final message").expect_err("ends refused");
-    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+    // A query declared read that writes cannot exist: the catalog is refused at load
+    // (tests/security.rs, a_catalog_entry_declared_read_that_writes_stops_start_up).
     assert_eq!(
         count_as(app, &label).await,
         0,

@@ -333,3 +333,76 @@ async fn paths_are_spelled_out_with_real_directions() {
     );
     assert_eq!(path.relationships[1].properties["k"], int(2));
 }
+
+/// Values Cypher cannot hold are refused before the database sees them, naming the
+/// parameter path; nothing is written (issue 14: they used to be stored as the text
+/// `Structure[sig=0x66, ...]`, or stored and then unreadable with the caller told INTERNAL).
+#[tokio::test]
+async fn values_cypher_cannot_hold_are_invalid_argument_with_their_path_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let label = unique_label("BadValue");
+    let ok = v(Kind::Integer(1));
+    let cases: Vec<(pb::Value, &str)> = vec![
+        (
+            v(Kind::DateTimeZoneId(pb::DateTimeZoneId {
+                local_seconds: 0,
+                nanos: 0,
+                zone_id: "Mars/Olympus_Mons".into(),
+            })),
+            "Mars/Olympus_Mons",
+        ),
+        (
+            v(Kind::Date(pb::Date { days: i64::MAX })),
+            "outside Cypher's range",
+        ),
+        (
+            v(Kind::LocalDateTime(pb::LocalDateTime {
+                epoch_seconds: i64::MIN,
+                nanos: 0,
+            })),
+            "outside Cypher's range",
+        ),
+        (
+            v(Kind::Point(pb::Point {
+                srid: 12345,
+                x: 1.0,
+                y: 2.0,
+                z: None,
+            })),
+            "srid 12345",
+        ),
+        (
+            v(Kind::Point(pb::Point {
+                srid: 4979,
+                x: 1.0,
+                y: 2.0,
+                z: None,
+            })),
+            "3D but z is not set",
+        ),
+    ];
+    for (bad, reason) in cases {
+        let p = v(Kind::Map(pb::MapValue {
+            entries: HashMap::from([(
+                "loc".to_owned(),
+                v(Kind::List(pb::ListValue {
+                    values: vec![ok.clone(), ok.clone(), bad],
+                })),
+            )]),
+        }));
+        let status = app
+            .run(request(
+                &format!("CREATE (n:{label} {{loc: $p.loc[2]}}) RETURN n.loc"),
+                vec![("p", p)],
+            ))
+            .await
+            .expect_err(reason);
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+        assert!(status.message().contains("params.p.loc[2]"), "{status:?}");
+        assert!(status.message().contains(reason), "{status:?}");
+    }
+    let count = app
+        .value(&format!("MATCH (n:{label}) RETURN count(n)"), vec![])
+        .await;
+    assert_eq!(count, int(0), "a refused value was written");
+}

@@ -74,7 +74,9 @@ def render(values):
 
 
 def with_password(**values):
-    """Values with the chart-created Secret's password added (the chart requires one)."""
+    """Values with the chart-created Secret's password added (the chart requires one), and
+    access.open when the values configure no access (the chart requires one or the other)."""
     neo4j = dict(values.pop("neo4j", {}))
     neo4j.setdefault("password", PASSWORD)
+    values.setdefault("access", {"open": True})
     return {"neo4j": neo4j, **values}

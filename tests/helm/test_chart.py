@@ -41,7 +41,8 @@ VALUE_SETS = {
         podDisruptionBudget={"enabled": True},
     ),
     "existing-secret": {
-        "neo4j": {"existingSecret": "neo4j-credentials", "existingSecretKey": "graphrpc"}
+        "neo4j": {"existingSecret": "neo4j-credentials", "existingSecretKey": "graphrpc"},
+        "access": {"open": True},
     },
     "network-policy": with_password(
         networkPolicy={
@@ -271,7 +272,7 @@ def test_the_chart_created_secret_is_the_one_mounted():
 
 def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
     with pytest.raises(helm.HelmRenderError, match="neo4j.password or neo4j.existingSecret"):
-        render({})
+        render({"access": {"open": True}})
 
 
 # --- values.schema.json ----------------------------------------------------------------------
@@ -672,6 +673,10 @@ def test_every_setting_graphrpc_reads_can_be_set_through_the_chart():
         )
     )
     settable = set(rendered.config()) | {e["name"] for e in rendered.container()["env"]}
+    # The access settings that apply only without an access file, or when lists are given.
+    settable |= set(env_of(render(with_password(access={"open": True}))))
+    settable |= set(env_of(render(with_password(
+        access={"tokens": ACCESS_TOKENS, "readProcedures": ["db.ping"], "writeProcedures": ["x.y"]}))))
     # NEO4J_PASSWORD stays out on purpose: the password travels as a file only.
     missing = known - settable - {"NEO4J_PASSWORD"}
     assert missing == set(), f"add {sorted(missing)} to the chart's config values and ConfigMap"
@@ -1077,7 +1082,8 @@ def test_the_access_secret_holds_the_access_file():
             access={
                 "tokens": ACCESS_TOKENS,
                 "certificates": [
-                    {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True},
+                    {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True,
+                     "load_csv": True},
                     # Characters YAML cares about stay in the string.
                     {"subject": 'CN=ops: "night", O=Acme #2', "principal": "ops", "role": "admin"},
                 ],
@@ -1089,24 +1095,48 @@ def test_the_access_secret_holds_the_access_file():
     assert set(secret["data"]) == {"access.yaml"} and "stringData" not in secret
     assert yaml.safe_load(access_file_text(rendered)) == {
         "tokens": [
-            {"principal": "reports", "sha256": sha256_hex(TOKENS["reports"]), "role": "reader", "raw_cypher": False},
-            # raw_cypher defaults to false: named queries only.
-            {"principal": "billing", "sha256": sha256_hex(TOKENS["billing"]), "role": "writer", "raw_cypher": False},
+            {"principal": "reports", "sha256": sha256_hex(TOKENS["reports"]), "role": "reader", "raw_cypher": False,
+             "load_csv": False},
+            # raw_cypher defaults to false: named queries only; load_csv too.
+            {"principal": "billing", "sha256": sha256_hex(TOKENS["billing"]), "role": "writer", "raw_cypher": False,
+             "load_csv": False},
         ],
         "certificates": [
-            {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True},
-            {"subject": 'CN=ops: "night", O=Acme #2', "principal": "ops", "role": "admin", "raw_cypher": False},
+            {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True,
+             "load_csv": True},
+            {"subject": 'CN=ops: "night", O=Acme #2', "principal": "ops", "role": "admin", "raw_cypher": False,
+             "load_csv": False},
         ],
     }
     assert volume_of(rendered, "access")["secret"]["secretName"] == secret["metadata"]["name"]
     assert env_of(rendered)["GRAPHRPC_ACCESS_FILE"] == f"{mount_of(rendered, 'access')['mountPath']}/access.yaml"
 
 
-def test_no_access_values_means_no_access_file_and_notes_say_graphrpc_runs_open():
-    rendered = render(with_password(access={"tokens": [], "certificates": []}))
+def test_no_access_file_is_refused_unless_access_open_says_so_and_then_notes_warn():
+    # Secure by default: the chart's own defaults do not render.
+    for access in [{}, {"tokens": [], "certificates": []}, {"open": False}]:
+        with pytest.raises(helm.HelmRenderError, match=re.escape("no access file: set access.tokens")):
+            render(with_password(access=access))
+    rendered = render(with_password(access={"open": True}))
     assert "GRAPHRPC_ACCESS_FILE" not in env_of(rendered)
+    assert env_of(rendered)["GRAPHRPC_ALLOW_OPEN"] == "true"
     assert [s["metadata"]["name"] for s in rendered.of_kind("Secret")] == [f"{RELEASE}-graphrpc-neo4j"]
-    assert "runs" in rendered.notes() and "open" in rendered.notes()
+    assert "WARNING: graphrpc runs OPEN" in rendered.notes()
+    # With an access file: no opt-out variable and no warning.
+    secured = render(VALUE_SETS["catalog-and-access"])
+    assert "GRAPHRPC_ALLOW_OPEN" not in env_of(secured)
+    assert "WARNING" not in secured.notes()
+
+
+def test_procedure_allow_lists_reach_graphrpc():
+    rendered = render(
+        with_password(access={"tokens": ACCESS_TOKENS, "readProcedures": ["apoc.meta.*", "db.ping"],
+                              "writeProcedures": ["apoc.create.node"]})
+    )
+    assert env_of(rendered)["GRAPHRPC_READ_PROCEDURES"] == "apoc.meta.*,db.ping"
+    assert env_of(rendered)["GRAPHRPC_WRITE_PROCEDURES"] == "apoc.create.node"
+    with pytest.raises(helm.HelmValuesError, match="readProcedures"):
+        render(with_password(access={"tokens": ACCESS_TOKENS, "readProcedures": ["apoc..x"]}))
 
 
 def test_rate_limit_and_reload_interval_reach_graphrpc_verbatim():
@@ -1156,6 +1186,7 @@ def test_notes_use_tls_in_the_grpcurl_example_when_tls_is_on():
         ({"neo4j": {"uri": "bolt+s://db:7687", "tls": {"caSecret": "a", "caConfigMap": "b"}}}, "not both"),
         ({"catalog": {"queries": CATALOG, "existingConfigMap": "c"}}, "not both"),
         ({"access": {"existingSecret": "a", "tokens": ACCESS_TOKENS}}, "leave access.tokens"),
+        ({"access": {"open": True, "tokens": ACCESS_TOKENS}}, "choose one"),
         ({"access": {"tokens": ACCESS_TOKENS + [{**ACCESS_TOKENS[0], "principal": "copy"}]}}, "twice"),
         (
             {"access": {"certificates": [{"subject": "CN=a", "principal": "a", "role": "reader"}]}},

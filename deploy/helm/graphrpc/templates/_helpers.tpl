@@ -278,6 +278,21 @@ value alone; graphrpc would refuse most of these at start-up, in a crash-looping
 {{- if and .Values.access.certificates (not .Values.tls.clientAuth.enabled) -}}
 {{- fail "access.certificates needs tls.clientAuth.enabled: without mutual TLS no client presents a certificate" -}}
 {{- end -}}
+{{- include "graphrpc.checkOpenAccess" . -}}
+{{- end -}}
+
+{{/*
+Secure by default: no access file means anyone who reaches the port runs any Cypher, so the
+chart renders that only when access.open says so (and then graphrpc is told so too,
+GRAPHRPC_ALLOW_OPEN, since it refuses to start open on a non-loopback address).
+*/}}
+{{- define "graphrpc.checkOpenAccess" -}}
+{{- if and .Values.access.open (include "graphrpc.accessEnabled" .) -}}
+{{- fail "access.open is true but an access file is configured (access.tokens, access.certificates or access.existingSecret): choose one" -}}
+{{- end -}}
+{{- if not (or .Values.access.open (include "graphrpc.accessEnabled" .)) -}}
+{{- fail "no access file: set access.tokens, access.certificates or access.existingSecret (see docs/security.md), or access.open: true to let anyone who reaches the port run any Cypher" -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
