@@ -4,6 +4,7 @@ use std::{future::Future, net::SocketAddr, pin::Pin};
 
 use anyhow::Context;
 use tokio::{net::TcpListener, sync::watch};
+use tokio_stream::StreamExt as _;
 use tonic::transport::{server::TcpIncoming, Server};
 
 use crate::{
@@ -17,8 +18,19 @@ use crate::{
     proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
     reload::{self, Current},
     telemetry,
-    transport::{tls::TlsListener, AuthLayer, CallLayer, TrafficLayer},
+    transport::{
+        paced::Paced, tls::TlsListener, AuthLayer, CallLayer, Draining, GateLayer, TrafficLayer,
+    },
 };
+
+/// Largest header list (HPACK-decoded, as HTTP/2 counts it) a call may send. Set here, not
+/// left to hyper's 16 KiB default, because h2 closes the whole connection (GOAWAY
+/// ENHANCE_YOUR_CALM) for a list over four times the limit: at 16 KiB a single 64 KiB
+/// `authorization` header took every call on its connection down. Up to this limit a call
+/// reaches graphrpc, which refuses an oversized token by itself (transport::gate); between
+/// it and four times it h2 refuses that one stream (HTTP 431, REFUSED_STREAM); beyond, h2
+/// still closes the connection.
+pub const MAX_HEADER_LIST_BYTES: u32 = 128 * 1024;
 
 pub struct Application {
     listener: TcpListener,
@@ -129,8 +141,10 @@ impl Application {
         health.set(false).await;
         health.alive().await;
         let (stop_probe, probe_stopped) = watch::channel(false);
+        let probe_db = health::probe_driver(&settings.database)
+            .context("cannot create the health probe's driver")?;
         let probe = tokio::spawn(health::watch_database(
-            db.clone(),
+            probe_db,
             health.clone(),
             settings.health_interval,
             probe_stopped,
@@ -165,6 +179,7 @@ impl Application {
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))
             .with_keepalive(Some(settings.http2.tcp_keepalive));
+        let draining = Draining::default();
         let (drain, drain_requested) = tokio::sync::oneshot::channel::<()>();
         let drained = async {
             let _ = drain_requested.await;
@@ -173,8 +188,10 @@ impl Application {
             .http2_keepalive_interval(Some(settings.http2.keepalive_interval))
             .http2_keepalive_timeout(Some(settings.http2.keepalive_timeout))
             .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
+            .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
             .layer(CallLayer)
             .layer(TrafficLayer::new(settings.traffic))
+            .layer(GateLayer::new(draining.clone()))
             .layer(AuthLayer::new(access, settings.security.rate_limit))
             .add_service(health_service)
             .add_service(reflection_v1)
@@ -186,10 +203,17 @@ impl Application {
         // One serve future per kind of connection (plaintext and TLS streams differ in type).
         let server: Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
             match tls {
-                None => Box::pin(router.serve_with_incoming_shutdown(incoming, drained)),
-                Some(tls) => {
-                    Box::pin(router.serve_with_incoming_shutdown(tls.incoming(incoming), drained))
-                }
+                None => Box::pin(router.serve_with_incoming_shutdown(
+                    incoming.map(|connection| connection.map(Paced::new)),
+                    drained,
+                )),
+                Some(tls) => Box::pin(
+                    router.serve_with_incoming_shutdown(
+                        tls.incoming(incoming)
+                            .map(|connection| connection.map(Paced::new)),
+                        drained,
+                    ),
+                ),
             };
         let mut server = tokio::spawn(server);
         tracing::info!(
@@ -211,12 +235,16 @@ impl Application {
             () = shutdown => {}
         }
 
-        tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
+        // At once, whatever the database is doing: new calls refused, health NOT_SERVING,
+        // and no waiting for a probe in flight (it may be stalled on the database).
+        let grace_over = tokio::time::Instant::now() + settings.shutdown_grace;
+        draining.start();
+        probe.abort();
         let _ = stop_probe.send(true);
-        let _ = probe.await;
-        health.set(false).await;
+        health.drain().await;
         let _ = drain.send(());
-        match tokio::time::timeout(settings.shutdown_grace, &mut server).await {
+        tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
+        match tokio::time::timeout_at(grace_over, &mut server).await {
             Ok(result) => result
                 .context("the server task failed")?
                 .context("the server failed")?,
@@ -226,7 +254,10 @@ impl Application {
             }
         }
         let _ = stop_admin.send(true);
-        let _ = admin.await;
+        // The admin listener may wait on a scraper's open connection: not past the grace.
+        if tokio::time::timeout_at(grace_over, admin).await.is_err() {
+            tracing::warn!("grace period over: admin listener cut off");
+        }
         // The last handle on the driver: dropping it closes the pooled connections.
         drop(db);
         tracing::info!("graphrpc stopped");
