@@ -245,11 +245,12 @@ async fn two_hundred_concurrent_calls_never_open_more_bolt_connections_than_the_
         failed.len(),
         &failed[..failed.len().min(3)]
     );
-    eprintln!("pool bound: at most {max_seen} Bolt connections under 200 concurrent calls (pool {POOL}, {samples} samples)");
+    eprintln!("pool bound: at most {max_seen} Bolt connections under 200 concurrent calls (pool {POOL} + the health probe's 1, {samples} samples)");
     assert!(max_seen >= 1, "the sampler never saw a Bolt connection");
+    // The pool, and the health probe's one connection of its own (src/health.rs).
     assert!(
-        max_seen <= POOL,
-        "{max_seen} Bolt connections > pool size {POOL}"
+        max_seen <= POOL + 1,
+        "{max_seen} Bolt connections > pool size {POOL} + the probe's 1"
     );
 }
 

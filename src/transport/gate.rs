@@ -214,17 +214,20 @@ fn count(
             at += take as usize;
             continue;
         }
-        prefix[*prefix_len] = data[at];
-        *prefix_len += 1;
-        at += 1;
-        if *prefix_len == prefix.len() {
-            *prefix_len = 0;
+        if *prefix_len == 0 {
+            // A message starts: its first byte is enough to know there is a second.
             *messages += 1;
             if *messages > 1 {
                 return Err(Status::unimplemented(
                     "more than one request message for a method that takes one",
                 ));
             }
+        }
+        prefix[*prefix_len] = data[at];
+        *prefix_len += 1;
+        at += 1;
+        if *prefix_len == prefix.len() {
+            *prefix_len = 0;
             *remaining = u64::from(u32::from_be_bytes([
                 prefix[1], prefix[2], prefix[3], prefix[4],
             ]));
@@ -255,7 +258,7 @@ impl Body for OneMessage {
                 }
                 Poll::Ready(Some(Ok(frame)))
             }
-            Poll::Ready(None) if *this.messages == 0 && *this.prefix_len == 0 => {
+            Poll::Ready(None) if *this.messages == 0 => {
                 // Counted once: the error ends the body.
                 *this.messages = 1;
                 Poll::Ready(Some(Err(Status::unimplemented(
