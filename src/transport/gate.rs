@@ -30,12 +30,27 @@ use tower::{Layer, Service};
 
 use crate::conversions::request::grpc_timeout_value;
 
-/// Methods whose request is a stream: any number of messages is fine.
-const STREAMING_REQUESTS: [&str; 3] = [
-    "/graphrpc.v1.GraphQuery/Transaction",
-    "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
-    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+/// Methods whose request is a stream (service, method): any number of messages is fine.
+const STREAMING_REQUESTS: [(&str, &str); 3] = [
+    (GRAPH_QUERY, "Transaction"),
+    (
+        "grpc.reflection.v1.ServerReflection",
+        "ServerReflectionInfo",
+    ),
+    (
+        "grpc.reflection.v1alpha.ServerReflection",
+        "ServerReflectionInfo",
+    ),
 ];
+
+const GRAPH_QUERY: &str = crate::proto::v1::graph_query_service_server::SERVICE_NAME;
+
+/// Whether the method at `path` (`/service/method`) takes a stream of request messages.
+fn streams_requests(path: &str) -> bool {
+    path.strip_prefix('/')
+        .and_then(|path| path.split_once('/'))
+        .is_some_and(|call| STREAMING_REQUESTS.contains(&call))
+}
 
 /// Requests refused before gRPC handling, by reason (content-type here; h2's stream resets
 /// of malformed requests in `refused`).
@@ -105,7 +120,7 @@ where
             return Box::pin(async move { Ok(refused) });
         }
         let path = request.uri().path();
-        let request = if STREAMING_REQUESTS.contains(&path) {
+        let request = if streams_requests(path) {
             request
         } else {
             request.map(|body| tonic::body::Body::new(OneMessage::new(body)))
@@ -295,6 +310,20 @@ mod tests {
             )?;
         }
         Ok(messages)
+    }
+
+    #[test]
+    fn only_the_transaction_and_reflection_streams_take_many_messages() {
+        use super::streams_requests;
+        assert!(streams_requests(
+            "/graphrpc.v1.GraphQueryService/Transaction"
+        ));
+        assert!(streams_requests(
+            "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+        ));
+        assert!(!streams_requests("/graphrpc.v1.GraphQueryService/Run"));
+        assert!(!streams_requests("/grpc.health.v1.Health/Watch"));
+        assert!(!streams_requests("Transaction"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod call;
 pub mod codec;
 pub mod gate;
 pub mod paced;
+pub mod refused;
 pub mod tls;
 pub mod traffic;
 

@@ -59,7 +59,10 @@ async fn every_kind_of_call(
     let stream = async {
         let mut client = app.client.clone();
         let started = Instant::now();
-        let code = match client.run_stream(with_deadline(read(), deadline)).await {
+        let code = match client
+            .run_stream(with_deadline(streamed(read()), deadline))
+            .await
+        {
             Err(s) => s.code(),
             Ok(response) => match response.into_inner().next().await {
                 Some(Err(s)) => s.code(),

@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use graphrpc::proto::v1::graph_query_client::GraphQueryClient;
+use graphrpc::proto::v1::graph_query_service_client::GraphQueryServiceClient;
 use nix::{sys::signal, unistd::Pid};
 use tokio_stream::StreamExt as _;
 use tonic::transport::Channel;
@@ -67,9 +67,9 @@ async fn sigterm_during_a_stalled_statement_refuses_at_once_and_exits_within_the
         }
     };
     let mut health = HealthClient::new(channel.clone());
-    let mut client = GraphQueryClient::new(channel.clone());
+    let mut client = GraphQueryServiceClient::new(channel.clone());
     let watch_request = || HealthCheckRequest {
-        service: "graphrpc.v1.GraphQuery".to_owned(),
+        service: "graphrpc.v1.GraphQueryService".to_owned(),
     };
     let mut watch = health
         .watch(watch_request())

@@ -13,7 +13,7 @@ use crate::{
     raw_grpc::{frame, read_answer, RawConnection},
 };
 
-const RUN: &str = "/graphrpc.v1.GraphQuery/Run";
+const RUN: &str = "/graphrpc.v1.GraphQueryService/Run";
 
 async fn bystanders(conn: &RawConnection, calls: i64) -> usize {
     let mut succeeded = 0;
@@ -36,7 +36,9 @@ async fn bystanders(conn: &RawConnection, calls: i64) -> usize {
 async fn ten_thousand_pipelined_statements_on_one_stream_leave_its_neighbours_running() {
     let app = spawn_app().await;
     let conn = RawConnection::connect(app.addr).await;
-    let (flood, mut body) = conn.open("/graphrpc.v1.GraphQuery/Transaction", &[]).await;
+    let (flood, mut body) = conn
+        .open("/graphrpc.v1.GraphQueryService/Transaction", &[])
+        .await;
     let message = |m: In| frame(&pb::TransactionRequest { message: Some(m) });
     body.send_data(message(In::Begin(pb::Begin::default())), false)
         .expect("send Begin");

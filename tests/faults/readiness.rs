@@ -20,7 +20,7 @@ use crate::{
 async fn status(app: &TestApp) -> ServingStatus {
     HealthClient::new(app.channel.clone())
         .check(HealthCheckRequest {
-            service: "graphrpc.v1.GraphQuery".to_owned(),
+            service: "graphrpc.v1.GraphQueryService".to_owned(),
         })
         .await
         .expect("health check")
