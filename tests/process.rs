@@ -329,7 +329,21 @@ async fn sigterm_and_sigint_drain_and_exit_zero() {
                     .await
             }
         });
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Signalled once the call is in (not after a fixed pause): from the signal on, calls
+        // that have not arrived are refused, and a loaded machine may be slow to send it.
+        let admin = server.admin.clone();
+        let arrived = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            while started.elapsed() < Duration::from_secs(10) {
+                let (_, metrics) = admin_get(&admin, "/metrics");
+                if sample(&metrics, "graphrpc_rpc_in_flight").unwrap_or(0.0) >= 1.0 {
+                    return true;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            false
+        });
+        assert!(arrived.await.expect("poller"), "the call never arrived");
         server.signal(sig);
         let finished = in_flight
             .await
