@@ -4,7 +4,6 @@ use std::{future::Future, net::SocketAddr, pin::Pin};
 
 use anyhow::Context;
 use tokio::{net::TcpListener, sync::watch};
-use tokio_stream::StreamExt as _;
 use tonic::transport::{server::TcpIncoming, Server};
 
 use crate::{
@@ -18,9 +17,7 @@ use crate::{
     proto::{v1::graph_query_service_server::GraphQueryServiceServer, FILE_DESCRIPTOR_SET},
     reload::{self, Current},
     telemetry,
-    transport::{
-        paced::Paced, tls::TlsListener, AuthLayer, CallLayer, Draining, GateLayer, TrafficLayer,
-    },
+    transport::{tls::TlsListener, AuthLayer, CallLayer, Draining, GateLayer, TrafficLayer},
 };
 
 /// Largest header list (HPACK-decoded, as HTTP/2 counts it) a call may send. Set here, not
@@ -204,17 +201,10 @@ impl Application {
         // One serve future per kind of connection (plaintext and TLS streams differ in type).
         let server: Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>> =
             match tls {
-                None => Box::pin(router.serve_with_incoming_shutdown(
-                    incoming.map(|connection| connection.map(Paced::new)),
-                    drained,
-                )),
-                Some(tls) => Box::pin(
-                    router.serve_with_incoming_shutdown(
-                        tls.incoming(incoming)
-                            .map(|connection| connection.map(Paced::new)),
-                        drained,
-                    ),
-                ),
+                None => Box::pin(router.serve_with_incoming_shutdown(incoming, drained)),
+                Some(tls) => {
+                    Box::pin(router.serve_with_incoming_shutdown(tls.incoming(incoming), drained))
+                }
             };
         let mut server = tokio::spawn(server);
         tracing::info!(

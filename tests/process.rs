@@ -345,10 +345,13 @@ async fn sigterm_and_sigint_drain_and_exit_zero() {
         });
         assert!(arrived.await.expect("poller"), "the call never arrived");
         server.signal(sig);
-        let finished = in_flight
-            .await
-            .expect("task")
-            .expect("the in-flight call finished");
+        let signalled = std::time::Instant::now();
+        let finished = in_flight.await.expect("task").unwrap_or_else(|e| {
+            panic!(
+                "the in-flight call failed {:?} after the signal: {e:?}",
+                signalled.elapsed()
+            )
+        });
         assert_eq!(finished.into_inner().rows.len(), 1);
         let status = server.wait_exit(Duration::from_secs(15));
         assert_eq!(status.code(), Some(0), "{sig:?}: {status:?}");

@@ -6,7 +6,6 @@ pub mod auth;
 pub mod call;
 pub mod codec;
 pub mod gate;
-pub mod paced;
 pub mod refused;
 pub mod tls;
 pub mod traffic;
