@@ -1,6 +1,16 @@
 //! The database probe behind the health endpoints: gRPC health (SERVING only while the
 //! database answers, NOT_SERVING as soon as it does not, and back when it returns) and the
 //! admin listener's `/readyz`, which always agree.
+//!
+//! Readiness answers "can this replica reach the database", never "is a pooled connection
+//! free": the probe has a driver of its own, with one connection, outside the shared pool.
+//! Had it borrowed from the pool, a pool held by open transactions would turn every replica
+//! NOT_SERVING at the same moment and Kubernetes would empty the Service, an outage made by
+//! the probe. Saturation is answered by load shedding (RESOURCE_EXHAUSTED with pushback) and
+//! shown by the pool metrics. The other way the issue offered, evidence from recent
+//! successful calls, was not taken: an idle replica has no such evidence and would need the
+//! probe anyway, and a replica whose calls all fail for the caller's own reasons (bad
+//! Cypher, deadlines) would look down. The cost is one more Bolt connection per replica.
 
 use std::{
     sync::{
@@ -10,10 +20,10 @@ use std::{
     time::Duration,
 };
 
-use tokio::sync::watch;
+use tokio::sync::{watch, Mutex};
 use tonic_health::{server::HealthReporter, ServingStatus};
 
-use crate::database::GraphDb;
+use crate::{configuration::DatabaseSettings, database::GraphDb};
 
 /// The services whose health follows the database: "" (the whole server) and
 /// GraphQueryService.
@@ -24,13 +34,29 @@ pub const SERVICES: [&str; 2] = ["", "graphrpc.v1.GraphQueryService"];
 pub const LIVENESS: &str = "liveness";
 
 /// How long one probe may take before the database counts as down.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The probe's own driver: the database settings with a pool of one connection, and no
+/// response awaited longer than the probe may take (a stalled connection is dropped, not
+/// kept for the next probe).
+pub fn probe_driver(settings: &DatabaseSettings) -> anyhow::Result<GraphDb> {
+    GraphDb::connect(&DatabaseSettings {
+        pool_size: 1,
+        response_timeout: PROBE_TIMEOUT,
+        ..settings.clone()
+    })
+}
 
 /// Where graphrpc reports whether it can serve.
 #[derive(Clone)]
 pub struct Health {
     reporter: HealthReporter,
     ready: Arc<AtomicBool>,
+    /// Set on shutdown: nothing turns the status back to SERVING afterwards.
+    draining: Arc<AtomicBool>,
+    /// One status change at a time, so a probe finishing during shutdown cannot overwrite
+    /// the NOT_SERVING that shutdown wrote.
+    changing: Arc<Mutex<()>>,
 }
 
 impl Health {
@@ -38,6 +64,8 @@ impl Health {
         Health {
             reporter,
             ready: Arc::new(AtomicBool::new(false)),
+            draining: Arc::new(AtomicBool::new(false)),
+            changing: Arc::new(Mutex::new(())),
         }
     }
 
@@ -49,6 +77,8 @@ impl Health {
     }
 
     pub async fn set(&self, serving: bool) {
+        let _one_at_a_time = self.changing.lock().await;
+        let serving = serving && !self.draining.load(Ordering::SeqCst);
         self.ready.store(serving, Ordering::SeqCst);
         let status = if serving {
             ServingStatus::Serving
@@ -60,12 +90,19 @@ impl Health {
         }
     }
 
+    /// NOT_SERVING for good: the process is shutting down.
+    pub async fn drain(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+        self.set(false).await;
+    }
+
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::SeqCst)
     }
 }
 
-/// Probes the database every `interval` until `stop` turns true.
+/// Probes the database every `interval`, through the probe's own driver (see
+/// [`probe_driver`]), until `stop` turns true.
 pub async fn watch_database(
     db: GraphDb,
     health: Health,

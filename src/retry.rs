@@ -51,8 +51,10 @@ pub fn is_transient(error: &neo4rs::Error) -> bool {
                 || e.code() == "Neo.ClientError.Cluster.NotALeader"
                 || e.code() == "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"
         }
+        // A connection that could not be set up in time never carried the statement.
         E::IOError { .. }
         | E::ConnectionError
+        | E::ConnectionTimedOut
         | E::ConnectionClosed(_)
         | E::ServerUnavailableError(_)
         | E::RoutingTableError(_)

@@ -17,8 +17,17 @@ use crate::{
     proto::{v1::graph_query_service_server::GraphQueryServiceServer, FILE_DESCRIPTOR_SET},
     reload::{self, Current},
     telemetry,
-    transport::{tls::TlsListener, AuthLayer, CallLayer, TrafficLayer},
+    transport::{tls::TlsListener, AuthLayer, CallLayer, Draining, GateLayer, TrafficLayer},
 };
+
+/// Largest header list (HPACK-decoded, as HTTP/2 counts it) a call may send. Set here, not
+/// left to hyper's 16 KiB default, because h2 closes the whole connection (GOAWAY
+/// ENHANCE_YOUR_CALM) for a list over four times the limit: at 16 KiB a single 64 KiB
+/// `authorization` header took every call on its connection down. Up to this limit a call
+/// reaches graphrpc, which refuses an oversized token by itself (transport::gate); between
+/// it and four times it h2 refuses that one stream (HTTP 431, REFUSED_STREAM); beyond, h2
+/// still closes the connection.
+pub const MAX_HEADER_LIST_BYTES: u32 = 128 * 1024;
 
 pub struct Application {
     listener: TcpListener,
@@ -129,8 +138,10 @@ impl Application {
         health.set(false).await;
         health.alive().await;
         let (stop_probe, probe_stopped) = watch::channel(false);
+        let probe_db = health::probe_driver(&settings.database)
+            .context("cannot create the health probe's driver")?;
         let probe = tokio::spawn(health::watch_database(
-            db.clone(),
+            probe_db,
             health.clone(),
             settings.health_interval,
             probe_stopped,
@@ -167,6 +178,7 @@ impl Application {
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))
             .with_keepalive(Some(settings.http2.tcp_keepalive));
+        let draining = Draining::default();
         let (drain, drain_requested) = tokio::sync::oneshot::channel::<()>();
         let drained = async {
             let _ = drain_requested.await;
@@ -175,8 +187,10 @@ impl Application {
             .http2_keepalive_interval(Some(settings.http2.keepalive_interval))
             .http2_keepalive_timeout(Some(settings.http2.keepalive_timeout))
             .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
+            .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
             .layer(CallLayer)
             .layer(TrafficLayer::new(settings.traffic))
+            .layer(GateLayer::new(draining.clone()))
             .layer(AuthLayer::new(access, settings.security.rate_limit))
             .add_service(health_service)
             .add_service(reflection_v1)
@@ -213,12 +227,16 @@ impl Application {
             () = shutdown => {}
         }
 
-        tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
+        // At once, whatever the database is doing: new calls refused, health NOT_SERVING,
+        // and no waiting for a probe in flight (it may be stalled on the database).
+        let grace_over = tokio::time::Instant::now() + settings.shutdown_grace;
+        draining.start();
+        probe.abort();
         let _ = stop_probe.send(true);
-        let _ = probe.await;
-        health.set(false).await;
+        health.drain().await;
         let _ = drain.send(());
-        match tokio::time::timeout(settings.shutdown_grace, &mut server).await {
+        tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
+        match tokio::time::timeout_at(grace_over, &mut server).await {
             Ok(result) => result
                 .context("the server task failed")?
                 .context("the server failed")?,
@@ -228,7 +246,10 @@ impl Application {
             }
         }
         let _ = stop_admin.send(true);
-        let _ = admin.await;
+        // The admin listener may wait on a scraper's open connection: not past the grace.
+        if tokio::time::timeout_at(grace_over, admin).await.is_err() {
+            tracing::warn!("grace period over: admin listener cut off");
+        }
         // The last handle on the driver: dropping it closes the pooled connections.
         drop(db);
         tracing::info!("graphrpc stopped");

@@ -64,6 +64,7 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
     let installed = tracing_subscriber::registry()
         .with(fmt_layer.with_filter(filter))
         .with(otel_layer)
+        .with(crate::transport::refused::layer())
         .try_init()
         .is_ok();
     if let (true, Some(provider)) = (installed, &tracer_provider) {

@@ -44,3 +44,51 @@ pub async fn send<M>(
         Ok(Ok(())) => Ok(()),
     }
 }
+
+/// A response stream that a refusal can cut short: once `abort` gives a status, the client
+/// gets it as the stream's end, even if answers are still queued (a client that stopped
+/// reading would otherwise only learn of it after the queue drained).
+pub struct Abortable<M> {
+    answers: tokio_stream::wrappers::ReceiverStream<Result<M, Status>>,
+    abort: Option<tokio::sync::oneshot::Receiver<Status>>,
+    done: bool,
+}
+
+impl<M> Abortable<M> {
+    pub fn new(
+        answers: mpsc::Receiver<Result<M, Status>>,
+        abort: tokio::sync::oneshot::Receiver<Status>,
+    ) -> Self {
+        Abortable {
+            answers: tokio_stream::wrappers::ReceiverStream::new(answers),
+            abort: Some(abort),
+            done: false,
+        }
+    }
+}
+
+impl<M> tokio_stream::Stream for Abortable<M> {
+    type Item = Result<M, Status>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::{future::Future as _, task::Poll};
+        if self.done {
+            return Poll::Ready(None);
+        }
+        if let Some(abort) = self.abort.as_mut() {
+            match std::pin::Pin::new(abort).poll(cx) {
+                Poll::Ready(Ok(status)) => {
+                    self.done = true;
+                    return Poll::Ready(Some(Err(status)));
+                }
+                // Nobody can abort any more.
+                Poll::Ready(Err(_)) => self.abort = None,
+                Poll::Pending => {}
+            }
+        }
+        std::pin::Pin::new(&mut self.answers).poll_next(cx)
+    }
+}

@@ -11,10 +11,9 @@ use std::{sync::Arc, time::Duration};
 
 use neo4rs::BoltMap;
 use tokio::{
-    sync::mpsc,
+    sync::{mpsc, oneshot},
     time::{timeout_at, Instant},
 };
-use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 use tracing::{Instrument as _, Span};
 
@@ -39,9 +38,12 @@ use crate::{
     transport::traffic::too_large,
 };
 
-use super::streaming::{send, Stop, StreamBounds, STREAM_BUFFER_BATCHES};
+use super::{
+    inbound::{read_ahead, Inbound},
+    streaming::{send, Abortable, Stop, StreamBounds, STREAM_BUFFER_BATCHES},
+};
 
-pub type TransactionStream = ReceiverStream<Result<TransactionResponse, Status>>;
+pub type TransactionStream = Abortable<TransactionResponse>;
 
 type Sender = mpsc::Sender<Result<TransactionResponse, Status>>;
 
@@ -55,6 +57,8 @@ pub async fn transaction(
     // Checked now so that a malformed header fails the call at once.
     grpc_timeout(&metadata)?;
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
+    let (inbound, overflow) = read_ahead(inbound);
+    let (abort, aborted) = oneshot::channel();
     tokio::spawn(
         async move {
             let mut conversation = Conversation {
@@ -63,21 +67,30 @@ pub async fn transaction(
                 inbound,
                 tx,
             };
-            if let Err(status) = conversation.drive(&metadata).await {
+            let outcome = tokio::select! {
+                outcome = conversation.drive(&metadata) => outcome,
+                Ok(refusal) = overflow => {
+                    // The conversation (and with it the transaction, rolled back as it
+                    // drops) ends here; the refusal ends the response stream.
+                    let _ = abort.send(refusal);
+                    return;
+                }
+            };
+            if let Err(status) = outcome {
                 let _ = conversation.tx.send(Err(status)).await;
             }
         }
         // The conversation outlives this handler: it stays inside the call's span.
         .instrument(Span::current()),
     );
-    Ok(Response::new(ReceiverStream::new(rx)))
+    Ok(Response::new(Abortable::new(rx, aborted)))
 }
 
 /// One Transaction stream: the client's messages in, the answers out.
 struct Conversation {
     state: Arc<ApiState>,
     principal: Principal,
-    inbound: Streaming<TransactionRequest>,
+    inbound: Inbound<TransactionRequest>,
     tx: Sender,
 }
 

@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod call;
 pub mod codec;
+pub mod gate;
+pub mod refused;
 pub mod tls;
 pub mod traffic;
 
@@ -14,6 +16,7 @@ use http::HeaderValue;
 
 pub use auth::AuthLayer;
 pub use call::CallLayer;
+pub use gate::{Draining, GateLayer};
 pub use traffic::{TrafficLayer, TrafficSettings};
 
 /// A trailers-only gRPC answer carrying `status`, for a call refused before any handler

@@ -69,7 +69,16 @@ impl Manager for ConnectionManager {
 
     async fn create(&self) -> Result<Self::Type, Self::Error> {
         trace!("creating new connection");
-        Connection::new(&self.info).await
+        // graphrpc patch: the whole setup (TCP connect, TLS, Bolt handshake, HELLO/LOGON) is
+        // bounded by the connect timeout. Upstream bounded only the TCP connect, so a port
+        // that accepts and stays silent (a restarting server does for seconds) held the
+        // caller for the response timeout instead.
+        tokio::time::timeout(
+            self.info.prepare.connection_timeout,
+            Connection::new(&self.info),
+        )
+        .await
+        .map_err(|_| Error::ConnectionTimedOut)?
     }
 
     async fn recycle(&self, obj: &mut Self::Type, _: &Metrics) -> RecycleResult<Self::Error> {
