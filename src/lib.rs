@@ -23,6 +23,7 @@ pub mod errors;
 pub mod health;
 pub mod observability;
 pub mod proto;
+pub mod query_cli;
 pub mod reload;
 pub mod retry;
 pub mod startup;

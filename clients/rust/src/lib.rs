@@ -41,3 +41,8 @@ pub use stream::RecordStream;
 pub use tonic::Code;
 pub use transaction::Transaction;
 pub use value::{Duration, Node, Path, Point, Relationship, Time, Value, ZonedDateTime};
+
+/// docs/clients/rust.md, whose examples run as this crate's doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/clients/rust.md")]
+pub struct UserGuide;
