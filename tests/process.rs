@@ -328,7 +328,16 @@ async fn sigterm_and_sigint_drain_and_exit_zero() {
                     .await
             }
         });
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Signal only once the server counts the call in flight: a fixed sleep lost the
+        // race on a loaded machine (the call was not yet sent and was refused instead).
+        let started = Instant::now();
+        while !in_flight_gauge(&server.admin) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the call never got in flight"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         server.signal(sig);
         let finished = in_flight
             .await
@@ -593,6 +602,16 @@ async fn the_read_modify_write_example_moves_money_and_then_refuses() {
         kind: Some(pb::value::Kind::Integer(i)),
     };
     assert_eq!(values, vec![int(40), int(60)]);
+}
+
+/// Whether /metrics shows a call in flight.
+fn in_flight_gauge(admin: &str) -> bool {
+    let (_, metrics) = admin_get(admin, "/metrics");
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("graphrpc_rpc_in_flight"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .any(|v| v >= 1.0)
 }
 
 /// One plain HTTP/1.1 GET to the admin listener: (status code, body).
