@@ -25,6 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the gRPC API.
     Serve(Box<ServeArgs>),
+    /// Run Cypher or a named query against a graphrpc server and print the records
+    /// (token from GRAPHRPC_TOKEN; exit status: the gRPC code).
+    Query(Box<crate::query_cli::QueryArgs>),
 }
 
 /// Flags of `graphrpc serve`; each can also be set by the environment variable shown.
@@ -718,7 +721,9 @@ mod tests {
         let mut argv = vec!["graphrpc", "serve"];
         argv.extend_from_slice(args);
         let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            return Err("not `graphrpc serve`".into());
+        };
         args.into_settings().map_err(|e| e.to_string())
     }
 

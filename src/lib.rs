@@ -27,6 +27,7 @@ pub mod health;
 pub mod observability;
 pub mod operation;
 pub mod proto;
+pub mod query_cli;
 pub mod reload;
 pub mod retry;
 pub mod startup;

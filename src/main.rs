@@ -16,7 +16,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let Cli { command } = Cli::parse();
-    let Command::Serve(args) = command;
+    let args = match command {
+        Command::Serve(args) => args,
+        Command::Query(args) => return query(*args),
+    };
     let settings = match args.into_settings() {
         Ok(settings) => settings,
         Err(e) => {
@@ -51,6 +54,20 @@ fn main() -> ExitCode {
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "graphrpc failed");
             eprintln!("graphrpc: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `graphrpc query`: a client call, on a runtime of its own.
+fn query(args: graphrpc::query_cli::QueryArgs) -> ExitCode {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => ExitCode::from(runtime.block_on(graphrpc::query_cli::run(args))),
+        Err(e) => {
+            eprintln!("graphrpc query: cannot start the async runtime: {e}");
             ExitCode::FAILURE
         }
     }

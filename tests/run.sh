@@ -22,7 +22,7 @@ deploy/local/buf.sh breaking --against proto/baseline/v1.binpb
 
 echo "== lint"
 cargo fmt --all -- --check
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== building the tests"
 cargo build --tests --examples --locked

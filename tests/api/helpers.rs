@@ -71,7 +71,9 @@ pub fn settings(db: &TestDb, extra: &[&str]) -> Settings {
     }
     argv.extend(extra.iter().map(|s| s.to_string()));
     let cli = Cli::try_parse_from(argv).expect("test flags parse");
-    let CliCommand::Serve(args) = cli.command;
+    let CliCommand::Serve(args) = cli.command else {
+        panic!("the test flags are `graphrpc serve`'s")
+    };
     args.into_settings().expect("test settings are valid")
 }
 
