@@ -1,0 +1,115 @@
+package graphrpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+)
+
+// Error is every failure a call reports: the gRPC status with the google.rpc.ErrorInfo
+// graphrpc attaches. Use errors.As(err, &gerr) with gerr *graphrpc.Error.
+type Error struct {
+	// Code is the gRPC status code.
+	Code codes.Code
+	// Message is the server's message: it says what to fix.
+	Message string
+	// Reason is ErrorInfo.reason, e.g. "NEO4J_CLIENT_ERROR", "STATEMENT_TIMEOUT"; empty when
+	// the failure carried no ErrorInfo (a transport failure, a refused token).
+	Reason string
+	// Domain is ErrorInfo.domain: "graphrpc.dev/neo4j" for the database's errors.
+	Domain string
+	// Metadata is ErrorInfo.metadata (neo4j_code, statement_index, max_rows, ...).
+	Metadata map[string]string
+	// Neo4jCode is the database's status code, e.g. "Neo.ClientError.Statement.SyntaxError".
+	Neo4jCode string
+	// StatementIndex is the failing statement of a batch or transaction (0-based), or -1.
+	StatementIndex int
+	// RetryPushback is the wait the server asked for (grpc-retry-pushback-ms), or 0.
+	RetryPushback time.Duration
+	// CommitUnknown is set when the connection failed after the commit was sent: the
+	// transaction may or may not have been applied.
+	CommitUnknown bool
+
+	status *status.Status
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("graphrpc: %s: %s", e.Code, e.Message)
+	if e.CommitUnknown {
+		s += " (the commit was sent: whether it was applied is unknown)"
+	}
+	return s
+}
+
+// GRPCStatus lets status.FromError and status.Code see the original status.
+func (e *Error) GRPCStatus() *status.Status { return e.status }
+
+// Is makes errors.Is(err, context.DeadlineExceeded) and context.Canceled hold for the
+// matching codes, whichever side ran out of time.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case context.DeadlineExceeded:
+		return e.Code == codes.DeadlineExceeded
+	case context.Canceled:
+		return e.Code == codes.Canceled
+	}
+	return false
+}
+
+// Transient says whether running the same work again may succeed: the database or
+// graphrpc was unavailable (Neo4j's TransientErrors map to UNAVAILABLE), or graphrpc shed
+// the call and asked for a pause. Managed transactions retry exactly these.
+func (e *Error) Transient() bool {
+	if e.CommitUnknown {
+		return false
+	}
+	return e.Code == codes.Unavailable || (e.Code == codes.ResourceExhausted && e.RetryPushback > 0)
+}
+
+// wrapError turns a gRPC error into *Error; md is the call's header and trailer metadata,
+// where the server puts grpc-retry-pushback-ms.
+func wrapError(err error, md ...metadata.MD) error {
+	if err == nil {
+		return nil
+	}
+	var already *Error
+	if errors.As(err, &already) {
+		return err
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		st = status.FromContextError(err)
+	}
+	e := &Error{Code: st.Code(), Message: st.Message(), StatementIndex: -1, status: st}
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			e.Reason, e.Domain, e.Metadata = info.GetReason(), info.GetDomain(), info.GetMetadata()
+			e.Neo4jCode = info.GetMetadata()["neo4j_code"]
+			if i, err := strconv.Atoi(info.GetMetadata()["statement_index"]); err == nil {
+				e.StatementIndex = i
+			}
+		}
+	}
+	for _, m := range md {
+		for _, v := range m.Get("grpc-retry-pushback-ms") {
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 {
+				e.RetryPushback = time.Duration(ms) * time.Millisecond
+			}
+		}
+	}
+	return e
+}
+
+// clientError is a request the client refuses before sending it (a parameter it cannot
+// encode): INVALID_ARGUMENT, as the server would answer.
+func clientError(err error) error {
+	st := status.New(codes.InvalidArgument, err.Error())
+	return &Error{Code: codes.InvalidArgument, Message: err.Error(), StatementIndex: -1, status: st}
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The Go client's suite, run by tests/clients.sh from this folder with the server's
+# settings in the environment (GRAPHRPC_TEST_ENDPOINT, GRAPHRPC_TEST_TOKEN_*, ...):
+#   1. the code generators, pinned in tools/go.mod (go.sum is the lock), into .local/go-bin
+#   2. the committed generated code must equal a fresh `buf generate` with them
+#   3. gofmt -l (must print nothing) and go vet
+#   4. go test against the real server; the example programs and the docs' examples run too
+set -euo pipefail
+cd "$(dirname "$0")"
+project=$(cd ../.. && pwd)
+export GOFLAGS="${GOFLAGS:-} -mod=readonly"
+bin="$project/.local/go-bin"
+
+echo "go: installing protoc-gen-go and protoc-gen-go-grpc (tools/go.mod) into .local/go-bin"
+(cd tools && GOBIN="$bin" go install tool)
+
+echo "go: checking that gen/ is what buf generate makes from proto/"
+fresh=$(mktemp -d)
+trap 'rm -rf "$fresh"' EXIT
+(cd "$project" && PATH="$bin:$PATH" deploy/local/buf.sh generate --template clients/go/buf.gen.yaml -o "$fresh")
+if ! diff -r gen "$fresh/clients/go/gen"; then
+  echo "go: gen/ is stale; regenerate from the project's root with:" >&2
+  echo "  PATH=\$PWD/.local/go-bin:\$PATH deploy/local/buf.sh generate --template clients/go/buf.gen.yaml" >&2
+  exit 1
+fi
+
+echo "go: gofmt and go vet"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+  echo "go: not gofmt'ed: $unformatted" >&2
+  exit 1
+fi
+go vet ./...
+
+echo "go: go test against $GRAPHRPC_TEST_ENDPOINT"
+go test -count=1 ./...
