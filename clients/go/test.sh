@@ -33,4 +33,4 @@ fi
 go vet ./...
 
 echo "go: go test against $GRAPHRPC_TEST_ENDPOINT"
-go test -count=1 -v ./... 2>&1 | grep -v "^=== RUN\|^    --- PASS\|^--- PASS" || exit "${PIPESTATUS[0]}"
+go test -count=1 -timeout 5m -run "${GRAPHRPC_GO_TEST_RUN:-.}" -v ./... 2>&1 | grep -v "^=== RUN\|^    --- PASS\|^--- PASS" || exit "${PIPESTATUS[0]}"

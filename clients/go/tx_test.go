@@ -130,3 +130,5 @@ func TestExecuteWriteCommitsAndRollsBackOnError(t *testing.T) {
 }
 
 func errorsIsDeadline(err error) bool { return errors.Is(err, context.DeadlineExceeded) }
+
+func asError(err error, e **graphrpc.Error) bool { return errors.As(err, e) }
