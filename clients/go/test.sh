@@ -34,3 +34,28 @@ go vet ./...
 
 echo "go: go test against $GRAPHRPC_TEST_ENDPOINT"
 go test -count=1 -timeout 5m -run "${GRAPHRPC_GO_TEST_RUN:-.}" -v ./... 2>&1 | grep -v "^=== RUN\|^    --- PASS\|^--- PASS" || exit "${PIPESTATUS[0]}"
+
+# The scenario, as a user builds it: a module of its own that requires this one (the
+# install steps of docs/clients/go.md, word for word), then its output must be the
+# expected one.
+echo "go: the scenario example, built as a user's module"
+app="$fresh/app"
+mkdir -p "$app"
+cp examples/scenario/main.go "$app/"
+GRAPHRPC_CLIENT="$PWD"
+(
+  cd "$app"
+  export GOFLAGS="${GOFLAGS% -mod=readonly}"
+  # docs: install
+  go mod init example.com/app 2>/dev/null
+  go mod edit -require=github.com/graphrpc/graphrpc/clients/go@v0.0.0 \
+    -replace=github.com/graphrpc/graphrpc/clients/go="$GRAPHRPC_CLIENT"
+  go mod tidy
+  # docs: end
+  GRAPHRPC_ENDPOINT="$GRAPHRPC_TEST_ENDPOINT" GRAPHRPC_TOKEN="$GRAPHRPC_TEST_TOKEN_WRITER" go run . >"$fresh/scenario.out"
+)
+if ! diff -u examples/scenario/expected.txt "$fresh/scenario.out"; then
+  echo "go: the scenario's output differs from examples/scenario/expected.txt" >&2
+  exit 1
+fi
+echo "go: scenario passed"
