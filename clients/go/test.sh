@@ -1,26 +1,20 @@
 #!/usr/bin/env bash
 # The Go client's suite, run by tests/clients.sh from this folder with the server's
 # settings in the environment (GRAPHRPC_TEST_ENDPOINT, GRAPHRPC_TEST_TOKEN_*, ...):
-#   1. the code generators, pinned in tools/go.mod (go.sum is the lock), into .local/go-bin
-#   2. the committed generated code must equal a fresh `buf generate` with them
-#   3. gofmt -l (must print nothing) and go vet
-#   4. go test against the real server; the example programs and the docs' examples run too
+#   1. the committed generated code must equal a fresh `buf generate` (generate.sh, with the
+#      generators pinned in tools/go.mod, go.sum the lock, installed into .local/go-bin)
+#   2. gofmt -l (must print nothing) and go vet
+#   3. go test against the real server; the example programs and the docs' examples run too
 set -euo pipefail
 cd "$(dirname "$0")"
-project=$(cd ../.. && pwd)
 export GOFLAGS="${GOFLAGS:-} -mod=readonly"
-bin="$project/.local/go-bin"
 
-echo "go: installing protoc-gen-go and protoc-gen-go-grpc (tools/go.mod) into .local/go-bin"
-(cd tools && GOBIN="$bin" go install tool)
-
-echo "go: checking that gen/ is what buf generate makes from proto/"
+echo "go: checking that gen/ is what buf generate makes from proto/ (generate.sh)"
 fresh=$(mktemp -d)
 trap 'rm -rf "$fresh"' EXIT
-(cd "$project" && PATH="$bin:$PATH" deploy/local/buf.sh generate --template clients/go/buf.gen.yaml -o "$fresh")
+bash generate.sh "$fresh"
 if ! diff -r gen "$fresh/clients/go/gen"; then
-  echo "go: gen/ is stale; regenerate from the project's root with:" >&2
-  echo "  PATH=\$PWD/.local/go-bin:\$PATH deploy/local/buf.sh generate --template clients/go/buf.gen.yaml" >&2
+  echo "go: gen/ is stale; regenerate it with clients/go/generate.sh" >&2
   exit 1
 fi
 
@@ -47,7 +41,7 @@ GRAPHRPC_CLIENT="$PWD"
   cd "$app"
   export GOFLAGS="${GOFLAGS% -mod=readonly}"
   # docs: install
-  go mod init example.com/app 2>/dev/null
+  go mod init example.com/app
   go mod edit -require=github.com/graphrpc/graphrpc/clients/go@v0.0.0 \
     -replace=github.com/graphrpc/graphrpc/clients/go="$GRAPHRPC_CLIENT"
   go mod tidy
@@ -59,3 +53,7 @@ if ! diff -u examples/scenario/expected.txt "$fresh/scenario.out"; then
   exit 1
 fi
 echo "go: scenario passed"
+
+echo "go: the examples of docs/clients/go.md"
+GRAPHRPC_ENDPOINT="$GRAPHRPC_TEST_ENDPOINT" GRAPHRPC_TOKEN="$GRAPHRPC_TEST_TOKEN_WRITER" go run ./examples/docs >/dev/null
+echo "go: docs examples passed"
