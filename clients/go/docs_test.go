@@ -11,9 +11,12 @@ import (
 // tab of indentation less), and the install block must be the commands test.sh runs.
 func TestDocsExamplesAreTheOnesThatRun(t *testing.T) {
 	doc := read(t, "../../docs/clients/go.md")
+	// Whole functions appear as they are, function bodies with one tab less.
 	var examples strings.Builder
 	for _, f := range []string{"examples/docs/main.go", "examples/scenario/main.go"} {
-		for _, line := range strings.Split(read(t, f), "\n") {
+		src := read(t, f)
+		examples.WriteString(src)
+		for _, line := range strings.Split(src, "\n") {
 			examples.WriteString(strings.TrimPrefix(line, "\t") + "\n")
 		}
 	}
