@@ -5,7 +5,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	pb "github.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1"
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 // RunOption adjusts one call (Run, RunStream, RunNamed, RunBatch, BeginTx, ExecuteRead...).

@@ -7,7 +7,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
-	pb "github.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1"
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 // runner holds the calls common to Client and Session.

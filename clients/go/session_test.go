@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	graphrpc "github.com/graphrpc/graphrpc/clients/go"
-	pb "github.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1"
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 // sentBookmarks records the bookmarks of every Begin and RunRequest the client sends.

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
-	pb "github.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1"
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 // RowStream is a streamed result. Read it with Next/Row/Err or range over All; Close it

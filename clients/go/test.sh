@@ -9,12 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export GOFLAGS="${GOFLAGS:-} -mod=readonly"
 
-echo "go: checking that gen/ is what buf generate makes from proto/ (generate.sh)"
+echo "go: checking that graphrpc/v1/ is what buf generate makes from proto/ (generate.sh)"
 fresh=$(mktemp -d)
 trap 'rm -rf "$fresh"' EXIT
 bash generate.sh "$fresh"
-if ! diff -r gen "$fresh/clients/go/gen"; then
-  echo "go: gen/ is stale; regenerate it with clients/go/generate.sh" >&2
+if ! diff -r graphrpc/v1 "$fresh/clients/go/graphrpc/v1"; then
+  echo "go: graphrpc/v1/ is stale; regenerate it with clients/go/generate.sh" >&2
   exit 1
 fi
 

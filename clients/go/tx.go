@@ -11,7 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	pb "github.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1"
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 // Tx is an explicit transaction: it lives as long as one Transaction stream. Run

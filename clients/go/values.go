@@ -11,7 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // zone ids from the server resolve without the host's zoneinfo
 
-	pb "github.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1"
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 // ToValue converts a Go value into a graphrpc Value. Supported: nil, bool, every int and

@@ -640,8 +640,8 @@ const file_graphrpc_v1_common_proto_rawDesc = "" +
 	"WRITE_ONLY\x10\x02\x12\x0e\n" +
 	"\n" +
 	"READ_WRITE\x10\x03\x12\x10\n" +
-	"\fSCHEMA_WRITE\x10\x04B\xaf\x01\n" +
-	"\x0fcom.graphrpc.v1B\vCommonProtoP\x01ZBgithub.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\fSCHEMA_WRITE\x10\x04B\xab\x01\n" +
+	"\x0fcom.graphrpc.v1B\vCommonProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_common_proto_rawDescOnce sync.Once

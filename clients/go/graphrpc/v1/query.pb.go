@@ -362,9 +362,9 @@ const file_graphrpc_v1_query_proto_rawDesc = "" +
 	"\bRunBatch\x12\x1c.graphrpc.v1.RunBatchRequest\x1a\x1d.graphrpc.v1.RunBatchResponse\x12B\n" +
 	"\bRunNamed\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x18.graphrpc.v1.RunResponse\x12P\n" +
 	"\x0eRunNamedStream\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x1e.graphrpc.v1.RunStreamResponse0\x01\x12_\n" +
-	"\x10ListNamedQueries\x12$.graphrpc.v1.ListNamedQueriesRequest\x1a%.graphrpc.v1.ListNamedQueriesResponseB\xae\x01\n" +
+	"\x10ListNamedQueries\x12$.graphrpc.v1.ListNamedQueriesRequest\x1a%.graphrpc.v1.ListNamedQueriesResponseB\xaa\x01\n" +
 	"\x0fcom.graphrpc.v1B\n" +
-	"QueryProtoP\x01ZBgithub.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"QueryProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_query_proto_rawDescOnce sync.Once

@@ -1008,8 +1008,8 @@ const file_graphrpc_v1_transaction_proto_rawDesc = "" +
 	"\x0fStatementResult\x12\x12\n" +
 	"\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n" +
 	"\x04rows\x18\x02 \x03(\v2\x10.graphrpc.v1.RowR\x04rows\x12.\n" +
-	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryR\asummaryB\xb4\x01\n" +
-	"\x0fcom.graphrpc.v1B\x10TransactionProtoP\x01ZBgithub.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryR\asummaryB\xb0\x01\n" +
+	"\x0fcom.graphrpc.v1B\x10TransactionProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_transaction_proto_rawDescOnce sync.Once

@@ -452,8 +452,8 @@ const file_graphrpc_v1_catalog_proto_rawDesc = "" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x1a\n" +
 	"\brequired\x18\x03 \x01(\bR\brequired\x127\n" +
 	"\rdefault_value\x18\x04 \x01(\v2\x12.graphrpc.v1.ValueR\fdefaultValue\x12 \n" +
-	"\vdescription\x18\x05 \x01(\tR\vdescriptionB\xb0\x01\n" +
-	"\x0fcom.graphrpc.v1B\fCatalogProtoP\x01ZBgithub.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\vdescription\x18\x05 \x01(\tR\vdescriptionB\xac\x01\n" +
+	"\x0fcom.graphrpc.v1B\fCatalogProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_catalog_proto_rawDescOnce sync.Once

@@ -1295,9 +1295,9 @@ const file_graphrpc_v1_value_proto_rawDesc = "" +
 	"\x02_z*\x1b\n" +
 	"\tNullValue\x12\x0e\n" +
 	"\n" +
-	"NULL_VALUE\x10\x00B\xae\x01\n" +
+	"NULL_VALUE\x10\x00B\xaa\x01\n" +
 	"\x0fcom.graphrpc.v1B\n" +
-	"ValueProtoP\x01ZBgithub.com/graphrpc/graphrpc/clients/go/gen/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"ValueProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_value_proto_rawDescOnce sync.Once
