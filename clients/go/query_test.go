@@ -78,6 +78,10 @@ func TestNamedQuery(t *testing.T) {
 	if len(res.Rows) != 1 || res.Rows[0].Get("genre") == nil {
 		t.Fatalf("rows %+v", res.Rows)
 	}
+	queries, err := c.ListNamedQueries(ctxFor(t, 10*time.Second))
+	if err != nil || len(queries) == 0 || queries[0].GetName() != "movies.by_title" {
+		t.Fatalf("ListNamedQueries: %v, %v", queries, err)
+	}
 	_, err = c.RunNamed(ctxFor(t, 10*time.Second), "movies.no_such_query", nil)
 	assertCode(t, err, codes.NotFound)
 	_, err = c.RunNamed(ctxFor(t, 10*time.Second), "movies.by_title", graphrpc.Params{"title": 7})

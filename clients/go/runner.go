@@ -177,3 +177,15 @@ func (r *runner) namedRequest(name string, params Params, opts []RunOption) (*pb
 	return &pb.RunNamedRequest{Name: name, Params: values, Database: rc.database, Timeout: rc.timeoutpb(),
 		Bookmarks: rc.bookmarks, BatchSize: rc.batchSize, MaxRows: rc.maxRows}, nil
 }
+
+// ListNamedQueries describes the named queries of the server's catalog (the generated
+// message: name, description, Cypher, mode, parameters, limits).
+func (r *runner) ListNamedQueries(ctx context.Context) ([]*pb.NamedQuery, error) {
+	ctx, cancel := r.callContext(ctx)
+	defer cancel()
+	resp, err := r.api.ListNamedQueries(ctx, &pb.ListNamedQueriesRequest{})
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	return resp.GetQueries(), nil
+}
