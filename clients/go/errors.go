@@ -31,8 +31,11 @@ type Error struct {
 	Neo4jCode string
 	// StatementIndex is the failing statement of a batch or transaction (0-based), or -1.
 	StatementIndex int
-	// RetryPushback is the wait the server asked for (grpc-retry-pushback-ms), or 0.
+	// RetryPushback is the wait the server asked for (grpc-retry-pushback-ms); see
+	// HasPushback.
 	RetryPushback time.Duration
+	// HasPushback says the server sent a usable grpc-retry-pushback-ms (a shed call).
+	HasPushback bool
 	// CommitUnknown is set when the connection failed after the commit was sent: the
 	// transaction may or may not have been applied.
 	CommitUnknown bool
@@ -63,15 +66,27 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// Transient says whether running the same work again may succeed: the database or
-// graphrpc was unavailable (Neo4j's TransientErrors map to UNAVAILABLE), or graphrpc shed
-// the call and asked for a pause. Managed transactions retry exactly these.
+// Transient says whether running the same unit of work again may succeed, by the
+// contract's rule (proto/graphrpc/v1/errors.proto): UNAVAILABLE (the database was
+// unreachable, or a Neo4j TransientError), ABORTED (a deadlock victim, a transaction
+// rolled back for idling: nothing was applied), or RESOURCE_EXHAUSTED with a pushback (a
+// shed call). Never when a commit's outcome is unknown. Managed transactions retry exactly
+// these.
 func (e *Error) Transient() bool {
 	if e.CommitUnknown {
 		return false
 	}
-	return e.Code == codes.Unavailable || (e.Code == codes.ResourceExhausted && e.RetryPushback > 0)
+	switch e.Code {
+	case codes.Unavailable, codes.Aborted:
+		return true
+	case codes.ResourceExhausted:
+		return e.HasPushback
+	}
+	return false
 }
+
+// neo4jDomain is the ErrorInfo domain of the database's own errors.
+const neo4jDomain = "graphrpc.dev/neo4j"
 
 // wrapError turns a gRPC error into *Error; md is the call's header and trailer metadata,
 // where the server puts grpc-retry-pushback-ms.
@@ -99,8 +114,9 @@ func wrapError(err error, md ...metadata.MD) error {
 	}
 	for _, m := range md {
 		for _, v := range m.Get("grpc-retry-pushback-ms") {
+			// A negative or unreadable pushback means: do not retry (gRPC's A6).
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 {
-				e.RetryPushback = time.Duration(ms) * time.Millisecond
+				e.RetryPushback, e.HasPushback = time.Duration(ms)*time.Millisecond, true
 			}
 		}
 	}

@@ -91,7 +91,7 @@ func TestExecuteWriteRetriesAfterThePushback(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Run(ctx, "RETURN 1", nil)
-	if e := assertCode(t, err, codes.ResourceExhausted); e.RetryPushback <= 0 || !e.Transient() {
+	if e := assertCode(t, err, codes.ResourceExhausted); !e.HasPushback || e.RetryPushback <= 0 || !e.Transient() {
 		t.Fatalf("shed call: pushback %s, transient %v", e.RetryPushback, e.Transient())
 	}
 	start := time.Now()

@@ -105,9 +105,10 @@ func (tx *Tx) Commit() error {
 	}
 	if err != nil {
 		var e *Error
-		// A refusal by the database (it sent an ErrorInfo) was not applied; a lost call may
-		// have been.
-		if errors.As(err, &e) && e.Reason == "" && e.Code != codes.InvalidArgument {
+		// The database's own refusal of the commit (a Neo4j code) means nothing was
+		// applied; any other failure after the commit was sent (a lost connection, a
+		// deadline) leaves the outcome unknown.
+		if errors.As(err, &e) && e.Domain != neo4jDomain {
 			e.CommitUnknown = true
 		}
 		return err
