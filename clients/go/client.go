@@ -107,7 +107,7 @@ func Dial(endpoint string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graphrpc: %w", err)
 	}
-	return &Client{conn: conn, runner: runner{api: pb.NewGraphQueryClient(conn), cfg: &cfg}}, nil
+	return &Client{conn: conn, runner: runner{api: pb.NewGraphQueryServiceClient(conn), cfg: &cfg}}, nil
 }
 
 // Close closes the connection; calls in flight fail.

@@ -11,6 +11,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 // Error is every failure a call reports: the gRPC status with the google.rpc.ErrorInfo
@@ -128,4 +130,10 @@ func wrapError(err error, md ...metadata.MD) error {
 func clientError(err error) error {
 	st := status.New(codes.InvalidArgument, err.Error())
 	return &Error{Code: codes.InvalidArgument, Message: err.Error(), StatementIndex: -1, status: st}
+}
+
+// ReasonCode is Reason as the contract's enum (graphrpcv1.ErrorReason); a reason this
+// client does not know is ERROR_REASON_UNSPECIFIED: go by Code then.
+func (e *Error) ReasonCode() pb.ErrorReason {
+	return pb.ErrorReason(pb.ErrorReason_value[e.Reason])
 }

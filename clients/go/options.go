@@ -27,7 +27,7 @@ func InDatabase(name string) RunOption { return func(r *runConfig) { r.database 
 
 // ReadOnly marks the work as reads only: on a cluster it goes to the readers, and graphrpc
 // may retry it after a transient failure.
-func ReadOnly() RunOption { return func(r *runConfig) { r.mode = pb.AccessMode_READ } }
+func ReadOnly() RunOption { return func(r *runConfig) { r.mode = pb.AccessMode_ACCESS_MODE_READ } }
 
 // Timeout is the server-side time limit of the statement, batch or transaction (the
 // context's deadline applies too; the smaller wins).

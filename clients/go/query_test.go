@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	graphrpc "github.com/graphrpc/graphrpc/clients/go"
+	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
 )
 
 func TestRunWithParametersAndScanStruct(t *testing.T) {
@@ -92,7 +93,7 @@ func TestErrorsCarryCodeReasonAndNeo4jCode(t *testing.T) {
 	c := dial(t, "writer")
 	_, err := c.Run(ctxFor(t, 10*time.Second), "RETURN nonsense(", nil)
 	e := assertCode(t, err, codes.InvalidArgument)
-	if e.Reason != "NEO4J_CLIENT_ERROR" || e.Neo4jCode == "" || e.Domain != "graphrpc.dev/neo4j" {
+	if e.Reason != "NEO4J_CLIENT_ERROR" || e.ReasonCode() != pb.ErrorReason_NEO4J_CLIENT_ERROR || e.Neo4jCode == "" || e.Domain != "graphrpc.dev/neo4j" {
 		t.Fatalf("syntax error: reason %q neo4j_code %q domain %q", e.Reason, e.Neo4jCode, e.Domain)
 	}
 	_, err = dial(t, "reader").Run(ctxFor(t, 10*time.Second), "CREATE (:GoClientProbe)", nil)

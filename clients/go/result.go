@@ -2,6 +2,7 @@ package graphrpc
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	pb "github.com/graphrpc/graphrpc/clients/go/graphrpc/v1"
@@ -132,7 +133,7 @@ type Notification struct{ Code, Title, Description, Severity string }
 func summaryFrom(s *pb.Summary) Summary {
 	c := s.GetCounters()
 	out := Summary{
-		Bookmark: s.GetBookmark(), Database: s.GetDatabase(), QueryType: s.GetQueryType().String(),
+		Bookmark: s.GetBookmark(), Database: s.GetDatabase(), QueryType: strings.TrimPrefix(s.GetQueryType().String(), "QUERY_TYPE_"),
 		Counters: Counters{c.GetNodesCreated(), c.GetNodesDeleted(), c.GetRelationshipsCreated(),
 			c.GetRelationshipsDeleted(), c.GetPropertiesSet(), c.GetLabelsAdded(), c.GetLabelsRemoved(),
 			c.GetIndexesAdded(), c.GetIndexesRemoved(), c.GetConstraintsAdded(), c.GetConstraintsRemoved(),

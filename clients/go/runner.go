@@ -12,7 +12,7 @@ import (
 
 // runner holds the calls common to Client and Session.
 type runner struct {
-	api       pb.GraphQueryClient
+	api       pb.GraphQueryServiceClient
 	cfg       *config
 	bookmarks *bookmarkChain // nil on a Client: no chaining
 }
@@ -73,13 +73,16 @@ func (r *runner) Run(ctx context.Context, cypher string, params Params, opts ...
 // RunStream runs one statement and streams its rows: the database is read only as fast as
 // the caller calls Next, so memory stays bounded. Close (or cancelling ctx) stops the query.
 func (r *runner) RunStream(ctx context.Context, cypher string, params Params, opts ...RunOption) (*RowStream, error) {
-	req, err := r.runRequest(cypher, params, opts)
+	values, err := toValues("params", params, 0)
 	if err != nil {
-		return nil, err
+		return nil, clientError(err)
 	}
+	rc := r.options(opts)
+	req := &pb.RunStreamRequest{Cypher: cypher, Params: values, Database: rc.database, AccessMode: rc.mode,
+		Timeout: rc.timeoutpb(), Bookmarks: rc.bookmarks, BatchSize: rc.batchSize, Idempotent: rc.idempotent}
 	ctx, cancel := r.callContext(ctx)
 	stream, err := r.api.RunStream(ctx, req)
-	return r.startStream(stream, err, cancel)
+	return startStream(r, stream, err, cancel)
 }
 
 // RunNamed runs a named query of the server's catalog and returns the whole result.
@@ -101,13 +104,16 @@ func (r *runner) RunNamed(ctx context.Context, name string, params Params, opts 
 
 // RunNamedStream runs a named query and streams its rows, like RunStream.
 func (r *runner) RunNamedStream(ctx context.Context, name string, params Params, opts ...RunOption) (*RowStream, error) {
-	req, err := r.namedRequest(name, params, opts)
+	values, err := toValues("params", params, 0)
 	if err != nil {
-		return nil, err
+		return nil, clientError(err)
 	}
+	rc := r.options(opts)
+	req := &pb.RunNamedStreamRequest{Name: name, Params: values, Database: rc.database, Timeout: rc.timeoutpb(),
+		Bookmarks: rc.bookmarks, BatchSize: rc.batchSize}
 	ctx, cancel := r.callContext(ctx)
 	stream, err := r.api.RunNamedStream(ctx, req)
-	return r.startStream(stream, err, cancel)
+	return startStream(r, stream, err, cancel)
 }
 
 // Statement is one statement of a batch.
@@ -164,8 +170,7 @@ func (r *runner) runRequest(cypher string, params Params, opts []RunOption) (*pb
 	}
 	rc := r.options(opts)
 	return &pb.RunRequest{Cypher: cypher, Params: values, Database: rc.database, AccessMode: rc.mode,
-		Timeout: rc.timeoutpb(), Bookmarks: rc.bookmarks, BatchSize: rc.batchSize,
-		MaxRows: rc.maxRows, Idempotent: rc.idempotent}, nil
+		Timeout: rc.timeoutpb(), Bookmarks: rc.bookmarks, MaxRows: rc.maxRows, Idempotent: rc.idempotent}, nil
 }
 
 func (r *runner) namedRequest(name string, params Params, opts []RunOption) (*pb.RunNamedRequest, error) {
@@ -175,7 +180,7 @@ func (r *runner) namedRequest(name string, params Params, opts []RunOption) (*pb
 	}
 	rc := r.options(opts)
 	return &pb.RunNamedRequest{Name: name, Params: values, Database: rc.database, Timeout: rc.timeoutpb(),
-		Bookmarks: rc.bookmarks, BatchSize: rc.batchSize, MaxRows: rc.maxRows}, nil
+		Bookmarks: rc.bookmarks, MaxRows: rc.maxRows}, nil
 }
 
 // ListNamedQueries describes the named queries of the server's catalog (the generated

@@ -16,7 +16,8 @@ import (
 // RowStream is a streamed result. Read it with Next/Row/Err or range over All; Close it
 // (or cancel the context) to stop early. Only one batch of rows is held at a time.
 type RowStream struct {
-	stream  grpc.ServerStreamingClient[pb.RunStreamResponse]
+	stream  grpc.ClientStream
+	recv    func() (streamMessage, error)
 	cancel  context.CancelFunc
 	chain   *bookmarkChain
 	columns *columns
@@ -27,14 +28,31 @@ type RowStream struct {
 	done    bool
 }
 
+// streamMessage is what RunStream and RunNamedStream send: a header, rows or the summary.
+type streamMessage interface {
+	GetHeader() *pb.Header
+	GetRows() *pb.RowBatch
+	GetSummary() *pb.Summary
+}
+
 // startStream waits for the header, so that a refused statement fails here.
-func (r *runner) startStream(stream grpc.ServerStreamingClient[pb.RunStreamResponse], err error, cancel context.CancelFunc) (*RowStream, error) {
+func startStream[T any, PT interface {
+	*T
+	streamMessage
+}](r *runner, stream grpc.ServerStreamingClient[T], err error, cancel context.CancelFunc) (*RowStream, error) {
 	if err != nil {
 		cancel()
 		return nil, wrapError(err)
 	}
-	s := &RowStream{stream: stream, cancel: cancel, chain: r.bookmarks}
-	msg, err := stream.Recv()
+	recv := func() (streamMessage, error) {
+		m, err := stream.Recv()
+		if err != nil {
+			return nil, err
+		}
+		return PT(m), nil
+	}
+	s := &RowStream{stream: stream, recv: recv, cancel: cancel, chain: r.bookmarks}
+	msg, err := recv()
 	if err != nil {
 		cancel()
 		return nil, s.wrap(err)
@@ -64,16 +82,15 @@ func (s *RowStream) Next() bool {
 		if s.done {
 			return false
 		}
-		msg, err := s.stream.Recv()
+		msg, err := s.recv()
 		if err != nil {
 			s.finish(s.wrap(err))
 			return false
 		}
-		switch m := msg.GetMessage().(type) {
-		case *pb.RunStreamResponse_Rows:
-			s.batch = m.Rows.GetRows()
-		case *pb.RunStreamResponse_Summary:
-			sum := summaryFrom(m.Summary)
+		if rows := msg.GetRows(); rows != nil {
+			s.batch = rows.GetRows()
+		} else if summary := msg.GetSummary(); summary != nil {
+			sum := summaryFrom(summary)
 			s.summary = &sum
 			s.chain.advance(sum.Bookmark)
 			s.finish(nil)

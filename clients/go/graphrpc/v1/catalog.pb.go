@@ -23,6 +23,7 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Runs a named query; all rows come back in one response.
 type RunNamedRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The query's name in the catalog, e.g. "movies.by_title". ListNamedQueries lists them.
@@ -44,10 +45,9 @@ type RunNamedRequest struct {
 	Timeout *durationpb.Duration `protobuf:"bytes,5,opt,name=timeout,proto3" json:"timeout,omitempty"`
 	// Bookmarks from earlier calls: the query sees at least their writes.
 	Bookmarks []string `protobuf:"bytes,6,rep,name=bookmarks,proto3" json:"bookmarks,omitempty"`
-	// RunNamedStream only: rows per RunStreamResponse batch; 0 means the server default.
-	BatchSize uint32 `protobuf:"varint,7,opt,name=batch_size,json=batchSize,proto3" json:"batch_size,omitempty"`
-	// RunNamed only: the most rows the response may hold; 0 means the query's max_rows from
-	// the catalog, which a request may lower but not raise.
+	// The most rows the response may hold; 0 means the query's max_rows from the catalog,
+	// which a request may lower but not raise. More rows fail the call with
+	// RESOURCE_EXHAUSTED (ROW_LIMIT_EXCEEDED): use RunNamedStream for large results.
 	MaxRows       uint32 `protobuf:"varint,8,opt,name=max_rows,json=maxRows,proto3" json:"max_rows,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -125,13 +125,6 @@ func (x *RunNamedRequest) GetBookmarks() []string {
 	return nil
 }
 
-func (x *RunNamedRequest) GetBatchSize() uint32 {
-	if x != nil {
-		return x.BatchSize
-	}
-	return 0
-}
-
 func (x *RunNamedRequest) GetMaxRows() uint32 {
 	if x != nil {
 		return x.MaxRows
@@ -139,6 +132,280 @@ func (x *RunNamedRequest) GetMaxRows() uint32 {
 	return 0
 }
 
+// The result of RunNamed: every row at once.
+type RunNamedResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Column names, in the order of the RETURN clause.
+	Keys []string `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	// The rows, in result order.
+	Rows []*Row `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	// What the database reported about the finished query.
+	Summary       *Summary `protobuf:"bytes,3,opt,name=summary,proto3" json:"summary,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunNamedResponse) Reset() {
+	*x = RunNamedResponse{}
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunNamedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunNamedResponse) ProtoMessage() {}
+
+func (x *RunNamedResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunNamedResponse.ProtoReflect.Descriptor instead.
+func (*RunNamedResponse) Descriptor() ([]byte, []int) {
+	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RunNamedResponse) GetKeys() []string {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
+func (x *RunNamedResponse) GetRows() []*Row {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+func (x *RunNamedResponse) GetSummary() *Summary {
+	if x != nil {
+		return x.Summary
+	}
+	return nil
+}
+
+// Runs a named query and streams its result.
+type RunNamedStreamRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The query's name in the catalog, e.g. "movies.by_title". ListNamedQueries lists them.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Typed parameters, with the rules of RunNamedRequest.params.
+	Params map[string]*Value `protobuf:"bytes,2,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Parameters as JSON, with the rules of RunNamedRequest.json_params.
+	JsonParams *structpb.Struct `protobuf:"bytes,3,opt,name=json_params,json=jsonParams,proto3" json:"json_params,omitempty"`
+	// The database to use; empty means the one graphrpc is configured with, or the server's
+	// default when none is configured.
+	Database string `protobuf:"bytes,4,opt,name=database,proto3" json:"database,omitempty"`
+	// Upper bound on the run time. Unset means the query's timeout from the catalog; a
+	// request may shorten it but not lengthen it. The gRPC deadline applies too; the smaller
+	// wins.
+	Timeout *durationpb.Duration `protobuf:"bytes,5,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	// Bookmarks from earlier calls: the query sees at least their writes.
+	Bookmarks []string `protobuf:"bytes,6,rep,name=bookmarks,proto3" json:"bookmarks,omitempty"`
+	// Rows per RowBatch message; 0 means the server default. Larger than the server's
+	// maximum is refused.
+	BatchSize     uint32 `protobuf:"varint,7,opt,name=batch_size,json=batchSize,proto3" json:"batch_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunNamedStreamRequest) Reset() {
+	*x = RunNamedStreamRequest{}
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunNamedStreamRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunNamedStreamRequest) ProtoMessage() {}
+
+func (x *RunNamedStreamRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunNamedStreamRequest.ProtoReflect.Descriptor instead.
+func (*RunNamedStreamRequest) Descriptor() ([]byte, []int) {
+	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *RunNamedStreamRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RunNamedStreamRequest) GetParams() map[string]*Value {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *RunNamedStreamRequest) GetJsonParams() *structpb.Struct {
+	if x != nil {
+		return x.JsonParams
+	}
+	return nil
+}
+
+func (x *RunNamedStreamRequest) GetDatabase() string {
+	if x != nil {
+		return x.Database
+	}
+	return ""
+}
+
+func (x *RunNamedStreamRequest) GetTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.Timeout
+	}
+	return nil
+}
+
+func (x *RunNamedStreamRequest) GetBookmarks() []string {
+	if x != nil {
+		return x.Bookmarks
+	}
+	return nil
+}
+
+func (x *RunNamedStreamRequest) GetBatchSize() uint32 {
+	if x != nil {
+		return x.BatchSize
+	}
+	return 0
+}
+
+// One message of a RunNamedStream result: a header, then zero or more row batches, then
+// the summary.
+type RunNamedStreamResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which part of the result this message is.
+	//
+	// Types that are valid to be assigned to Message:
+	//
+	//	*RunNamedStreamResponse_Header
+	//	*RunNamedStreamResponse_Rows
+	//	*RunNamedStreamResponse_Summary
+	Message       isRunNamedStreamResponse_Message `protobuf_oneof:"message"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunNamedStreamResponse) Reset() {
+	*x = RunNamedStreamResponse{}
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunNamedStreamResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunNamedStreamResponse) ProtoMessage() {}
+
+func (x *RunNamedStreamResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunNamedStreamResponse.ProtoReflect.Descriptor instead.
+func (*RunNamedStreamResponse) Descriptor() ([]byte, []int) {
+	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RunNamedStreamResponse) GetMessage() isRunNamedStreamResponse_Message {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+func (x *RunNamedStreamResponse) GetHeader() *Header {
+	if x != nil {
+		if x, ok := x.Message.(*RunNamedStreamResponse_Header); ok {
+			return x.Header
+		}
+	}
+	return nil
+}
+
+func (x *RunNamedStreamResponse) GetRows() *RowBatch {
+	if x != nil {
+		if x, ok := x.Message.(*RunNamedStreamResponse_Rows); ok {
+			return x.Rows
+		}
+	}
+	return nil
+}
+
+func (x *RunNamedStreamResponse) GetSummary() *Summary {
+	if x != nil {
+		if x, ok := x.Message.(*RunNamedStreamResponse_Summary); ok {
+			return x.Summary
+		}
+	}
+	return nil
+}
+
+type isRunNamedStreamResponse_Message interface {
+	isRunNamedStreamResponse_Message()
+}
+
+type RunNamedStreamResponse_Header struct {
+	// First message: the column names.
+	Header *Header `protobuf:"bytes,1,opt,name=header,proto3,oneof"`
+}
+
+type RunNamedStreamResponse_Rows struct {
+	// Zero or more batches of rows.
+	Rows *RowBatch `protobuf:"bytes,2,opt,name=rows,proto3,oneof"`
+}
+
+type RunNamedStreamResponse_Summary struct {
+	// Last message, once the result is complete.
+	Summary *Summary `protobuf:"bytes,3,opt,name=summary,proto3,oneof"`
+}
+
+func (*RunNamedStreamResponse_Header) isRunNamedStreamResponse_Message() {}
+
+func (*RunNamedStreamResponse_Rows) isRunNamedStreamResponse_Message() {}
+
+func (*RunNamedStreamResponse_Summary) isRunNamedStreamResponse_Message() {}
+
+// Asks for the named queries of the catalog in force.
 type ListNamedQueriesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -147,7 +414,7 @@ type ListNamedQueriesRequest struct {
 
 func (x *ListNamedQueriesRequest) Reset() {
 	*x = ListNamedQueriesRequest{}
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[1]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -159,7 +426,7 @@ func (x *ListNamedQueriesRequest) String() string {
 func (*ListNamedQueriesRequest) ProtoMessage() {}
 
 func (x *ListNamedQueriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[1]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -172,9 +439,10 @@ func (x *ListNamedQueriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNamedQueriesRequest.ProtoReflect.Descriptor instead.
 func (*ListNamedQueriesRequest) Descriptor() ([]byte, []int) {
-	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{1}
+	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{4}
 }
 
+// The named queries of the catalog in force.
 type ListNamedQueriesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Every query of the catalog in force, in the order of the file.
@@ -185,7 +453,7 @@ type ListNamedQueriesResponse struct {
 
 func (x *ListNamedQueriesResponse) Reset() {
 	*x = ListNamedQueriesResponse{}
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[2]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -197,7 +465,7 @@ func (x *ListNamedQueriesResponse) String() string {
 func (*ListNamedQueriesResponse) ProtoMessage() {}
 
 func (x *ListNamedQueriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[2]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -210,7 +478,7 @@ func (x *ListNamedQueriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNamedQueriesResponse.ProtoReflect.Descriptor instead.
 func (*ListNamedQueriesResponse) Descriptor() ([]byte, []int) {
-	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{2}
+	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ListNamedQueriesResponse) GetQueries() []*NamedQuery {
@@ -223,16 +491,19 @@ func (x *ListNamedQueriesResponse) GetQueries() []*NamedQuery {
 // One catalog entry, as graphrpc applies it.
 type NamedQuery struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The name callers give in RunNamedRequest.name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// What the query does, from the catalog.
 	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
 	// The Cypher text that runs; the parameters appear in it as $name.
 	Cypher string `protobuf:"bytes,3,opt,name=cypher,proto3" json:"cypher,omitempty"`
-	// READ or WRITE. Principals with the reader role may call READ queries only.
+	// ACCESS_MODE_READ or ACCESS_MODE_WRITE. Principals with the reader role may call READ
+	// queries only.
 	Mode AccessMode `protobuf:"varint,4,opt,name=mode,proto3,enum=graphrpc.v1.AccessMode" json:"mode,omitempty"`
 	// A WRITE query the catalog declares safe to run twice: graphrpc retries it after a
 	// transient failure. READ queries are retried without it.
-	Idempotent bool                   `protobuf:"varint,5,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	Idempotent bool `protobuf:"varint,5,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	// The query's parameters, in the order of the catalog.
 	Parameters []*NamedQueryParameter `protobuf:"bytes,6,rep,name=parameters,proto3" json:"parameters,omitempty"`
 	// The time limit (the catalog's, or the server's default when the catalog sets none).
 	Timeout *durationpb.Duration `protobuf:"bytes,7,opt,name=timeout,proto3" json:"timeout,omitempty"`
@@ -245,7 +516,7 @@ type NamedQuery struct {
 
 func (x *NamedQuery) Reset() {
 	*x = NamedQuery{}
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[3]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -257,7 +528,7 @@ func (x *NamedQuery) String() string {
 func (*NamedQuery) ProtoMessage() {}
 
 func (x *NamedQuery) ProtoReflect() protoreflect.Message {
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[3]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -270,7 +541,7 @@ func (x *NamedQuery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NamedQuery.ProtoReflect.Descriptor instead.
 func (*NamedQuery) Descriptor() ([]byte, []int) {
-	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{3}
+	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *NamedQuery) GetName() string {
@@ -329,9 +600,11 @@ func (x *NamedQuery) GetMaxRows() uint32 {
 	return 0
 }
 
+// One declared parameter of a named query.
 type NamedQueryParameter struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The parameter's name, as $name in the Cypher text.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The declared type: string, integer, float, boolean, bytes, list, list<T>, map, date,
 	// time, local_time, date_time, local_date_time, duration, point or any.
 	Type string `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`
@@ -348,7 +621,7 @@ type NamedQueryParameter struct {
 
 func (x *NamedQueryParameter) Reset() {
 	*x = NamedQueryParameter{}
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[4]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -360,7 +633,7 @@ func (x *NamedQueryParameter) String() string {
 func (*NamedQueryParameter) ProtoMessage() {}
 
 func (x *NamedQueryParameter) ProtoReflect() protoreflect.Message {
-	mi := &file_graphrpc_v1_catalog_proto_msgTypes[4]
+	mi := &file_graphrpc_v1_catalog_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -373,7 +646,7 @@ func (x *NamedQueryParameter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NamedQueryParameter.ProtoReflect.Descriptor instead.
 func (*NamedQueryParameter) Descriptor() ([]byte, []int) {
-	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{4}
+	return file_graphrpc_v1_catalog_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *NamedQueryParameter) GetName() string {
@@ -415,7 +688,7 @@ var File_graphrpc_v1_catalog_proto protoreflect.FileDescriptor
 
 const file_graphrpc_v1_catalog_proto_rawDesc = "" +
 	"\n" +
-	"\x19graphrpc/v1/catalog.proto\x12\vgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto\"\x99\x03\n" +
+	"\x19graphrpc/v1/catalog.proto\x12\vgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18graphrpc/v1/common.proto\x1a\x17graphrpc/v1/value.proto\"\x8c\x03\n" +
 	"\x0fRunNamedRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12@\n" +
 	"\x06params\x18\x02 \x03(\v2(.graphrpc.v1.RunNamedRequest.ParamsEntryR\x06params\x128\n" +
@@ -423,13 +696,34 @@ const file_graphrpc_v1_catalog_proto_rawDesc = "" +
 	"jsonParams\x12\x1a\n" +
 	"\bdatabase\x18\x04 \x01(\tR\bdatabase\x123\n" +
 	"\atimeout\x18\x05 \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12\x1c\n" +
-	"\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x1d\n" +
-	"\n" +
-	"batch_size\x18\a \x01(\rR\tbatchSize\x12\x19\n" +
+	"\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x19\n" +
 	"\bmax_rows\x18\b \x01(\rR\amaxRows\x1aM\n" +
 	"\vParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12(\n" +
-	"\x05value\x18\x02 \x01(\v2\x12.graphrpc.v1.ValueR\x05value:\x028\x01\"\x19\n" +
+	"\x05value\x18\x02 \x01(\v2\x12.graphrpc.v1.ValueR\x05value:\x028\x01J\x04\b\a\x10\bR\n" +
+	"batch_size\"|\n" +
+	"\x10RunNamedResponse\x12\x12\n" +
+	"\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n" +
+	"\x04rows\x18\x02 \x03(\v2\x10.graphrpc.v1.RowR\x04rows\x12.\n" +
+	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryR\asummary\"\x9a\x03\n" +
+	"\x15RunNamedStreamRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12F\n" +
+	"\x06params\x18\x02 \x03(\v2..graphrpc.v1.RunNamedStreamRequest.ParamsEntryR\x06params\x128\n" +
+	"\vjson_params\x18\x03 \x01(\v2\x17.google.protobuf.StructR\n" +
+	"jsonParams\x12\x1a\n" +
+	"\bdatabase\x18\x04 \x01(\tR\bdatabase\x123\n" +
+	"\atimeout\x18\x05 \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12\x1c\n" +
+	"\tbookmarks\x18\x06 \x03(\tR\tbookmarks\x12\x1d\n" +
+	"\n" +
+	"batch_size\x18\a \x01(\rR\tbatchSize\x1aM\n" +
+	"\vParamsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12(\n" +
+	"\x05value\x18\x02 \x01(\v2\x12.graphrpc.v1.ValueR\x05value:\x028\x01J\x04\b\b\x10\tR\bmax_rows\"\xb1\x01\n" +
+	"\x16RunNamedStreamResponse\x12-\n" +
+	"\x06header\x18\x01 \x01(\v2\x13.graphrpc.v1.HeaderH\x00R\x06header\x12+\n" +
+	"\x04rows\x18\x02 \x01(\v2\x15.graphrpc.v1.RowBatchH\x00R\x04rows\x120\n" +
+	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryH\x00R\asummaryB\t\n" +
+	"\amessage\"\x19\n" +
 	"\x17ListNamedQueriesRequest\"M\n" +
 	"\x18ListNamedQueriesResponse\x121\n" +
 	"\aqueries\x18\x01 \x03(\v2\x17.graphrpc.v1.NamedQueryR\aqueries\"\xb9\x02\n" +
@@ -452,8 +746,8 @@ const file_graphrpc_v1_catalog_proto_rawDesc = "" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x1a\n" +
 	"\brequired\x18\x03 \x01(\bR\brequired\x127\n" +
 	"\rdefault_value\x18\x04 \x01(\v2\x12.graphrpc.v1.ValueR\fdefaultValue\x12 \n" +
-	"\vdescription\x18\x05 \x01(\tR\vdescriptionB\xac\x01\n" +
-	"\x0fcom.graphrpc.v1B\fCatalogProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\vdescription\x18\x05 \x01(\tR\vdescriptionB\x91\x01\n" +
+	"\x0eio.graphrpc.v1B\fCatalogProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_catalog_proto_rawDescOnce sync.Once
@@ -467,34 +761,51 @@ func file_graphrpc_v1_catalog_proto_rawDescGZIP() []byte {
 	return file_graphrpc_v1_catalog_proto_rawDescData
 }
 
-var file_graphrpc_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_graphrpc_v1_catalog_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_graphrpc_v1_catalog_proto_goTypes = []any{
 	(*RunNamedRequest)(nil),          // 0: graphrpc.v1.RunNamedRequest
-	(*ListNamedQueriesRequest)(nil),  // 1: graphrpc.v1.ListNamedQueriesRequest
-	(*ListNamedQueriesResponse)(nil), // 2: graphrpc.v1.ListNamedQueriesResponse
-	(*NamedQuery)(nil),               // 3: graphrpc.v1.NamedQuery
-	(*NamedQueryParameter)(nil),      // 4: graphrpc.v1.NamedQueryParameter
-	nil,                              // 5: graphrpc.v1.RunNamedRequest.ParamsEntry
-	(*structpb.Struct)(nil),          // 6: google.protobuf.Struct
-	(*durationpb.Duration)(nil),      // 7: google.protobuf.Duration
-	(AccessMode)(0),                  // 8: graphrpc.v1.AccessMode
-	(*Value)(nil),                    // 9: graphrpc.v1.Value
+	(*RunNamedResponse)(nil),         // 1: graphrpc.v1.RunNamedResponse
+	(*RunNamedStreamRequest)(nil),    // 2: graphrpc.v1.RunNamedStreamRequest
+	(*RunNamedStreamResponse)(nil),   // 3: graphrpc.v1.RunNamedStreamResponse
+	(*ListNamedQueriesRequest)(nil),  // 4: graphrpc.v1.ListNamedQueriesRequest
+	(*ListNamedQueriesResponse)(nil), // 5: graphrpc.v1.ListNamedQueriesResponse
+	(*NamedQuery)(nil),               // 6: graphrpc.v1.NamedQuery
+	(*NamedQueryParameter)(nil),      // 7: graphrpc.v1.NamedQueryParameter
+	nil,                              // 8: graphrpc.v1.RunNamedRequest.ParamsEntry
+	nil,                              // 9: graphrpc.v1.RunNamedStreamRequest.ParamsEntry
+	(*structpb.Struct)(nil),          // 10: google.protobuf.Struct
+	(*durationpb.Duration)(nil),      // 11: google.protobuf.Duration
+	(*Row)(nil),                      // 12: graphrpc.v1.Row
+	(*Summary)(nil),                  // 13: graphrpc.v1.Summary
+	(*Header)(nil),                   // 14: graphrpc.v1.Header
+	(*RowBatch)(nil),                 // 15: graphrpc.v1.RowBatch
+	(AccessMode)(0),                  // 16: graphrpc.v1.AccessMode
+	(*Value)(nil),                    // 17: graphrpc.v1.Value
 }
 var file_graphrpc_v1_catalog_proto_depIdxs = []int32{
-	5, // 0: graphrpc.v1.RunNamedRequest.params:type_name -> graphrpc.v1.RunNamedRequest.ParamsEntry
-	6, // 1: graphrpc.v1.RunNamedRequest.json_params:type_name -> google.protobuf.Struct
-	7, // 2: graphrpc.v1.RunNamedRequest.timeout:type_name -> google.protobuf.Duration
-	3, // 3: graphrpc.v1.ListNamedQueriesResponse.queries:type_name -> graphrpc.v1.NamedQuery
-	8, // 4: graphrpc.v1.NamedQuery.mode:type_name -> graphrpc.v1.AccessMode
-	4, // 5: graphrpc.v1.NamedQuery.parameters:type_name -> graphrpc.v1.NamedQueryParameter
-	7, // 6: graphrpc.v1.NamedQuery.timeout:type_name -> google.protobuf.Duration
-	9, // 7: graphrpc.v1.NamedQueryParameter.default_value:type_name -> graphrpc.v1.Value
-	9, // 8: graphrpc.v1.RunNamedRequest.ParamsEntry.value:type_name -> graphrpc.v1.Value
-	9, // [9:9] is the sub-list for method output_type
-	9, // [9:9] is the sub-list for method input_type
-	9, // [9:9] is the sub-list for extension type_name
-	9, // [9:9] is the sub-list for extension extendee
-	0, // [0:9] is the sub-list for field type_name
+	8,  // 0: graphrpc.v1.RunNamedRequest.params:type_name -> graphrpc.v1.RunNamedRequest.ParamsEntry
+	10, // 1: graphrpc.v1.RunNamedRequest.json_params:type_name -> google.protobuf.Struct
+	11, // 2: graphrpc.v1.RunNamedRequest.timeout:type_name -> google.protobuf.Duration
+	12, // 3: graphrpc.v1.RunNamedResponse.rows:type_name -> graphrpc.v1.Row
+	13, // 4: graphrpc.v1.RunNamedResponse.summary:type_name -> graphrpc.v1.Summary
+	9,  // 5: graphrpc.v1.RunNamedStreamRequest.params:type_name -> graphrpc.v1.RunNamedStreamRequest.ParamsEntry
+	10, // 6: graphrpc.v1.RunNamedStreamRequest.json_params:type_name -> google.protobuf.Struct
+	11, // 7: graphrpc.v1.RunNamedStreamRequest.timeout:type_name -> google.protobuf.Duration
+	14, // 8: graphrpc.v1.RunNamedStreamResponse.header:type_name -> graphrpc.v1.Header
+	15, // 9: graphrpc.v1.RunNamedStreamResponse.rows:type_name -> graphrpc.v1.RowBatch
+	13, // 10: graphrpc.v1.RunNamedStreamResponse.summary:type_name -> graphrpc.v1.Summary
+	6,  // 11: graphrpc.v1.ListNamedQueriesResponse.queries:type_name -> graphrpc.v1.NamedQuery
+	16, // 12: graphrpc.v1.NamedQuery.mode:type_name -> graphrpc.v1.AccessMode
+	7,  // 13: graphrpc.v1.NamedQuery.parameters:type_name -> graphrpc.v1.NamedQueryParameter
+	11, // 14: graphrpc.v1.NamedQuery.timeout:type_name -> google.protobuf.Duration
+	17, // 15: graphrpc.v1.NamedQueryParameter.default_value:type_name -> graphrpc.v1.Value
+	17, // 16: graphrpc.v1.RunNamedRequest.ParamsEntry.value:type_name -> graphrpc.v1.Value
+	17, // 17: graphrpc.v1.RunNamedStreamRequest.ParamsEntry.value:type_name -> graphrpc.v1.Value
+	18, // [18:18] is the sub-list for method output_type
+	18, // [18:18] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_graphrpc_v1_catalog_proto_init() }
@@ -504,13 +815,18 @@ func file_graphrpc_v1_catalog_proto_init() {
 	}
 	file_graphrpc_v1_common_proto_init()
 	file_graphrpc_v1_value_proto_init()
+	file_graphrpc_v1_catalog_proto_msgTypes[3].OneofWrappers = []any{
+		(*RunNamedStreamResponse_Header)(nil),
+		(*RunNamedStreamResponse_Rows)(nil),
+		(*RunNamedStreamResponse_Summary)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_graphrpc_v1_catalog_proto_rawDesc), len(file_graphrpc_v1_catalog_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

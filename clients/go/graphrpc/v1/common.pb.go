@@ -22,27 +22,30 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Whether work only reads or may write.
 type AccessMode int32
 
 const (
-	// Same as WRITE; for a caller whose role is reader, same as READ.
+	// Same as ACCESS_MODE_WRITE; for a caller whose role is reader, same as ACCESS_MODE_READ.
 	AccessMode_ACCESS_MODE_UNSPECIFIED AccessMode = 0
-	// Read-only work: on a neo4j:// cluster it is routed to the readers.
-	AccessMode_READ  AccessMode = 1
-	AccessMode_WRITE AccessMode = 2
+	// Read-only work: on a neo4j:// cluster it is routed to the readers. A statement that
+	// writes fails.
+	AccessMode_ACCESS_MODE_READ AccessMode = 1
+	// Work that may write: routed to the cluster's leader. Needs the writer role.
+	AccessMode_ACCESS_MODE_WRITE AccessMode = 2
 )
 
 // Enum value maps for AccessMode.
 var (
 	AccessMode_name = map[int32]string{
 		0: "ACCESS_MODE_UNSPECIFIED",
-		1: "READ",
-		2: "WRITE",
+		1: "ACCESS_MODE_READ",
+		2: "ACCESS_MODE_WRITE",
 	}
 	AccessMode_value = map[string]int32{
 		"ACCESS_MODE_UNSPECIFIED": 0,
-		"READ":                    1,
-		"WRITE":                   2,
+		"ACCESS_MODE_READ":        1,
+		"ACCESS_MODE_WRITE":       2,
 	}
 )
 
@@ -73,31 +76,37 @@ func (AccessMode) EnumDescriptor() ([]byte, []int) {
 	return file_graphrpc_v1_common_proto_rawDescGZIP(), []int{0}
 }
 
+// What a statement did, as the database reports it.
 type QueryType int32
 
 const (
+	// The database did not say.
 	QueryType_QUERY_TYPE_UNSPECIFIED QueryType = 0
-	QueryType_READ_ONLY              QueryType = 1
-	QueryType_WRITE_ONLY             QueryType = 2
-	QueryType_READ_WRITE             QueryType = 3
-	QueryType_SCHEMA_WRITE           QueryType = 4
+	// The statement only read.
+	QueryType_QUERY_TYPE_READ_ONLY QueryType = 1
+	// The statement only wrote.
+	QueryType_QUERY_TYPE_WRITE_ONLY QueryType = 2
+	// The statement read and wrote.
+	QueryType_QUERY_TYPE_READ_WRITE QueryType = 3
+	// The statement changed the schema (indexes, constraints).
+	QueryType_QUERY_TYPE_SCHEMA_WRITE QueryType = 4
 )
 
 // Enum value maps for QueryType.
 var (
 	QueryType_name = map[int32]string{
 		0: "QUERY_TYPE_UNSPECIFIED",
-		1: "READ_ONLY",
-		2: "WRITE_ONLY",
-		3: "READ_WRITE",
-		4: "SCHEMA_WRITE",
+		1: "QUERY_TYPE_READ_ONLY",
+		2: "QUERY_TYPE_WRITE_ONLY",
+		3: "QUERY_TYPE_READ_WRITE",
+		4: "QUERY_TYPE_SCHEMA_WRITE",
 	}
 	QueryType_value = map[string]int32{
-		"QUERY_TYPE_UNSPECIFIED": 0,
-		"READ_ONLY":              1,
-		"WRITE_ONLY":             2,
-		"READ_WRITE":             3,
-		"SCHEMA_WRITE":           4,
+		"QUERY_TYPE_UNSPECIFIED":  0,
+		"QUERY_TYPE_READ_ONLY":    1,
+		"QUERY_TYPE_WRITE_ONLY":   2,
+		"QUERY_TYPE_READ_WRITE":   3,
+		"QUERY_TYPE_SCHEMA_WRITE": 4,
 	}
 )
 
@@ -128,9 +137,10 @@ func (QueryType) EnumDescriptor() ([]byte, []int) {
 	return file_graphrpc_v1_common_proto_rawDescGZIP(), []int{1}
 }
 
+// One row of a result.
 type Row struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The row's values, in the order of the response's keys.
+	// The row's values, in the order of the result's keys.
 	Values        []*Value `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -173,9 +183,11 @@ func (x *Row) GetValues() []*Value {
 	return nil
 }
 
+// The start of a streamed result.
 type Header struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Keys          []string               `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Column names, in the order of the RETURN clause.
+	Keys          []string `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -217,9 +229,11 @@ func (x *Header) GetKeys() []string {
 	return nil
 }
 
+// Some rows of a streamed result.
 type RowBatch struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Rows          []*Row                 `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rows, in result order.
+	Rows          []*Row `protobuf:"bytes,1,rep,name=rows,proto3" json:"rows,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -268,15 +282,18 @@ type Summary struct {
 	// servers never do). Pass it in a later request's bookmarks to read this write.
 	Bookmark string `protobuf:"bytes,1,opt,name=bookmark,proto3" json:"bookmark,omitempty"`
 	// The database the statement ran in, as the server reports it, else as requested.
-	Database  string    `protobuf:"bytes,2,opt,name=database,proto3" json:"database,omitempty"`
+	Database string `protobuf:"bytes,2,opt,name=database,proto3" json:"database,omitempty"`
+	// What the statement did.
 	QueryType QueryType `protobuf:"varint,3,opt,name=query_type,json=queryType,proto3,enum=graphrpc.v1.QueryType" json:"query_type,omitempty"`
-	Counters  *Counters `protobuf:"bytes,4,opt,name=counters,proto3" json:"counters,omitempty"`
+	// What the statement changed.
+	Counters *Counters `protobuf:"bytes,4,opt,name=counters,proto3" json:"counters,omitempty"`
 	// Server-side time until the first row was available.
 	ResultAvailableAfter *durationpb.Duration `protobuf:"bytes,5,opt,name=result_available_after,json=resultAvailableAfter,proto3" json:"result_available_after,omitempty"`
 	// Server-side time until the last row was consumed.
 	ResultConsumedAfter *durationpb.Duration `protobuf:"bytes,6,opt,name=result_consumed_after,json=resultConsumedAfter,proto3" json:"result_consumed_after,omitempty"`
 	// Rows in the result.
-	RowCount      uint64          `protobuf:"varint,7,opt,name=row_count,json=rowCount,proto3" json:"row_count,omitempty"`
+	RowCount uint64 `protobuf:"varint,7,opt,name=row_count,json=rowCount,proto3" json:"row_count,omitempty"`
+	// The database's notifications (warnings, hints) about the statement.
 	Notifications []*Notification `protobuf:"bytes,8,rep,name=notifications,proto3" json:"notifications,omitempty"`
 	// How many times graphrpc ran the work (1 unless a transient failure was retried).
 	Attempts      uint32 `protobuf:"varint,9,opt,name=attempts,proto3" json:"attempts,omitempty"`
@@ -377,20 +394,33 @@ func (x *Summary) GetAttempts() uint32 {
 	return 0
 }
 
+// What a statement changed, as the database counts it.
 type Counters struct {
-	state                protoimpl.MessageState `protogen:"open.v1"`
-	NodesCreated         uint64                 `protobuf:"varint,1,opt,name=nodes_created,json=nodesCreated,proto3" json:"nodes_created,omitempty"`
-	NodesDeleted         uint64                 `protobuf:"varint,2,opt,name=nodes_deleted,json=nodesDeleted,proto3" json:"nodes_deleted,omitempty"`
-	RelationshipsCreated uint64                 `protobuf:"varint,3,opt,name=relationships_created,json=relationshipsCreated,proto3" json:"relationships_created,omitempty"`
-	RelationshipsDeleted uint64                 `protobuf:"varint,4,opt,name=relationships_deleted,json=relationshipsDeleted,proto3" json:"relationships_deleted,omitempty"`
-	PropertiesSet        uint64                 `protobuf:"varint,5,opt,name=properties_set,json=propertiesSet,proto3" json:"properties_set,omitempty"`
-	LabelsAdded          uint64                 `protobuf:"varint,6,opt,name=labels_added,json=labelsAdded,proto3" json:"labels_added,omitempty"`
-	LabelsRemoved        uint64                 `protobuf:"varint,7,opt,name=labels_removed,json=labelsRemoved,proto3" json:"labels_removed,omitempty"`
-	IndexesAdded         uint64                 `protobuf:"varint,8,opt,name=indexes_added,json=indexesAdded,proto3" json:"indexes_added,omitempty"`
-	IndexesRemoved       uint64                 `protobuf:"varint,9,opt,name=indexes_removed,json=indexesRemoved,proto3" json:"indexes_removed,omitempty"`
-	ConstraintsAdded     uint64                 `protobuf:"varint,10,opt,name=constraints_added,json=constraintsAdded,proto3" json:"constraints_added,omitempty"`
-	ConstraintsRemoved   uint64                 `protobuf:"varint,11,opt,name=constraints_removed,json=constraintsRemoved,proto3" json:"constraints_removed,omitempty"`
-	SystemUpdates        uint64                 `protobuf:"varint,12,opt,name=system_updates,json=systemUpdates,proto3" json:"system_updates,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Nodes created.
+	NodesCreated uint64 `protobuf:"varint,1,opt,name=nodes_created,json=nodesCreated,proto3" json:"nodes_created,omitempty"`
+	// Nodes deleted.
+	NodesDeleted uint64 `protobuf:"varint,2,opt,name=nodes_deleted,json=nodesDeleted,proto3" json:"nodes_deleted,omitempty"`
+	// Relationships created.
+	RelationshipsCreated uint64 `protobuf:"varint,3,opt,name=relationships_created,json=relationshipsCreated,proto3" json:"relationships_created,omitempty"`
+	// Relationships deleted.
+	RelationshipsDeleted uint64 `protobuf:"varint,4,opt,name=relationships_deleted,json=relationshipsDeleted,proto3" json:"relationships_deleted,omitempty"`
+	// Properties set.
+	PropertiesSet uint64 `protobuf:"varint,5,opt,name=properties_set,json=propertiesSet,proto3" json:"properties_set,omitempty"`
+	// Labels added to nodes.
+	LabelsAdded uint64 `protobuf:"varint,6,opt,name=labels_added,json=labelsAdded,proto3" json:"labels_added,omitempty"`
+	// Labels removed from nodes.
+	LabelsRemoved uint64 `protobuf:"varint,7,opt,name=labels_removed,json=labelsRemoved,proto3" json:"labels_removed,omitempty"`
+	// Indexes created.
+	IndexesAdded uint64 `protobuf:"varint,8,opt,name=indexes_added,json=indexesAdded,proto3" json:"indexes_added,omitempty"`
+	// Indexes dropped.
+	IndexesRemoved uint64 `protobuf:"varint,9,opt,name=indexes_removed,json=indexesRemoved,proto3" json:"indexes_removed,omitempty"`
+	// Constraints created.
+	ConstraintsAdded uint64 `protobuf:"varint,10,opt,name=constraints_added,json=constraintsAdded,proto3" json:"constraints_added,omitempty"`
+	// Constraints dropped.
+	ConstraintsRemoved uint64 `protobuf:"varint,11,opt,name=constraints_removed,json=constraintsRemoved,proto3" json:"constraints_removed,omitempty"`
+	// Changes to the system database.
+	SystemUpdates uint64 `protobuf:"varint,12,opt,name=system_updates,json=systemUpdates,proto3" json:"system_updates,omitempty"`
 	// Whether the statement changed anything.
 	ContainsUpdates bool `protobuf:"varint,13,opt,name=contains_updates,json=containsUpdates,proto3" json:"contains_updates,omitempty"`
 	unknownFields   protoimpl.UnknownFields
@@ -518,12 +548,17 @@ func (x *Counters) GetContainsUpdates() bool {
 	return false
 }
 
+// A notification of the database about a statement (a warning or a hint).
 type Notification struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	Title         string                 `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
-	Description   string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
-	Severity      string                 `protobuf:"bytes,4,opt,name=severity,proto3" json:"severity,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The Neo4j notification code, e.g. "Neo.ClientNotification.Statement.CartesianProduct".
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// A short title.
+	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	// What the notification means.
+	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// The severity, as the database gives it: "WARNING", "INFORMATION", ...
+	Severity      string `protobuf:"bytes,4,opt,name=severity,proto3" json:"severity,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -627,21 +662,19 @@ const file_graphrpc_v1_common_proto_rawDesc = "" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12 \n" +
 	"\vdescription\x18\x03 \x01(\tR\vdescription\x12\x1a\n" +
-	"\bseverity\x18\x04 \x01(\tR\bseverity*>\n" +
+	"\bseverity\x18\x04 \x01(\tR\bseverity*V\n" +
 	"\n" +
 	"AccessMode\x12\x1b\n" +
-	"\x17ACCESS_MODE_UNSPECIFIED\x10\x00\x12\b\n" +
-	"\x04READ\x10\x01\x12\t\n" +
-	"\x05WRITE\x10\x02*h\n" +
+	"\x17ACCESS_MODE_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10ACCESS_MODE_READ\x10\x01\x12\x15\n" +
+	"\x11ACCESS_MODE_WRITE\x10\x02*\x94\x01\n" +
 	"\tQueryType\x12\x1a\n" +
-	"\x16QUERY_TYPE_UNSPECIFIED\x10\x00\x12\r\n" +
-	"\tREAD_ONLY\x10\x01\x12\x0e\n" +
-	"\n" +
-	"WRITE_ONLY\x10\x02\x12\x0e\n" +
-	"\n" +
-	"READ_WRITE\x10\x03\x12\x10\n" +
-	"\fSCHEMA_WRITE\x10\x04B\xab\x01\n" +
-	"\x0fcom.graphrpc.v1B\vCommonProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\x16QUERY_TYPE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14QUERY_TYPE_READ_ONLY\x10\x01\x12\x19\n" +
+	"\x15QUERY_TYPE_WRITE_ONLY\x10\x02\x12\x19\n" +
+	"\x15QUERY_TYPE_READ_WRITE\x10\x03\x12\x1b\n" +
+	"\x17QUERY_TYPE_SCHEMA_WRITE\x10\x04B\x90\x01\n" +
+	"\x0eio.graphrpc.v1B\vCommonProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_common_proto_rawDescOnce sync.Once

@@ -23,6 +23,7 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Runs one statement; all rows come back in one response.
 type RunRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The Cypher statement. Pass values as parameters ($name), never spliced into the text.
@@ -36,7 +37,8 @@ type RunRequest struct {
 	JsonParams *structpb.Struct `protobuf:"bytes,3,opt,name=json_params,json=jsonParams,proto3" json:"json_params,omitempty"`
 	// The database to use; empty means the one graphrpc is configured with, or the server's
 	// default when none is configured.
-	Database   string     `protobuf:"bytes,4,opt,name=database,proto3" json:"database,omitempty"`
+	Database string `protobuf:"bytes,4,opt,name=database,proto3" json:"database,omitempty"`
+	// Whether the statement may write; see AccessMode.
 	AccessMode AccessMode `protobuf:"varint,5,opt,name=access_mode,json=accessMode,proto3,enum=graphrpc.v1.AccessMode" json:"access_mode,omitempty"`
 	// Upper bound on the statement's run time. The gRPC deadline applies too; the smaller wins.
 	// Unset means the server's default; longer than the server's maximum is refused.
@@ -44,11 +46,9 @@ type RunRequest struct {
 	// Bookmarks from earlier calls: the statement sees at least their writes (causal
 	// consistency across a cluster).
 	Bookmarks []string `protobuf:"bytes,7,rep,name=bookmarks,proto3" json:"bookmarks,omitempty"`
-	// RunStream only: rows per RunStreamResponse batch; 0 means the server default. Larger
-	// than the server's maximum is refused.
-	BatchSize uint32 `protobuf:"varint,8,opt,name=batch_size,json=batchSize,proto3" json:"batch_size,omitempty"`
-	// Run only: the most rows the response may hold; 0 means the server default. Larger than
-	// the server's maximum is refused.
+	// The most rows the response may hold; 0 means the server default. Larger than the
+	// server's maximum is refused. More rows fail the call with RESOURCE_EXHAUSTED
+	// (ROW_LIMIT_EXCEEDED): use RunStream for large results.
 	MaxRows uint32 `protobuf:"varint,9,opt,name=max_rows,json=maxRows,proto3" json:"max_rows,omitempty"`
 	// Declares a WRITE statement safe to run twice, so that graphrpc may retry it after a
 	// transient failure. READ statements are retried without it; writes never are.
@@ -136,13 +136,6 @@ func (x *RunRequest) GetBookmarks() []string {
 	return nil
 }
 
-func (x *RunRequest) GetBatchSize() uint32 {
-	if x != nil {
-		return x.BatchSize
-	}
-	return 0
-}
-
 func (x *RunRequest) GetMaxRows() uint32 {
 	if x != nil {
 		return x.MaxRows
@@ -157,11 +150,14 @@ func (x *RunRequest) GetIdempotent() bool {
 	return false
 }
 
+// The result of Run: every row at once.
 type RunResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Column names, in the order of the RETURN clause.
-	Keys          []string `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
-	Rows          []*Row   `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	Keys []string `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	// The rows, in result order.
+	Rows []*Row `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	// What the database reported about the finished statement.
 	Summary       *Summary `protobuf:"bytes,3,opt,name=summary,proto3" json:"summary,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -218,8 +214,134 @@ func (x *RunResponse) GetSummary() *Summary {
 	return nil
 }
 
+// Runs one statement and streams its result.
+type RunStreamRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The Cypher statement. Pass values as parameters ($name), never spliced into the text.
+	Cypher string `protobuf:"bytes,1,opt,name=cypher,proto3" json:"cypher,omitempty"`
+	// Typed parameters.
+	Params map[string]*Value `protobuf:"bytes,2,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Parameters as JSON, with the rules of RunRequest.json_params.
+	JsonParams *structpb.Struct `protobuf:"bytes,3,opt,name=json_params,json=jsonParams,proto3" json:"json_params,omitempty"`
+	// The database to use; empty means the one graphrpc is configured with, or the server's
+	// default when none is configured.
+	Database string `protobuf:"bytes,4,opt,name=database,proto3" json:"database,omitempty"`
+	// Whether the statement may write; see AccessMode.
+	AccessMode AccessMode `protobuf:"varint,5,opt,name=access_mode,json=accessMode,proto3,enum=graphrpc.v1.AccessMode" json:"access_mode,omitempty"`
+	// Upper bound on the statement's run time. The gRPC deadline applies too; the smaller wins.
+	// Unset means the server's default; longer than the server's maximum is refused.
+	Timeout *durationpb.Duration `protobuf:"bytes,6,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	// Bookmarks from earlier calls: the statement sees at least their writes.
+	Bookmarks []string `protobuf:"bytes,7,rep,name=bookmarks,proto3" json:"bookmarks,omitempty"`
+	// Rows per RowBatch message; 0 means the server default. Larger than the server's
+	// maximum is refused.
+	BatchSize uint32 `protobuf:"varint,8,opt,name=batch_size,json=batchSize,proto3" json:"batch_size,omitempty"`
+	// Declares a WRITE statement safe to run twice, so that graphrpc may retry it after a
+	// transient failure. READ statements are retried without it; writes never are.
+	Idempotent    bool `protobuf:"varint,10,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunStreamRequest) Reset() {
+	*x = RunStreamRequest{}
+	mi := &file_graphrpc_v1_query_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunStreamRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunStreamRequest) ProtoMessage() {}
+
+func (x *RunStreamRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_graphrpc_v1_query_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunStreamRequest.ProtoReflect.Descriptor instead.
+func (*RunStreamRequest) Descriptor() ([]byte, []int) {
+	return file_graphrpc_v1_query_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *RunStreamRequest) GetCypher() string {
+	if x != nil {
+		return x.Cypher
+	}
+	return ""
+}
+
+func (x *RunStreamRequest) GetParams() map[string]*Value {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *RunStreamRequest) GetJsonParams() *structpb.Struct {
+	if x != nil {
+		return x.JsonParams
+	}
+	return nil
+}
+
+func (x *RunStreamRequest) GetDatabase() string {
+	if x != nil {
+		return x.Database
+	}
+	return ""
+}
+
+func (x *RunStreamRequest) GetAccessMode() AccessMode {
+	if x != nil {
+		return x.AccessMode
+	}
+	return AccessMode_ACCESS_MODE_UNSPECIFIED
+}
+
+func (x *RunStreamRequest) GetTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.Timeout
+	}
+	return nil
+}
+
+func (x *RunStreamRequest) GetBookmarks() []string {
+	if x != nil {
+		return x.Bookmarks
+	}
+	return nil
+}
+
+func (x *RunStreamRequest) GetBatchSize() uint32 {
+	if x != nil {
+		return x.BatchSize
+	}
+	return 0
+}
+
+func (x *RunStreamRequest) GetIdempotent() bool {
+	if x != nil {
+		return x.Idempotent
+	}
+	return false
+}
+
+// One message of a RunStream result: a header, then zero or more row batches, then the
+// summary.
 type RunStreamResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which part of the result this message is.
+	//
 	// Types that are valid to be assigned to Message:
 	//
 	//	*RunStreamResponse_Header
@@ -232,7 +354,7 @@ type RunStreamResponse struct {
 
 func (x *RunStreamResponse) Reset() {
 	*x = RunStreamResponse{}
-	mi := &file_graphrpc_v1_query_proto_msgTypes[2]
+	mi := &file_graphrpc_v1_query_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -244,7 +366,7 @@ func (x *RunStreamResponse) String() string {
 func (*RunStreamResponse) ProtoMessage() {}
 
 func (x *RunStreamResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_graphrpc_v1_query_proto_msgTypes[2]
+	mi := &file_graphrpc_v1_query_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -257,7 +379,7 @@ func (x *RunStreamResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunStreamResponse.ProtoReflect.Descriptor instead.
 func (*RunStreamResponse) Descriptor() ([]byte, []int) {
-	return file_graphrpc_v1_query_proto_rawDescGZIP(), []int{2}
+	return file_graphrpc_v1_query_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *RunStreamResponse) GetMessage() isRunStreamResponse_Message {
@@ -323,7 +445,7 @@ var File_graphrpc_v1_query_proto protoreflect.FileDescriptor
 
 const file_graphrpc_v1_query_proto_rawDesc = "" +
 	"\n" +
-	"\x17graphrpc/v1/query.proto\x12\vgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x19graphrpc/v1/catalog.proto\x1a\x18graphrpc/v1/common.proto\x1a\x1dgraphrpc/v1/transaction.proto\x1a\x17graphrpc/v1/value.proto\"\xed\x03\n" +
+	"\x17graphrpc/v1/query.proto\x12\vgraphrpc.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x19graphrpc/v1/catalog.proto\x1a\x18graphrpc/v1/common.proto\x1a\x1dgraphrpc/v1/transaction.proto\x1a\x17graphrpc/v1/value.proto\"\xe0\x03\n" +
 	"\n" +
 	"RunRequest\x12\x16\n" +
 	"\x06cypher\x18\x01 \x01(\tR\x06cypher\x12;\n" +
@@ -334,9 +456,7 @@ const file_graphrpc_v1_query_proto_rawDesc = "" +
 	"\vaccess_mode\x18\x05 \x01(\x0e2\x17.graphrpc.v1.AccessModeR\n" +
 	"accessMode\x123\n" +
 	"\atimeout\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12\x1c\n" +
-	"\tbookmarks\x18\a \x03(\tR\tbookmarks\x12\x1d\n" +
-	"\n" +
-	"batch_size\x18\b \x01(\rR\tbatchSize\x12\x19\n" +
+	"\tbookmarks\x18\a \x03(\tR\tbookmarks\x12\x19\n" +
 	"\bmax_rows\x18\t \x01(\rR\amaxRows\x12\x1e\n" +
 	"\n" +
 	"idempotent\x18\n" +
@@ -344,27 +464,47 @@ const file_graphrpc_v1_query_proto_rawDesc = "" +
 	"idempotent\x1aM\n" +
 	"\vParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12(\n" +
-	"\x05value\x18\x02 \x01(\v2\x12.graphrpc.v1.ValueR\x05value:\x028\x01\"w\n" +
+	"\x05value\x18\x02 \x01(\v2\x12.graphrpc.v1.ValueR\x05value:\x028\x01J\x04\b\b\x10\tR\n" +
+	"batch_size\"w\n" +
 	"\vRunResponse\x12\x12\n" +
 	"\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n" +
 	"\x04rows\x18\x02 \x03(\v2\x10.graphrpc.v1.RowR\x04rows\x12.\n" +
-	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryR\asummary\"\xac\x01\n" +
+	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryR\asummary\"\xee\x03\n" +
+	"\x10RunStreamRequest\x12\x16\n" +
+	"\x06cypher\x18\x01 \x01(\tR\x06cypher\x12A\n" +
+	"\x06params\x18\x02 \x03(\v2).graphrpc.v1.RunStreamRequest.ParamsEntryR\x06params\x128\n" +
+	"\vjson_params\x18\x03 \x01(\v2\x17.google.protobuf.StructR\n" +
+	"jsonParams\x12\x1a\n" +
+	"\bdatabase\x18\x04 \x01(\tR\bdatabase\x128\n" +
+	"\vaccess_mode\x18\x05 \x01(\x0e2\x17.graphrpc.v1.AccessModeR\n" +
+	"accessMode\x123\n" +
+	"\atimeout\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12\x1c\n" +
+	"\tbookmarks\x18\a \x03(\tR\tbookmarks\x12\x1d\n" +
+	"\n" +
+	"batch_size\x18\b \x01(\rR\tbatchSize\x12\x1e\n" +
+	"\n" +
+	"idempotent\x18\n" +
+	" \x01(\bR\n" +
+	"idempotent\x1aM\n" +
+	"\vParamsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12(\n" +
+	"\x05value\x18\x02 \x01(\v2\x12.graphrpc.v1.ValueR\x05value:\x028\x01J\x04\b\t\x10\n" +
+	"R\bmax_rows\"\xac\x01\n" +
 	"\x11RunStreamResponse\x12-\n" +
 	"\x06header\x18\x01 \x01(\v2\x13.graphrpc.v1.HeaderH\x00R\x06header\x12+\n" +
 	"\x04rows\x18\x02 \x01(\v2\x15.graphrpc.v1.RowBatchH\x00R\x04rows\x120\n" +
 	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryH\x00R\asummaryB\t\n" +
-	"\amessage2\xa4\x04\n" +
-	"\n" +
-	"GraphQuery\x128\n" +
-	"\x03Run\x12\x17.graphrpc.v1.RunRequest\x1a\x18.graphrpc.v1.RunResponse\x12F\n" +
-	"\tRunStream\x12\x17.graphrpc.v1.RunRequest\x1a\x1e.graphrpc.v1.RunStreamResponse0\x01\x12T\n" +
+	"\amessage2\xc1\x04\n" +
+	"\x11GraphQueryService\x128\n" +
+	"\x03Run\x12\x17.graphrpc.v1.RunRequest\x1a\x18.graphrpc.v1.RunResponse\x12L\n" +
+	"\tRunStream\x12\x1d.graphrpc.v1.RunStreamRequest\x1a\x1e.graphrpc.v1.RunStreamResponse0\x01\x12T\n" +
 	"\vTransaction\x12\x1f.graphrpc.v1.TransactionRequest\x1a .graphrpc.v1.TransactionResponse(\x010\x01\x12G\n" +
-	"\bRunBatch\x12\x1c.graphrpc.v1.RunBatchRequest\x1a\x1d.graphrpc.v1.RunBatchResponse\x12B\n" +
-	"\bRunNamed\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x18.graphrpc.v1.RunResponse\x12P\n" +
-	"\x0eRunNamedStream\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x1e.graphrpc.v1.RunStreamResponse0\x01\x12_\n" +
-	"\x10ListNamedQueries\x12$.graphrpc.v1.ListNamedQueriesRequest\x1a%.graphrpc.v1.ListNamedQueriesResponseB\xaa\x01\n" +
-	"\x0fcom.graphrpc.v1B\n" +
-	"QueryProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\bRunBatch\x12\x1c.graphrpc.v1.RunBatchRequest\x1a\x1d.graphrpc.v1.RunBatchResponse\x12G\n" +
+	"\bRunNamed\x12\x1c.graphrpc.v1.RunNamedRequest\x1a\x1d.graphrpc.v1.RunNamedResponse\x12[\n" +
+	"\x0eRunNamedStream\x12\".graphrpc.v1.RunNamedStreamRequest\x1a#.graphrpc.v1.RunNamedStreamResponse0\x01\x12_\n" +
+	"\x10ListNamedQueries\x12$.graphrpc.v1.ListNamedQueriesRequest\x1a%.graphrpc.v1.ListNamedQueriesResponseB\x8f\x01\n" +
+	"\x0eio.graphrpc.v1B\n" +
+	"QueryProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_query_proto_rawDescOnce sync.Once
@@ -378,58 +518,68 @@ func file_graphrpc_v1_query_proto_rawDescGZIP() []byte {
 	return file_graphrpc_v1_query_proto_rawDescData
 }
 
-var file_graphrpc_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_graphrpc_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_graphrpc_v1_query_proto_goTypes = []any{
 	(*RunRequest)(nil),               // 0: graphrpc.v1.RunRequest
 	(*RunResponse)(nil),              // 1: graphrpc.v1.RunResponse
-	(*RunStreamResponse)(nil),        // 2: graphrpc.v1.RunStreamResponse
-	nil,                              // 3: graphrpc.v1.RunRequest.ParamsEntry
-	(*structpb.Struct)(nil),          // 4: google.protobuf.Struct
-	(AccessMode)(0),                  // 5: graphrpc.v1.AccessMode
-	(*durationpb.Duration)(nil),      // 6: google.protobuf.Duration
-	(*Row)(nil),                      // 7: graphrpc.v1.Row
-	(*Summary)(nil),                  // 8: graphrpc.v1.Summary
-	(*Header)(nil),                   // 9: graphrpc.v1.Header
-	(*RowBatch)(nil),                 // 10: graphrpc.v1.RowBatch
-	(*Value)(nil),                    // 11: graphrpc.v1.Value
-	(*TransactionRequest)(nil),       // 12: graphrpc.v1.TransactionRequest
-	(*RunBatchRequest)(nil),          // 13: graphrpc.v1.RunBatchRequest
-	(*RunNamedRequest)(nil),          // 14: graphrpc.v1.RunNamedRequest
-	(*ListNamedQueriesRequest)(nil),  // 15: graphrpc.v1.ListNamedQueriesRequest
-	(*TransactionResponse)(nil),      // 16: graphrpc.v1.TransactionResponse
-	(*RunBatchResponse)(nil),         // 17: graphrpc.v1.RunBatchResponse
-	(*ListNamedQueriesResponse)(nil), // 18: graphrpc.v1.ListNamedQueriesResponse
+	(*RunStreamRequest)(nil),         // 2: graphrpc.v1.RunStreamRequest
+	(*RunStreamResponse)(nil),        // 3: graphrpc.v1.RunStreamResponse
+	nil,                              // 4: graphrpc.v1.RunRequest.ParamsEntry
+	nil,                              // 5: graphrpc.v1.RunStreamRequest.ParamsEntry
+	(*structpb.Struct)(nil),          // 6: google.protobuf.Struct
+	(AccessMode)(0),                  // 7: graphrpc.v1.AccessMode
+	(*durationpb.Duration)(nil),      // 8: google.protobuf.Duration
+	(*Row)(nil),                      // 9: graphrpc.v1.Row
+	(*Summary)(nil),                  // 10: graphrpc.v1.Summary
+	(*Header)(nil),                   // 11: graphrpc.v1.Header
+	(*RowBatch)(nil),                 // 12: graphrpc.v1.RowBatch
+	(*Value)(nil),                    // 13: graphrpc.v1.Value
+	(*TransactionRequest)(nil),       // 14: graphrpc.v1.TransactionRequest
+	(*RunBatchRequest)(nil),          // 15: graphrpc.v1.RunBatchRequest
+	(*RunNamedRequest)(nil),          // 16: graphrpc.v1.RunNamedRequest
+	(*RunNamedStreamRequest)(nil),    // 17: graphrpc.v1.RunNamedStreamRequest
+	(*ListNamedQueriesRequest)(nil),  // 18: graphrpc.v1.ListNamedQueriesRequest
+	(*TransactionResponse)(nil),      // 19: graphrpc.v1.TransactionResponse
+	(*RunBatchResponse)(nil),         // 20: graphrpc.v1.RunBatchResponse
+	(*RunNamedResponse)(nil),         // 21: graphrpc.v1.RunNamedResponse
+	(*RunNamedStreamResponse)(nil),   // 22: graphrpc.v1.RunNamedStreamResponse
+	(*ListNamedQueriesResponse)(nil), // 23: graphrpc.v1.ListNamedQueriesResponse
 }
 var file_graphrpc_v1_query_proto_depIdxs = []int32{
-	3,  // 0: graphrpc.v1.RunRequest.params:type_name -> graphrpc.v1.RunRequest.ParamsEntry
-	4,  // 1: graphrpc.v1.RunRequest.json_params:type_name -> google.protobuf.Struct
-	5,  // 2: graphrpc.v1.RunRequest.access_mode:type_name -> graphrpc.v1.AccessMode
-	6,  // 3: graphrpc.v1.RunRequest.timeout:type_name -> google.protobuf.Duration
-	7,  // 4: graphrpc.v1.RunResponse.rows:type_name -> graphrpc.v1.Row
-	8,  // 5: graphrpc.v1.RunResponse.summary:type_name -> graphrpc.v1.Summary
-	9,  // 6: graphrpc.v1.RunStreamResponse.header:type_name -> graphrpc.v1.Header
-	10, // 7: graphrpc.v1.RunStreamResponse.rows:type_name -> graphrpc.v1.RowBatch
-	8,  // 8: graphrpc.v1.RunStreamResponse.summary:type_name -> graphrpc.v1.Summary
-	11, // 9: graphrpc.v1.RunRequest.ParamsEntry.value:type_name -> graphrpc.v1.Value
-	0,  // 10: graphrpc.v1.GraphQuery.Run:input_type -> graphrpc.v1.RunRequest
-	0,  // 11: graphrpc.v1.GraphQuery.RunStream:input_type -> graphrpc.v1.RunRequest
-	12, // 12: graphrpc.v1.GraphQuery.Transaction:input_type -> graphrpc.v1.TransactionRequest
-	13, // 13: graphrpc.v1.GraphQuery.RunBatch:input_type -> graphrpc.v1.RunBatchRequest
-	14, // 14: graphrpc.v1.GraphQuery.RunNamed:input_type -> graphrpc.v1.RunNamedRequest
-	14, // 15: graphrpc.v1.GraphQuery.RunNamedStream:input_type -> graphrpc.v1.RunNamedRequest
-	15, // 16: graphrpc.v1.GraphQuery.ListNamedQueries:input_type -> graphrpc.v1.ListNamedQueriesRequest
-	1,  // 17: graphrpc.v1.GraphQuery.Run:output_type -> graphrpc.v1.RunResponse
-	2,  // 18: graphrpc.v1.GraphQuery.RunStream:output_type -> graphrpc.v1.RunStreamResponse
-	16, // 19: graphrpc.v1.GraphQuery.Transaction:output_type -> graphrpc.v1.TransactionResponse
-	17, // 20: graphrpc.v1.GraphQuery.RunBatch:output_type -> graphrpc.v1.RunBatchResponse
-	1,  // 21: graphrpc.v1.GraphQuery.RunNamed:output_type -> graphrpc.v1.RunResponse
-	2,  // 22: graphrpc.v1.GraphQuery.RunNamedStream:output_type -> graphrpc.v1.RunStreamResponse
-	18, // 23: graphrpc.v1.GraphQuery.ListNamedQueries:output_type -> graphrpc.v1.ListNamedQueriesResponse
-	17, // [17:24] is the sub-list for method output_type
-	10, // [10:17] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	4,  // 0: graphrpc.v1.RunRequest.params:type_name -> graphrpc.v1.RunRequest.ParamsEntry
+	6,  // 1: graphrpc.v1.RunRequest.json_params:type_name -> google.protobuf.Struct
+	7,  // 2: graphrpc.v1.RunRequest.access_mode:type_name -> graphrpc.v1.AccessMode
+	8,  // 3: graphrpc.v1.RunRequest.timeout:type_name -> google.protobuf.Duration
+	9,  // 4: graphrpc.v1.RunResponse.rows:type_name -> graphrpc.v1.Row
+	10, // 5: graphrpc.v1.RunResponse.summary:type_name -> graphrpc.v1.Summary
+	5,  // 6: graphrpc.v1.RunStreamRequest.params:type_name -> graphrpc.v1.RunStreamRequest.ParamsEntry
+	6,  // 7: graphrpc.v1.RunStreamRequest.json_params:type_name -> google.protobuf.Struct
+	7,  // 8: graphrpc.v1.RunStreamRequest.access_mode:type_name -> graphrpc.v1.AccessMode
+	8,  // 9: graphrpc.v1.RunStreamRequest.timeout:type_name -> google.protobuf.Duration
+	11, // 10: graphrpc.v1.RunStreamResponse.header:type_name -> graphrpc.v1.Header
+	12, // 11: graphrpc.v1.RunStreamResponse.rows:type_name -> graphrpc.v1.RowBatch
+	10, // 12: graphrpc.v1.RunStreamResponse.summary:type_name -> graphrpc.v1.Summary
+	13, // 13: graphrpc.v1.RunRequest.ParamsEntry.value:type_name -> graphrpc.v1.Value
+	13, // 14: graphrpc.v1.RunStreamRequest.ParamsEntry.value:type_name -> graphrpc.v1.Value
+	0,  // 15: graphrpc.v1.GraphQueryService.Run:input_type -> graphrpc.v1.RunRequest
+	2,  // 16: graphrpc.v1.GraphQueryService.RunStream:input_type -> graphrpc.v1.RunStreamRequest
+	14, // 17: graphrpc.v1.GraphQueryService.Transaction:input_type -> graphrpc.v1.TransactionRequest
+	15, // 18: graphrpc.v1.GraphQueryService.RunBatch:input_type -> graphrpc.v1.RunBatchRequest
+	16, // 19: graphrpc.v1.GraphQueryService.RunNamed:input_type -> graphrpc.v1.RunNamedRequest
+	17, // 20: graphrpc.v1.GraphQueryService.RunNamedStream:input_type -> graphrpc.v1.RunNamedStreamRequest
+	18, // 21: graphrpc.v1.GraphQueryService.ListNamedQueries:input_type -> graphrpc.v1.ListNamedQueriesRequest
+	1,  // 22: graphrpc.v1.GraphQueryService.Run:output_type -> graphrpc.v1.RunResponse
+	3,  // 23: graphrpc.v1.GraphQueryService.RunStream:output_type -> graphrpc.v1.RunStreamResponse
+	19, // 24: graphrpc.v1.GraphQueryService.Transaction:output_type -> graphrpc.v1.TransactionResponse
+	20, // 25: graphrpc.v1.GraphQueryService.RunBatch:output_type -> graphrpc.v1.RunBatchResponse
+	21, // 26: graphrpc.v1.GraphQueryService.RunNamed:output_type -> graphrpc.v1.RunNamedResponse
+	22, // 27: graphrpc.v1.GraphQueryService.RunNamedStream:output_type -> graphrpc.v1.RunNamedStreamResponse
+	23, // 28: graphrpc.v1.GraphQueryService.ListNamedQueries:output_type -> graphrpc.v1.ListNamedQueriesResponse
+	22, // [22:29] is the sub-list for method output_type
+	15, // [15:22] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_graphrpc_v1_query_proto_init() }
@@ -441,7 +591,7 @@ func file_graphrpc_v1_query_proto_init() {
 	file_graphrpc_v1_common_proto_init()
 	file_graphrpc_v1_transaction_proto_init()
 	file_graphrpc_v1_value_proto_init()
-	file_graphrpc_v1_query_proto_msgTypes[2].OneofWrappers = []any{
+	file_graphrpc_v1_query_proto_msgTypes[3].OneofWrappers = []any{
 		(*RunStreamResponse_Header)(nil),
 		(*RunStreamResponse_Rows)(nil),
 		(*RunStreamResponse_Summary)(nil),
@@ -452,7 +602,7 @@ func file_graphrpc_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_graphrpc_v1_query_proto_rawDesc), len(file_graphrpc_v1_query_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

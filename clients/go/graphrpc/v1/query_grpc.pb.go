@@ -19,72 +19,76 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	GraphQuery_Run_FullMethodName              = "/graphrpc.v1.GraphQuery/Run"
-	GraphQuery_RunStream_FullMethodName        = "/graphrpc.v1.GraphQuery/RunStream"
-	GraphQuery_Transaction_FullMethodName      = "/graphrpc.v1.GraphQuery/Transaction"
-	GraphQuery_RunBatch_FullMethodName         = "/graphrpc.v1.GraphQuery/RunBatch"
-	GraphQuery_RunNamed_FullMethodName         = "/graphrpc.v1.GraphQuery/RunNamed"
-	GraphQuery_RunNamedStream_FullMethodName   = "/graphrpc.v1.GraphQuery/RunNamedStream"
-	GraphQuery_ListNamedQueries_FullMethodName = "/graphrpc.v1.GraphQuery/ListNamedQueries"
+	GraphQueryService_Run_FullMethodName              = "/graphrpc.v1.GraphQueryService/Run"
+	GraphQueryService_RunStream_FullMethodName        = "/graphrpc.v1.GraphQueryService/RunStream"
+	GraphQueryService_Transaction_FullMethodName      = "/graphrpc.v1.GraphQueryService/Transaction"
+	GraphQueryService_RunBatch_FullMethodName         = "/graphrpc.v1.GraphQueryService/RunBatch"
+	GraphQueryService_RunNamed_FullMethodName         = "/graphrpc.v1.GraphQueryService/RunNamed"
+	GraphQueryService_RunNamedStream_FullMethodName   = "/graphrpc.v1.GraphQueryService/RunNamedStream"
+	GraphQueryService_ListNamedQueries_FullMethodName = "/graphrpc.v1.GraphQueryService/ListNamedQueries"
 )
 
-// GraphQueryClient is the client API for GraphQuery service.
+// GraphQueryServiceClient is the client API for GraphQueryService service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// Runs Cypher statements against the graph through graphrpc's pooled driver.
-type GraphQueryClient interface {
+// Runs Cypher statements against the graph through graphrpc's pooled driver. Every call
+// carries a bearer token (metadata "authorization: Bearer <token>") unless the server runs
+// without an access file. Failures are gRPC statuses with a google.rpc.ErrorInfo detail
+// whose reason is an ErrorReason (graphrpc/v1/errors.proto says which codes a client may
+// retry).
+type GraphQueryServiceClient interface {
 	// Runs one statement in an auto-commit transaction and returns every row in one response.
 	// A result with more rows than the limit fails with RESOURCE_EXHAUSTED: use RunStream.
 	Run(ctx context.Context, in *RunRequest, opts ...grpc.CallOption) (*RunResponse, error)
 	// Runs one statement in an auto-commit transaction and streams the result: one header,
 	// then batches of rows, then the summary. Rows are fetched from the database only as fast
 	// as the client reads them; cancelling the call stops the query.
-	RunStream(ctx context.Context, in *RunRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunStreamResponse], error)
+	RunStream(ctx context.Context, in *RunStreamRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunStreamResponse], error)
 	// An interactive transaction that lives exactly as long as this stream. Send Begin first,
 	// then any number of Statements (each answered by a header, row batches and a summary),
 	// then Commit or Rollback. A stream that ends, is cancelled, fails, outlives the
 	// transaction timeout or stays idle too long without committing is rolled back.
 	Transaction(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TransactionRequest, TransactionResponse], error)
 	// Runs the statements in order in one transaction: all of them or none. A failure names
-	// the failing statement's index in the ErrorInfo metadata (`statement_index`).
+	// the failing statement's index in the ErrorInfo metadata (statement_index).
 	RunBatch(ctx context.Context, in *RunBatchRequest, opts ...grpc.CallOption) (*RunBatchResponse, error)
 	// Runs a named query of the catalog (GRAPHRPC_CATALOG_FILE) in an auto-commit transaction
 	// and returns every row in one response, like Run. Unknown names are NOT_FOUND; without a
 	// catalog the call is FAILED_PRECONDITION.
-	RunNamed(ctx context.Context, in *RunNamedRequest, opts ...grpc.CallOption) (*RunResponse, error)
+	RunNamed(ctx context.Context, in *RunNamedRequest, opts ...grpc.CallOption) (*RunNamedResponse, error)
 	// Runs a named query and streams the result, like RunStream.
-	RunNamedStream(ctx context.Context, in *RunNamedRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunStreamResponse], error)
+	RunNamedStream(ctx context.Context, in *RunNamedStreamRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunNamedStreamResponse], error)
 	// Describes the named queries of the catalog in force: names, descriptions, Cypher text,
 	// modes, parameters, time and row limits.
 	ListNamedQueries(ctx context.Context, in *ListNamedQueriesRequest, opts ...grpc.CallOption) (*ListNamedQueriesResponse, error)
 }
 
-type graphQueryClient struct {
+type graphQueryServiceClient struct {
 	cc grpc.ClientConnInterface
 }
 
-func NewGraphQueryClient(cc grpc.ClientConnInterface) GraphQueryClient {
-	return &graphQueryClient{cc}
+func NewGraphQueryServiceClient(cc grpc.ClientConnInterface) GraphQueryServiceClient {
+	return &graphQueryServiceClient{cc}
 }
 
-func (c *graphQueryClient) Run(ctx context.Context, in *RunRequest, opts ...grpc.CallOption) (*RunResponse, error) {
+func (c *graphQueryServiceClient) Run(ctx context.Context, in *RunRequest, opts ...grpc.CallOption) (*RunResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RunResponse)
-	err := c.cc.Invoke(ctx, GraphQuery_Run_FullMethodName, in, out, cOpts...)
+	err := c.cc.Invoke(ctx, GraphQueryService_Run_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (c *graphQueryClient) RunStream(ctx context.Context, in *RunRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunStreamResponse], error) {
+func (c *graphQueryServiceClient) RunStream(ctx context.Context, in *RunStreamRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunStreamResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &GraphQuery_ServiceDesc.Streams[0], GraphQuery_RunStream_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &GraphQueryService_ServiceDesc.Streams[0], GraphQueryService_RunStream_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
-	x := &grpc.GenericClientStream[RunRequest, RunStreamResponse]{ClientStream: stream}
+	x := &grpc.GenericClientStream[RunStreamRequest, RunStreamResponse]{ClientStream: stream}
 	if err := x.ClientStream.SendMsg(in); err != nil {
 		return nil, err
 	}
@@ -95,11 +99,11 @@ func (c *graphQueryClient) RunStream(ctx context.Context, in *RunRequest, opts .
 }
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type GraphQuery_RunStreamClient = grpc.ServerStreamingClient[RunStreamResponse]
+type GraphQueryService_RunStreamClient = grpc.ServerStreamingClient[RunStreamResponse]
 
-func (c *graphQueryClient) Transaction(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TransactionRequest, TransactionResponse], error) {
+func (c *graphQueryServiceClient) Transaction(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TransactionRequest, TransactionResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &GraphQuery_ServiceDesc.Streams[1], GraphQuery_Transaction_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &GraphQueryService_ServiceDesc.Streams[1], GraphQueryService_Transaction_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -108,35 +112,35 @@ func (c *graphQueryClient) Transaction(ctx context.Context, opts ...grpc.CallOpt
 }
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type GraphQuery_TransactionClient = grpc.BidiStreamingClient[TransactionRequest, TransactionResponse]
+type GraphQueryService_TransactionClient = grpc.BidiStreamingClient[TransactionRequest, TransactionResponse]
 
-func (c *graphQueryClient) RunBatch(ctx context.Context, in *RunBatchRequest, opts ...grpc.CallOption) (*RunBatchResponse, error) {
+func (c *graphQueryServiceClient) RunBatch(ctx context.Context, in *RunBatchRequest, opts ...grpc.CallOption) (*RunBatchResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RunBatchResponse)
-	err := c.cc.Invoke(ctx, GraphQuery_RunBatch_FullMethodName, in, out, cOpts...)
+	err := c.cc.Invoke(ctx, GraphQueryService_RunBatch_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (c *graphQueryClient) RunNamed(ctx context.Context, in *RunNamedRequest, opts ...grpc.CallOption) (*RunResponse, error) {
+func (c *graphQueryServiceClient) RunNamed(ctx context.Context, in *RunNamedRequest, opts ...grpc.CallOption) (*RunNamedResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(RunResponse)
-	err := c.cc.Invoke(ctx, GraphQuery_RunNamed_FullMethodName, in, out, cOpts...)
+	out := new(RunNamedResponse)
+	err := c.cc.Invoke(ctx, GraphQueryService_RunNamed_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (c *graphQueryClient) RunNamedStream(ctx context.Context, in *RunNamedRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunStreamResponse], error) {
+func (c *graphQueryServiceClient) RunNamedStream(ctx context.Context, in *RunNamedStreamRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[RunNamedStreamResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &GraphQuery_ServiceDesc.Streams[2], GraphQuery_RunNamedStream_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &GraphQueryService_ServiceDesc.Streams[2], GraphQueryService_RunNamedStream_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
-	x := &grpc.GenericClientStream[RunNamedRequest, RunStreamResponse]{ClientStream: stream}
+	x := &grpc.GenericClientStream[RunNamedStreamRequest, RunNamedStreamResponse]{ClientStream: stream}
 	if err := x.ClientStream.SendMsg(in); err != nil {
 		return nil, err
 	}
@@ -147,240 +151,244 @@ func (c *graphQueryClient) RunNamedStream(ctx context.Context, in *RunNamedReque
 }
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type GraphQuery_RunNamedStreamClient = grpc.ServerStreamingClient[RunStreamResponse]
+type GraphQueryService_RunNamedStreamClient = grpc.ServerStreamingClient[RunNamedStreamResponse]
 
-func (c *graphQueryClient) ListNamedQueries(ctx context.Context, in *ListNamedQueriesRequest, opts ...grpc.CallOption) (*ListNamedQueriesResponse, error) {
+func (c *graphQueryServiceClient) ListNamedQueries(ctx context.Context, in *ListNamedQueriesRequest, opts ...grpc.CallOption) (*ListNamedQueriesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListNamedQueriesResponse)
-	err := c.cc.Invoke(ctx, GraphQuery_ListNamedQueries_FullMethodName, in, out, cOpts...)
+	err := c.cc.Invoke(ctx, GraphQueryService_ListNamedQueries_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// GraphQueryServer is the server API for GraphQuery service.
-// All implementations must embed UnimplementedGraphQueryServer
+// GraphQueryServiceServer is the server API for GraphQueryService service.
+// All implementations must embed UnimplementedGraphQueryServiceServer
 // for forward compatibility.
 //
-// Runs Cypher statements against the graph through graphrpc's pooled driver.
-type GraphQueryServer interface {
+// Runs Cypher statements against the graph through graphrpc's pooled driver. Every call
+// carries a bearer token (metadata "authorization: Bearer <token>") unless the server runs
+// without an access file. Failures are gRPC statuses with a google.rpc.ErrorInfo detail
+// whose reason is an ErrorReason (graphrpc/v1/errors.proto says which codes a client may
+// retry).
+type GraphQueryServiceServer interface {
 	// Runs one statement in an auto-commit transaction and returns every row in one response.
 	// A result with more rows than the limit fails with RESOURCE_EXHAUSTED: use RunStream.
 	Run(context.Context, *RunRequest) (*RunResponse, error)
 	// Runs one statement in an auto-commit transaction and streams the result: one header,
 	// then batches of rows, then the summary. Rows are fetched from the database only as fast
 	// as the client reads them; cancelling the call stops the query.
-	RunStream(*RunRequest, grpc.ServerStreamingServer[RunStreamResponse]) error
+	RunStream(*RunStreamRequest, grpc.ServerStreamingServer[RunStreamResponse]) error
 	// An interactive transaction that lives exactly as long as this stream. Send Begin first,
 	// then any number of Statements (each answered by a header, row batches and a summary),
 	// then Commit or Rollback. A stream that ends, is cancelled, fails, outlives the
 	// transaction timeout or stays idle too long without committing is rolled back.
 	Transaction(grpc.BidiStreamingServer[TransactionRequest, TransactionResponse]) error
 	// Runs the statements in order in one transaction: all of them or none. A failure names
-	// the failing statement's index in the ErrorInfo metadata (`statement_index`).
+	// the failing statement's index in the ErrorInfo metadata (statement_index).
 	RunBatch(context.Context, *RunBatchRequest) (*RunBatchResponse, error)
 	// Runs a named query of the catalog (GRAPHRPC_CATALOG_FILE) in an auto-commit transaction
 	// and returns every row in one response, like Run. Unknown names are NOT_FOUND; without a
 	// catalog the call is FAILED_PRECONDITION.
-	RunNamed(context.Context, *RunNamedRequest) (*RunResponse, error)
+	RunNamed(context.Context, *RunNamedRequest) (*RunNamedResponse, error)
 	// Runs a named query and streams the result, like RunStream.
-	RunNamedStream(*RunNamedRequest, grpc.ServerStreamingServer[RunStreamResponse]) error
+	RunNamedStream(*RunNamedStreamRequest, grpc.ServerStreamingServer[RunNamedStreamResponse]) error
 	// Describes the named queries of the catalog in force: names, descriptions, Cypher text,
 	// modes, parameters, time and row limits.
 	ListNamedQueries(context.Context, *ListNamedQueriesRequest) (*ListNamedQueriesResponse, error)
-	mustEmbedUnimplementedGraphQueryServer()
+	mustEmbedUnimplementedGraphQueryServiceServer()
 }
 
-// UnimplementedGraphQueryServer must be embedded to have
+// UnimplementedGraphQueryServiceServer must be embedded to have
 // forward compatible implementations.
 //
 // NOTE: this should be embedded by value instead of pointer to avoid a nil
 // pointer dereference when methods are called.
-type UnimplementedGraphQueryServer struct{}
+type UnimplementedGraphQueryServiceServer struct{}
 
-func (UnimplementedGraphQueryServer) Run(context.Context, *RunRequest) (*RunResponse, error) {
+func (UnimplementedGraphQueryServiceServer) Run(context.Context, *RunRequest) (*RunResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Run not implemented")
 }
-func (UnimplementedGraphQueryServer) RunStream(*RunRequest, grpc.ServerStreamingServer[RunStreamResponse]) error {
+func (UnimplementedGraphQueryServiceServer) RunStream(*RunStreamRequest, grpc.ServerStreamingServer[RunStreamResponse]) error {
 	return status.Error(codes.Unimplemented, "method RunStream not implemented")
 }
-func (UnimplementedGraphQueryServer) Transaction(grpc.BidiStreamingServer[TransactionRequest, TransactionResponse]) error {
+func (UnimplementedGraphQueryServiceServer) Transaction(grpc.BidiStreamingServer[TransactionRequest, TransactionResponse]) error {
 	return status.Error(codes.Unimplemented, "method Transaction not implemented")
 }
-func (UnimplementedGraphQueryServer) RunBatch(context.Context, *RunBatchRequest) (*RunBatchResponse, error) {
+func (UnimplementedGraphQueryServiceServer) RunBatch(context.Context, *RunBatchRequest) (*RunBatchResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RunBatch not implemented")
 }
-func (UnimplementedGraphQueryServer) RunNamed(context.Context, *RunNamedRequest) (*RunResponse, error) {
+func (UnimplementedGraphQueryServiceServer) RunNamed(context.Context, *RunNamedRequest) (*RunNamedResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RunNamed not implemented")
 }
-func (UnimplementedGraphQueryServer) RunNamedStream(*RunNamedRequest, grpc.ServerStreamingServer[RunStreamResponse]) error {
+func (UnimplementedGraphQueryServiceServer) RunNamedStream(*RunNamedStreamRequest, grpc.ServerStreamingServer[RunNamedStreamResponse]) error {
 	return status.Error(codes.Unimplemented, "method RunNamedStream not implemented")
 }
-func (UnimplementedGraphQueryServer) ListNamedQueries(context.Context, *ListNamedQueriesRequest) (*ListNamedQueriesResponse, error) {
+func (UnimplementedGraphQueryServiceServer) ListNamedQueries(context.Context, *ListNamedQueriesRequest) (*ListNamedQueriesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListNamedQueries not implemented")
 }
-func (UnimplementedGraphQueryServer) mustEmbedUnimplementedGraphQueryServer() {}
-func (UnimplementedGraphQueryServer) testEmbeddedByValue()                    {}
+func (UnimplementedGraphQueryServiceServer) mustEmbedUnimplementedGraphQueryServiceServer() {}
+func (UnimplementedGraphQueryServiceServer) testEmbeddedByValue()                           {}
 
-// UnsafeGraphQueryServer may be embedded to opt out of forward compatibility for this service.
-// Use of this interface is not recommended, as added methods to GraphQueryServer will
+// UnsafeGraphQueryServiceServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to GraphQueryServiceServer will
 // result in compilation errors.
-type UnsafeGraphQueryServer interface {
-	mustEmbedUnimplementedGraphQueryServer()
+type UnsafeGraphQueryServiceServer interface {
+	mustEmbedUnimplementedGraphQueryServiceServer()
 }
 
-func RegisterGraphQueryServer(s grpc.ServiceRegistrar, srv GraphQueryServer) {
-	// If the following call panics, it indicates UnimplementedGraphQueryServer was
+func RegisterGraphQueryServiceServer(s grpc.ServiceRegistrar, srv GraphQueryServiceServer) {
+	// If the following call panics, it indicates UnimplementedGraphQueryServiceServer was
 	// embedded by pointer and is nil.  This will cause panics if an
 	// unimplemented method is ever invoked, so we test this at initialization
 	// time to prevent it from happening at runtime later due to I/O.
 	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
 		t.testEmbeddedByValue()
 	}
-	s.RegisterService(&GraphQuery_ServiceDesc, srv)
+	s.RegisterService(&GraphQueryService_ServiceDesc, srv)
 }
 
-func _GraphQuery_Run_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+func _GraphQueryService_Run_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RunRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(GraphQueryServer).Run(ctx, in)
+		return srv.(GraphQueryServiceServer).Run(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: GraphQuery_Run_FullMethodName,
+		FullMethod: GraphQueryService_Run_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(GraphQueryServer).Run(ctx, req.(*RunRequest))
+		return srv.(GraphQueryServiceServer).Run(ctx, req.(*RunRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-func _GraphQuery_RunStream_Handler(srv interface{}, stream grpc.ServerStream) error {
-	m := new(RunRequest)
+func _GraphQueryService_RunStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(RunStreamRequest)
 	if err := stream.RecvMsg(m); err != nil {
 		return err
 	}
-	return srv.(GraphQueryServer).RunStream(m, &grpc.GenericServerStream[RunRequest, RunStreamResponse]{ServerStream: stream})
+	return srv.(GraphQueryServiceServer).RunStream(m, &grpc.GenericServerStream[RunStreamRequest, RunStreamResponse]{ServerStream: stream})
 }
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type GraphQuery_RunStreamServer = grpc.ServerStreamingServer[RunStreamResponse]
+type GraphQueryService_RunStreamServer = grpc.ServerStreamingServer[RunStreamResponse]
 
-func _GraphQuery_Transaction_Handler(srv interface{}, stream grpc.ServerStream) error {
-	return srv.(GraphQueryServer).Transaction(&grpc.GenericServerStream[TransactionRequest, TransactionResponse]{ServerStream: stream})
+func _GraphQueryService_Transaction_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(GraphQueryServiceServer).Transaction(&grpc.GenericServerStream[TransactionRequest, TransactionResponse]{ServerStream: stream})
 }
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type GraphQuery_TransactionServer = grpc.BidiStreamingServer[TransactionRequest, TransactionResponse]
+type GraphQueryService_TransactionServer = grpc.BidiStreamingServer[TransactionRequest, TransactionResponse]
 
-func _GraphQuery_RunBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+func _GraphQueryService_RunBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RunBatchRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(GraphQueryServer).RunBatch(ctx, in)
+		return srv.(GraphQueryServiceServer).RunBatch(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: GraphQuery_RunBatch_FullMethodName,
+		FullMethod: GraphQueryService_RunBatch_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(GraphQueryServer).RunBatch(ctx, req.(*RunBatchRequest))
+		return srv.(GraphQueryServiceServer).RunBatch(ctx, req.(*RunBatchRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-func _GraphQuery_RunNamed_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+func _GraphQueryService_RunNamed_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RunNamedRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(GraphQueryServer).RunNamed(ctx, in)
+		return srv.(GraphQueryServiceServer).RunNamed(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: GraphQuery_RunNamed_FullMethodName,
+		FullMethod: GraphQueryService_RunNamed_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(GraphQueryServer).RunNamed(ctx, req.(*RunNamedRequest))
+		return srv.(GraphQueryServiceServer).RunNamed(ctx, req.(*RunNamedRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-func _GraphQuery_RunNamedStream_Handler(srv interface{}, stream grpc.ServerStream) error {
-	m := new(RunNamedRequest)
+func _GraphQueryService_RunNamedStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(RunNamedStreamRequest)
 	if err := stream.RecvMsg(m); err != nil {
 		return err
 	}
-	return srv.(GraphQueryServer).RunNamedStream(m, &grpc.GenericServerStream[RunNamedRequest, RunStreamResponse]{ServerStream: stream})
+	return srv.(GraphQueryServiceServer).RunNamedStream(m, &grpc.GenericServerStream[RunNamedStreamRequest, RunNamedStreamResponse]{ServerStream: stream})
 }
 
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
-type GraphQuery_RunNamedStreamServer = grpc.ServerStreamingServer[RunStreamResponse]
+type GraphQueryService_RunNamedStreamServer = grpc.ServerStreamingServer[RunNamedStreamResponse]
 
-func _GraphQuery_ListNamedQueries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+func _GraphQueryService_ListNamedQueries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ListNamedQueriesRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(GraphQueryServer).ListNamedQueries(ctx, in)
+		return srv.(GraphQueryServiceServer).ListNamedQueries(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: GraphQuery_ListNamedQueries_FullMethodName,
+		FullMethod: GraphQueryService_ListNamedQueries_FullMethodName,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(GraphQueryServer).ListNamedQueries(ctx, req.(*ListNamedQueriesRequest))
+		return srv.(GraphQueryServiceServer).ListNamedQueries(ctx, req.(*ListNamedQueriesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
 
-// GraphQuery_ServiceDesc is the grpc.ServiceDesc for GraphQuery service.
+// GraphQueryService_ServiceDesc is the grpc.ServiceDesc for GraphQueryService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
-var GraphQuery_ServiceDesc = grpc.ServiceDesc{
-	ServiceName: "graphrpc.v1.GraphQuery",
-	HandlerType: (*GraphQueryServer)(nil),
+var GraphQueryService_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "graphrpc.v1.GraphQueryService",
+	HandlerType: (*GraphQueryServiceServer)(nil),
 	Methods: []grpc.MethodDesc{
 		{
 			MethodName: "Run",
-			Handler:    _GraphQuery_Run_Handler,
+			Handler:    _GraphQueryService_Run_Handler,
 		},
 		{
 			MethodName: "RunBatch",
-			Handler:    _GraphQuery_RunBatch_Handler,
+			Handler:    _GraphQueryService_RunBatch_Handler,
 		},
 		{
 			MethodName: "RunNamed",
-			Handler:    _GraphQuery_RunNamed_Handler,
+			Handler:    _GraphQueryService_RunNamed_Handler,
 		},
 		{
 			MethodName: "ListNamedQueries",
-			Handler:    _GraphQuery_ListNamedQueries_Handler,
+			Handler:    _GraphQueryService_ListNamedQueries_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "RunStream",
-			Handler:       _GraphQuery_RunStream_Handler,
+			Handler:       _GraphQueryService_RunStream_Handler,
 			ServerStreams: true,
 		},
 		{
 			StreamName:    "Transaction",
-			Handler:       _GraphQuery_Transaction_Handler,
+			Handler:       _GraphQueryService_Transaction_Handler,
 			ServerStreams: true,
 			ClientStreams: true,
 		},
 		{
 			StreamName:    "RunNamedStream",
-			Handler:       _GraphQuery_RunNamedStream_Handler,
+			Handler:       _GraphQueryService_RunNamedStream_Handler,
 			ServerStreams: true,
 		},
 	},

@@ -27,6 +27,8 @@ const (
 // then Commit or Rollback, after which the stream is done.
 type TransactionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which step of the transaction this message is.
+	//
 	// Types that are valid to be assigned to Message:
 	//
 	//	*TransactionRequest_Begin
@@ -116,18 +118,22 @@ type isTransactionRequest_Message interface {
 }
 
 type TransactionRequest_Begin struct {
+	// Opens the transaction; the first message, once.
 	Begin *Begin `protobuf:"bytes,1,opt,name=begin,proto3,oneof"`
 }
 
 type TransactionRequest_Statement struct {
+	// Runs a statement in the open transaction.
 	Statement *TransactionStatement `protobuf:"bytes,2,opt,name=statement,proto3,oneof"`
 }
 
 type TransactionRequest_Commit struct {
+	// Commits the transaction; the client's last message.
 	Commit *Commit `protobuf:"bytes,3,opt,name=commit,proto3,oneof"`
 }
 
 type TransactionRequest_Rollback struct {
+	// Rolls the transaction back; the client's last message.
 	Rollback *Rollback `protobuf:"bytes,4,opt,name=rollback,proto3,oneof"`
 }
 
@@ -139,11 +145,12 @@ func (*TransactionRequest_Commit) isTransactionRequest_Message() {}
 
 func (*TransactionRequest_Rollback) isTransactionRequest_Message() {}
 
+// Opens a transaction.
 type Begin struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The database; empty means graphrpc's configured one, else the server's default.
 	Database string `protobuf:"bytes,1,opt,name=database,proto3" json:"database,omitempty"`
-	// READ transactions go to a cluster's readers.
+	// ACCESS_MODE_READ transactions go to a cluster's readers and may not write.
 	AccessMode AccessMode `protobuf:"varint,2,opt,name=access_mode,json=accessMode,proto3,enum=graphrpc.v1.AccessMode" json:"access_mode,omitempty"`
 	// The whole transaction's time limit, from Begin to Commit; the gRPC deadline applies
 	// too and the smaller wins. Unset means the server's default.
@@ -221,10 +228,13 @@ func (x *Begin) GetMetadata() map[string]string {
 	return nil
 }
 
+// A statement to run in the open transaction.
 type TransactionStatement struct {
-	state  protoimpl.MessageState `protogen:"open.v1"`
-	Cypher string                 `protobuf:"bytes,1,opt,name=cypher,proto3" json:"cypher,omitempty"`
-	Params map[string]*Value      `protobuf:"bytes,2,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The Cypher statement. Pass values as parameters ($name), never spliced into the text.
+	Cypher string `protobuf:"bytes,1,opt,name=cypher,proto3" json:"cypher,omitempty"`
+	// Typed parameters.
+	Params map[string]*Value `protobuf:"bytes,2,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// Parameters as JSON; numbers follow the rule of RunRequest.json_params.
 	JsonParams *structpb.Struct `protobuf:"bytes,3,opt,name=json_params,json=jsonParams,proto3" json:"json_params,omitempty"`
 	// Rows per batch; 0 means the server default.
@@ -291,6 +301,7 @@ func (x *TransactionStatement) GetBatchSize() uint32 {
 	return 0
 }
 
+// Commits the transaction.
 type Commit struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -327,6 +338,7 @@ func (*Commit) Descriptor() ([]byte, []int) {
 	return file_graphrpc_v1_transaction_proto_rawDescGZIP(), []int{3}
 }
 
+// Rolls the transaction back.
 type Rollback struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -363,8 +375,11 @@ func (*Rollback) Descriptor() ([]byte, []int) {
 	return file_graphrpc_v1_transaction_proto_rawDescGZIP(), []int{4}
 }
 
+// A message from the server on a Transaction stream.
 type TransactionResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which answer this message is.
+	//
 	// Types that are valid to be assigned to Message:
 	//
 	//	*TransactionResponse_Begun
@@ -479,15 +494,17 @@ type TransactionResponse_Begun struct {
 }
 
 type TransactionResponse_Header struct {
-	// For each statement: a header, zero or more row batches, a summary.
+	// For each statement: a header (the column names) ...
 	Header *Header `protobuf:"bytes,2,opt,name=header,proto3,oneof"`
 }
 
 type TransactionResponse_Rows struct {
+	// ... zero or more row batches ...
 	Rows *RowBatch `protobuf:"bytes,3,opt,name=rows,proto3,oneof"`
 }
 
 type TransactionResponse_Summary struct {
+	// ... and a summary.
 	Summary *Summary `protobuf:"bytes,4,opt,name=summary,proto3,oneof"`
 }
 
@@ -513,6 +530,7 @@ func (*TransactionResponse_Committed) isTransactionResponse_Message() {}
 
 func (*TransactionResponse_RolledBack) isTransactionResponse_Message() {}
 
+// The transaction is open.
 type Begun struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The database the transaction runs in, as far as graphrpc knows it.
@@ -558,6 +576,7 @@ func (x *Begun) GetDatabase() string {
 	return ""
 }
 
+// The transaction was committed.
 type Committed struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The bookmark after the commit, when the server gives one.
@@ -603,6 +622,7 @@ func (x *Committed) GetBookmark() string {
 	return ""
 }
 
+// The transaction was rolled back.
 type RolledBack struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -639,20 +659,26 @@ func (*RolledBack) Descriptor() ([]byte, []int) {
 	return file_graphrpc_v1_transaction_proto_rawDescGZIP(), []int{8}
 }
 
+// Runs statements in order in one transaction.
 type RunBatchRequest struct {
-	state      protoimpl.MessageState `protogen:"open.v1"`
-	Statements []*BatchStatement      `protobuf:"bytes,1,rep,name=statements,proto3" json:"statements,omitempty"`
-	Database   string                 `protobuf:"bytes,2,opt,name=database,proto3" json:"database,omitempty"`
-	AccessMode AccessMode             `protobuf:"varint,3,opt,name=access_mode,json=accessMode,proto3,enum=graphrpc.v1.AccessMode" json:"access_mode,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The statements, run in this order; at least one.
+	Statements []*BatchStatement `protobuf:"bytes,1,rep,name=statements,proto3" json:"statements,omitempty"`
+	// The database; empty means graphrpc's configured one, else the server's default.
+	Database string `protobuf:"bytes,2,opt,name=database,proto3" json:"database,omitempty"`
+	// Whether the statements may write; see AccessMode.
+	AccessMode AccessMode `protobuf:"varint,3,opt,name=access_mode,json=accessMode,proto3,enum=graphrpc.v1.AccessMode" json:"access_mode,omitempty"`
 	// The batch's time limit, retries included; the gRPC deadline applies too.
-	Timeout   *durationpb.Duration `protobuf:"bytes,4,opt,name=timeout,proto3" json:"timeout,omitempty"`
-	Bookmarks []string             `protobuf:"bytes,5,rep,name=bookmarks,proto3" json:"bookmarks,omitempty"`
+	Timeout *durationpb.Duration `protobuf:"bytes,4,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	// Bookmarks from earlier calls: the batch sees at least their writes.
+	Bookmarks []string `protobuf:"bytes,5,rep,name=bookmarks,proto3" json:"bookmarks,omitempty"`
 	// The most rows all statements together may return; 0 means the server default.
 	MaxRows uint32 `protobuf:"varint,6,opt,name=max_rows,json=maxRows,proto3" json:"max_rows,omitempty"`
 	// A batch is retried after transient failures that happened before its commit was sent
 	// (nothing was applied then). Set this to also retry when the connection was lost during
 	// the commit, which may have been applied: only for batches safe to run twice.
-	Idempotent    bool              `protobuf:"varint,7,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	Idempotent bool `protobuf:"varint,7,opt,name=idempotent,proto3" json:"idempotent,omitempty"`
+	// Transaction metadata, shown in the database's query log and transaction listing.
 	Metadata      map[string]string `protobuf:"bytes,8,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -744,11 +770,15 @@ func (x *RunBatchRequest) GetMetadata() map[string]string {
 	return nil
 }
 
+// One statement of a batch.
 type BatchStatement struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Cypher        string                 `protobuf:"bytes,1,opt,name=cypher,proto3" json:"cypher,omitempty"`
-	Params        map[string]*Value      `protobuf:"bytes,2,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	JsonParams    *structpb.Struct       `protobuf:"bytes,3,opt,name=json_params,json=jsonParams,proto3" json:"json_params,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The Cypher statement. Pass values as parameters ($name), never spliced into the text.
+	Cypher string `protobuf:"bytes,1,opt,name=cypher,proto3" json:"cypher,omitempty"`
+	// Typed parameters.
+	Params map[string]*Value `protobuf:"bytes,2,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Parameters as JSON; numbers follow the rule of RunRequest.json_params.
+	JsonParams    *structpb.Struct `protobuf:"bytes,3,opt,name=json_params,json=jsonParams,proto3" json:"json_params,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -804,6 +834,7 @@ func (x *BatchStatement) GetJsonParams() *structpb.Struct {
 	return nil
 }
 
+// The batch was committed.
 type RunBatchResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One result per statement, in order.
@@ -867,11 +898,15 @@ func (x *RunBatchResponse) GetAttempts() uint32 {
 	return 0
 }
 
+// The result of one statement of a batch.
 type StatementResult struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Keys          []string               `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
-	Rows          []*Row                 `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
-	Summary       *Summary               `protobuf:"bytes,3,opt,name=summary,proto3" json:"summary,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Column names, in the order of the RETURN clause.
+	Keys []string `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	// The rows, in result order.
+	Rows []*Row `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	// What the database reported about the statement.
+	Summary       *Summary `protobuf:"bytes,3,opt,name=summary,proto3" json:"summary,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1008,8 +1043,8 @@ const file_graphrpc_v1_transaction_proto_rawDesc = "" +
 	"\x0fStatementResult\x12\x12\n" +
 	"\x04keys\x18\x01 \x03(\tR\x04keys\x12$\n" +
 	"\x04rows\x18\x02 \x03(\v2\x10.graphrpc.v1.RowR\x04rows\x12.\n" +
-	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryR\asummaryB\xb0\x01\n" +
-	"\x0fcom.graphrpc.v1B\x10TransactionProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\asummary\x18\x03 \x01(\v2\x14.graphrpc.v1.SummaryR\asummaryB\x95\x01\n" +
+	"\x0eio.graphrpc.v1B\x10TransactionProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_transaction_proto_rawDescOnce sync.Once

@@ -9,6 +9,7 @@ package graphrpcv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -21,55 +22,16 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// The Cypher null. A Value with no kind set is read as null too.
-type NullValue int32
-
-const (
-	NullValue_NULL_VALUE NullValue = 0
-)
-
-// Enum value maps for NullValue.
-var (
-	NullValue_name = map[int32]string{
-		0: "NULL_VALUE",
-	}
-	NullValue_value = map[string]int32{
-		"NULL_VALUE": 0,
-	}
-)
-
-func (x NullValue) Enum() *NullValue {
-	p := new(NullValue)
-	*p = x
-	return p
-}
-
-func (x NullValue) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (NullValue) Descriptor() protoreflect.EnumDescriptor {
-	return file_graphrpc_v1_value_proto_enumTypes[0].Descriptor()
-}
-
-func (NullValue) Type() protoreflect.EnumType {
-	return &file_graphrpc_v1_value_proto_enumTypes[0]
-}
-
-func (x NullValue) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use NullValue.Descriptor instead.
-func (NullValue) EnumDescriptor() ([]byte, []int) {
-	return file_graphrpc_v1_value_proto_rawDescGZIP(), []int{0}
-}
-
 // A Bolt value, carried losslessly in both directions: as a statement parameter and as a
 // result value. Graph structures (Node, Relationship, Path) only appear in results; the
-// database refuses them as parameters.
+// database refuses them as parameters. The canonical JSON form every client compares
+// against is described in clients/conformance/README.md.
 type Value struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
+	// Exactly one kind is set. A parameter Value with no kind set is refused with
+	// INVALID_ARGUMENT naming its path (a typo such as {"int": 5} would otherwise send
+	// null); send the Cypher null as the null kind.
+	//
 	// Types that are valid to be assigned to Kind:
 	//
 	//	*Value_Null
@@ -133,13 +95,13 @@ func (x *Value) GetKind() isValue_Kind {
 	return nil
 }
 
-func (x *Value) GetNull() NullValue {
+func (x *Value) GetNull() structpb.NullValue {
 	if x != nil {
 		if x, ok := x.Kind.(*Value_Null); ok {
 			return x.Null
 		}
 	}
-	return NullValue_NULL_VALUE
+	return structpb.NullValue(0)
 }
 
 func (x *Value) GetBoolean() bool {
@@ -309,79 +271,97 @@ type isValue_Kind interface {
 }
 
 type Value_Null struct {
-	Null NullValue `protobuf:"varint,1,opt,name=null,proto3,enum=graphrpc.v1.NullValue,oneof"`
+	// The Cypher null. In JSON: {"null": null}.
+	Null structpb.NullValue `protobuf:"varint,1,opt,name=null,proto3,enum=google.protobuf.NullValue,oneof"`
 }
 
 type Value_Boolean struct {
+	// A Cypher BOOLEAN.
 	Boolean bool `protobuf:"varint,2,opt,name=boolean,proto3,oneof"`
 }
 
 type Value_Integer struct {
+	// A Cypher INTEGER: a signed 64-bit integer.
 	Integer int64 `protobuf:"zigzag64,3,opt,name=integer,proto3,oneof"`
 }
 
 type Value_Float struct {
-	// Any IEEE 754 double, NaN and the infinities included.
+	// A Cypher FLOAT: any IEEE 754 double, NaN, the infinities and -0.0 included.
 	Float float64 `protobuf:"fixed64,4,opt,name=float,proto3,oneof"`
 }
 
 type Value_String_ struct {
+	// A Cypher STRING, any Unicode text.
 	String_ string `protobuf:"bytes,5,opt,name=string,proto3,oneof"`
 }
 
 type Value_Bytes struct {
+	// A Cypher byte array.
 	Bytes []byte `protobuf:"bytes,6,opt,name=bytes,proto3,oneof"`
 }
 
 type Value_List struct {
+	// A Cypher LIST of any values, mixed kinds allowed.
 	List *ListValue `protobuf:"bytes,7,opt,name=list,proto3,oneof"`
 }
 
 type Value_Map struct {
+	// A Cypher MAP from string keys to values.
 	Map *MapValue `protobuf:"bytes,8,opt,name=map,proto3,oneof"`
 }
 
 type Value_Node struct {
+	// A node of the graph (results only).
 	Node *Node `protobuf:"bytes,9,opt,name=node,proto3,oneof"`
 }
 
 type Value_Relationship struct {
+	// A relationship of the graph (results only).
 	Relationship *Relationship `protobuf:"bytes,10,opt,name=relationship,proto3,oneof"`
 }
 
 type Value_Path struct {
+	// A path through the graph (results only).
 	Path *Path `protobuf:"bytes,11,opt,name=path,proto3,oneof"`
 }
 
 type Value_Date struct {
+	// A Cypher DATE.
 	Date *Date `protobuf:"bytes,12,opt,name=date,proto3,oneof"`
 }
 
 type Value_Time struct {
+	// A Cypher ZONED TIME: a time of day with a UTC offset.
 	Time *Time `protobuf:"bytes,13,opt,name=time,proto3,oneof"`
 }
 
 type Value_LocalTime struct {
+	// A Cypher LOCAL TIME.
 	LocalTime *LocalTime `protobuf:"bytes,14,opt,name=local_time,json=localTime,proto3,oneof"`
 }
 
 type Value_DateTime struct {
+	// A Cypher ZONED DATETIME with a fixed UTC offset.
 	DateTime *DateTime `protobuf:"bytes,15,opt,name=date_time,json=dateTime,proto3,oneof"`
 }
 
 type Value_DateTimeZoneId struct {
+	// A Cypher ZONED DATETIME in a named time zone.
 	DateTimeZoneId *DateTimeZoneId `protobuf:"bytes,16,opt,name=date_time_zone_id,json=dateTimeZoneId,proto3,oneof"`
 }
 
 type Value_LocalDateTime struct {
+	// A Cypher LOCAL DATETIME.
 	LocalDateTime *LocalDateTime `protobuf:"bytes,17,opt,name=local_date_time,json=localDateTime,proto3,oneof"`
 }
 
 type Value_Duration struct {
+	// A Cypher DURATION.
 	Duration *Duration `protobuf:"bytes,18,opt,name=duration,proto3,oneof"`
 }
 
 type Value_Point struct {
+	// A Cypher POINT, 2D or 3D.
 	Point *Point `protobuf:"bytes,19,opt,name=point,proto3,oneof"`
 }
 
@@ -423,9 +403,11 @@ func (*Value_Duration) isValue_Kind() {}
 
 func (*Value_Point) isValue_Kind() {}
 
+// A Cypher LIST.
 type ListValue struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Values        []*Value               `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The elements, in order.
+	Values        []*Value `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -467,9 +449,11 @@ func (x *ListValue) GetValues() []*Value {
 	return nil
 }
 
+// A Cypher MAP.
 type MapValue struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Entries       map[string]*Value      `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entries; keys are unique, their order carries no meaning.
+	Entries       map[string]*Value `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -511,13 +495,17 @@ func (x *MapValue) GetEntries() map[string]*Value {
 	return nil
 }
 
+// A node of the graph, as a result value.
 type Node struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The numeric id. Bolt 4.4 servers send only this; graphrpc fills element_id with its
 	// decimal text then, as Neo4j's own drivers do.
-	Id            int64             `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	ElementId     string            `protobuf:"bytes,2,opt,name=element_id,json=elementId,proto3" json:"element_id,omitempty"`
-	Labels        []string          `protobuf:"bytes,3,rep,name=labels,proto3" json:"labels,omitempty"`
+	Id int64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The node's element id (Bolt 5), or the decimal text of id.
+	ElementId string `protobuf:"bytes,2,opt,name=element_id,json=elementId,proto3" json:"element_id,omitempty"`
+	// The node's labels.
+	Labels []string `protobuf:"bytes,3,rep,name=labels,proto3" json:"labels,omitempty"`
+	// The node's properties.
 	Properties    map[string]*Value `protobuf:"bytes,4,rep,name=properties,proto3" json:"properties,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -581,18 +569,27 @@ func (x *Node) GetProperties() map[string]*Value {
 	return nil
 }
 
+// A relationship of the graph, as a result value.
 type Relationship struct {
-	state              protoimpl.MessageState `protogen:"open.v1"`
-	Id                 int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	ElementId          string                 `protobuf:"bytes,2,opt,name=element_id,json=elementId,proto3" json:"element_id,omitempty"`
-	StartNodeId        int64                  `protobuf:"varint,3,opt,name=start_node_id,json=startNodeId,proto3" json:"start_node_id,omitempty"`
-	StartNodeElementId string                 `protobuf:"bytes,4,opt,name=start_node_element_id,json=startNodeElementId,proto3" json:"start_node_element_id,omitempty"`
-	EndNodeId          int64                  `protobuf:"varint,5,opt,name=end_node_id,json=endNodeId,proto3" json:"end_node_id,omitempty"`
-	EndNodeElementId   string                 `protobuf:"bytes,6,opt,name=end_node_element_id,json=endNodeElementId,proto3" json:"end_node_element_id,omitempty"`
-	Type               string                 `protobuf:"bytes,7,opt,name=type,proto3" json:"type,omitempty"`
-	Properties         map[string]*Value      `protobuf:"bytes,8,rep,name=properties,proto3" json:"properties,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The numeric id.
+	Id int64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The relationship's element id (Bolt 5), or the decimal text of id.
+	ElementId string `protobuf:"bytes,2,opt,name=element_id,json=elementId,proto3" json:"element_id,omitempty"`
+	// The numeric id of the node the relationship starts at.
+	StartNodeId int64 `protobuf:"varint,3,opt,name=start_node_id,json=startNodeId,proto3" json:"start_node_id,omitempty"`
+	// The element id of the node the relationship starts at.
+	StartNodeElementId string `protobuf:"bytes,4,opt,name=start_node_element_id,json=startNodeElementId,proto3" json:"start_node_element_id,omitempty"`
+	// The numeric id of the node the relationship ends at.
+	EndNodeId int64 `protobuf:"varint,5,opt,name=end_node_id,json=endNodeId,proto3" json:"end_node_id,omitempty"`
+	// The element id of the node the relationship ends at.
+	EndNodeElementId string `protobuf:"bytes,6,opt,name=end_node_element_id,json=endNodeElementId,proto3" json:"end_node_element_id,omitempty"`
+	// The relationship type, e.g. "ACTED_IN".
+	Type string `protobuf:"bytes,7,opt,name=type,proto3" json:"type,omitempty"`
+	// The relationship's properties.
+	Properties    map[string]*Value `protobuf:"bytes,8,rep,name=properties,proto3" json:"properties,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Relationship) Reset() {
@@ -685,9 +682,11 @@ func (x *Relationship) GetProperties() map[string]*Value {
 // Each relationship carries its real direction in start_node_id / end_node_id, which may
 // run against the order of traversal.
 type Path struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Nodes         []*Node                `protobuf:"bytes,1,rep,name=nodes,proto3" json:"nodes,omitempty"`
-	Relationships []*Relationship        `protobuf:"bytes,2,rep,name=relationships,proto3" json:"relationships,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The path's nodes in the order of traversal, one more than its relationships.
+	Nodes []*Node `protobuf:"bytes,1,rep,name=nodes,proto3" json:"nodes,omitempty"`
+	// The path's relationships in the order of traversal.
+	Relationships []*Relationship `protobuf:"bytes,2,rep,name=relationships,proto3" json:"relationships,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -736,10 +735,11 @@ func (x *Path) GetRelationships() []*Relationship {
 	return nil
 }
 
-// A calendar date, as days since 1970-01-01 (negative before).
+// A calendar date (proleptic Gregorian).
 type Date struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Days          int64                  `protobuf:"varint,1,opt,name=days,proto3" json:"days,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Days since 1970-01-01 (negative before).
+	Days          int64 `protobuf:"varint,1,opt,name=days,proto3" json:"days,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -784,8 +784,9 @@ func (x *Date) GetDays() int64 {
 // A time of day with a UTC offset.
 type Time struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Nanoseconds since midnight, local to the offset.
-	NanosOfDay    int64 `protobuf:"varint,1,opt,name=nanos_of_day,json=nanosOfDay,proto3" json:"nanos_of_day,omitempty"`
+	// Nanoseconds since midnight, local to the offset: 0 to 86 399 999 999 999.
+	NanosOfDay int64 `protobuf:"varint,1,opt,name=nanos_of_day,json=nanosOfDay,proto3" json:"nanos_of_day,omitempty"`
+	// The UTC offset in seconds, east positive: -64 800 to 64 800 (-18:00 to +18:00).
 	OffsetSeconds int32 `protobuf:"varint,2,opt,name=offset_seconds,json=offsetSeconds,proto3" json:"offset_seconds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -837,8 +838,9 @@ func (x *Time) GetOffsetSeconds() int32 {
 
 // A time of day without a time zone.
 type LocalTime struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	NanosOfDay    int64                  `protobuf:"varint,1,opt,name=nanos_of_day,json=nanosOfDay,proto3" json:"nanos_of_day,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Nanoseconds since midnight: 0 to 86 399 999 999 999.
+	NanosOfDay    int64 `protobuf:"varint,1,opt,name=nanos_of_day,json=nanosOfDay,proto3" json:"nanos_of_day,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -884,8 +886,10 @@ func (x *LocalTime) GetNanosOfDay() int64 {
 type DateTime struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Seconds since the Unix epoch, in UTC.
-	EpochSeconds  int64 `protobuf:"varint,1,opt,name=epoch_seconds,json=epochSeconds,proto3" json:"epoch_seconds,omitempty"`
-	Nanos         int32 `protobuf:"varint,2,opt,name=nanos,proto3" json:"nanos,omitempty"`
+	EpochSeconds int64 `protobuf:"varint,1,opt,name=epoch_seconds,json=epochSeconds,proto3" json:"epoch_seconds,omitempty"`
+	// Nanoseconds within the second: 0 to 999 999 999.
+	Nanos int32 `protobuf:"varint,2,opt,name=nanos,proto3" json:"nanos,omitempty"`
+	// The UTC offset in seconds, east positive: -64 800 to 64 800.
 	OffsetSeconds int32 `protobuf:"varint,3,opt,name=offset_seconds,json=offsetSeconds,proto3" json:"offset_seconds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -948,8 +952,10 @@ type DateTimeZoneId struct {
 	// The zone's wall-clock time, as seconds since 1970-01-01T00:00:00 of that wall clock
 	// (counted like LocalDateTime). Bolt 4 carries zoned datetimes this way; the instant
 	// follows from the zone's rules, which the database applies.
-	LocalSeconds  int64  `protobuf:"varint,1,opt,name=local_seconds,json=localSeconds,proto3" json:"local_seconds,omitempty"`
-	Nanos         int32  `protobuf:"varint,2,opt,name=nanos,proto3" json:"nanos,omitempty"`
+	LocalSeconds int64 `protobuf:"varint,1,opt,name=local_seconds,json=localSeconds,proto3" json:"local_seconds,omitempty"`
+	// Nanoseconds within the second: 0 to 999 999 999.
+	Nanos int32 `protobuf:"varint,2,opt,name=nanos,proto3" json:"nanos,omitempty"`
+	// The IANA zone name, e.g. "Europe/Paris".
 	ZoneId        string `protobuf:"bytes,3,opt,name=zone_id,json=zoneId,proto3" json:"zone_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1010,7 +1016,8 @@ func (x *DateTimeZoneId) GetZoneId() string {
 type LocalDateTime struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Seconds since 1970-01-01T00:00:00 of the same wall clock.
-	EpochSeconds  int64 `protobuf:"varint,1,opt,name=epoch_seconds,json=epochSeconds,proto3" json:"epoch_seconds,omitempty"`
+	EpochSeconds int64 `protobuf:"varint,1,opt,name=epoch_seconds,json=epochSeconds,proto3" json:"epoch_seconds,omitempty"`
+	// Nanoseconds within the second: 0 to 999 999 999.
 	Nanos         int32 `protobuf:"varint,2,opt,name=nanos,proto3" json:"nanos,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1062,11 +1069,15 @@ func (x *LocalDateTime) GetNanos() int32 {
 
 // A Cypher duration: its four components are kept apart, as Cypher keeps them.
 type Duration struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Months        int64                  `protobuf:"varint,1,opt,name=months,proto3" json:"months,omitempty"`
-	Days          int64                  `protobuf:"varint,2,opt,name=days,proto3" json:"days,omitempty"`
-	Seconds       int64                  `protobuf:"varint,3,opt,name=seconds,proto3" json:"seconds,omitempty"`
-	Nanos         int32                  `protobuf:"varint,4,opt,name=nanos,proto3" json:"nanos,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whole months (a year is 12 months).
+	Months int64 `protobuf:"varint,1,opt,name=months,proto3" json:"months,omitempty"`
+	// Whole days.
+	Days int64 `protobuf:"varint,2,opt,name=days,proto3" json:"days,omitempty"`
+	// Seconds.
+	Seconds int64 `protobuf:"varint,3,opt,name=seconds,proto3" json:"seconds,omitempty"`
+	// Nanoseconds added to seconds: 0 to 999 999 999.
+	Nanos         int32 `protobuf:"varint,4,opt,name=nanos,proto3" json:"nanos,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1129,13 +1140,18 @@ func (x *Duration) GetNanos() int32 {
 	return 0
 }
 
-// A spatial point. srid 7203 (cartesian) and 4326 (WGS-84) are 2D, 9157 and 4979 are 3D.
+// A spatial point. srid 7203 (cartesian) and 4326 (WGS-84) are 2D, 9157 (cartesian) and
+// 4979 (WGS-84) are 3D.
 type Point struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Srid          int32                  `protobuf:"varint,1,opt,name=srid,proto3" json:"srid,omitempty"`
-	X             float64                `protobuf:"fixed64,2,opt,name=x,proto3" json:"x,omitempty"`
-	Y             float64                `protobuf:"fixed64,3,opt,name=y,proto3" json:"y,omitempty"`
-	Z             *float64               `protobuf:"fixed64,4,opt,name=z,proto3,oneof" json:"z,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The coordinate reference system: 7203, 4326, 9157 or 4979.
+	Srid int32 `protobuf:"varint,1,opt,name=srid,proto3" json:"srid,omitempty"`
+	// x, or the longitude in WGS-84.
+	X float64 `protobuf:"fixed64,2,opt,name=x,proto3" json:"x,omitempty"`
+	// y, or the latitude in WGS-84.
+	Y float64 `protobuf:"fixed64,3,opt,name=y,proto3" json:"y,omitempty"`
+	// z, or the height in WGS-84: set for the 3D systems (9157, 4979) only.
+	Z             *float64 `protobuf:"fixed64,4,opt,name=z,proto3,oneof" json:"z,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1202,9 +1218,9 @@ var File_graphrpc_v1_value_proto protoreflect.FileDescriptor
 
 const file_graphrpc_v1_value_proto_rawDesc = "" +
 	"\n" +
-	"\x17graphrpc/v1/value.proto\x12\vgraphrpc.v1\"\xdd\x06\n" +
-	"\x05Value\x12,\n" +
-	"\x04null\x18\x01 \x01(\x0e2\x16.graphrpc.v1.NullValueH\x00R\x04null\x12\x1a\n" +
+	"\x17graphrpc/v1/value.proto\x12\vgraphrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xe1\x06\n" +
+	"\x05Value\x120\n" +
+	"\x04null\x18\x01 \x01(\x0e2\x1a.google.protobuf.NullValueH\x00R\x04null\x12\x1a\n" +
 	"\aboolean\x18\x02 \x01(\bH\x00R\aboolean\x12\x1a\n" +
 	"\ainteger\x18\x03 \x01(\x12H\x00R\ainteger\x12\x16\n" +
 	"\x05float\x18\x04 \x01(\x01H\x00R\x05float\x12\x18\n" +
@@ -1292,12 +1308,9 @@ const file_graphrpc_v1_value_proto_rawDesc = "" +
 	"\x01x\x18\x02 \x01(\x01R\x01x\x12\f\n" +
 	"\x01y\x18\x03 \x01(\x01R\x01y\x12\x11\n" +
 	"\x01z\x18\x04 \x01(\x01H\x00R\x01z\x88\x01\x01B\x04\n" +
-	"\x02_z*\x1b\n" +
-	"\tNullValue\x12\x0e\n" +
-	"\n" +
-	"NULL_VALUE\x10\x00B\xaa\x01\n" +
-	"\x0fcom.graphrpc.v1B\n" +
-	"ValueProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xe2\x02\x17Graphrpc\\V1\\GPBMetadata\xea\x02\fGraphrpc::V1b\x06proto3"
+	"\x02_zB\x8f\x01\n" +
+	"\x0eio.graphrpc.v1B\n" +
+	"ValueProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (
 	file_graphrpc_v1_value_proto_rawDescOnce sync.Once
@@ -1311,52 +1324,51 @@ func file_graphrpc_v1_value_proto_rawDescGZIP() []byte {
 	return file_graphrpc_v1_value_proto_rawDescData
 }
 
-var file_graphrpc_v1_value_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_graphrpc_v1_value_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_graphrpc_v1_value_proto_goTypes = []any{
-	(NullValue)(0),         // 0: graphrpc.v1.NullValue
-	(*Value)(nil),          // 1: graphrpc.v1.Value
-	(*ListValue)(nil),      // 2: graphrpc.v1.ListValue
-	(*MapValue)(nil),       // 3: graphrpc.v1.MapValue
-	(*Node)(nil),           // 4: graphrpc.v1.Node
-	(*Relationship)(nil),   // 5: graphrpc.v1.Relationship
-	(*Path)(nil),           // 6: graphrpc.v1.Path
-	(*Date)(nil),           // 7: graphrpc.v1.Date
-	(*Time)(nil),           // 8: graphrpc.v1.Time
-	(*LocalTime)(nil),      // 9: graphrpc.v1.LocalTime
-	(*DateTime)(nil),       // 10: graphrpc.v1.DateTime
-	(*DateTimeZoneId)(nil), // 11: graphrpc.v1.DateTimeZoneId
-	(*LocalDateTime)(nil),  // 12: graphrpc.v1.LocalDateTime
-	(*Duration)(nil),       // 13: graphrpc.v1.Duration
-	(*Point)(nil),          // 14: graphrpc.v1.Point
-	nil,                    // 15: graphrpc.v1.MapValue.EntriesEntry
-	nil,                    // 16: graphrpc.v1.Node.PropertiesEntry
-	nil,                    // 17: graphrpc.v1.Relationship.PropertiesEntry
+	(*Value)(nil),           // 0: graphrpc.v1.Value
+	(*ListValue)(nil),       // 1: graphrpc.v1.ListValue
+	(*MapValue)(nil),        // 2: graphrpc.v1.MapValue
+	(*Node)(nil),            // 3: graphrpc.v1.Node
+	(*Relationship)(nil),    // 4: graphrpc.v1.Relationship
+	(*Path)(nil),            // 5: graphrpc.v1.Path
+	(*Date)(nil),            // 6: graphrpc.v1.Date
+	(*Time)(nil),            // 7: graphrpc.v1.Time
+	(*LocalTime)(nil),       // 8: graphrpc.v1.LocalTime
+	(*DateTime)(nil),        // 9: graphrpc.v1.DateTime
+	(*DateTimeZoneId)(nil),  // 10: graphrpc.v1.DateTimeZoneId
+	(*LocalDateTime)(nil),   // 11: graphrpc.v1.LocalDateTime
+	(*Duration)(nil),        // 12: graphrpc.v1.Duration
+	(*Point)(nil),           // 13: graphrpc.v1.Point
+	nil,                     // 14: graphrpc.v1.MapValue.EntriesEntry
+	nil,                     // 15: graphrpc.v1.Node.PropertiesEntry
+	nil,                     // 16: graphrpc.v1.Relationship.PropertiesEntry
+	(structpb.NullValue)(0), // 17: google.protobuf.NullValue
 }
 var file_graphrpc_v1_value_proto_depIdxs = []int32{
-	0,  // 0: graphrpc.v1.Value.null:type_name -> graphrpc.v1.NullValue
-	2,  // 1: graphrpc.v1.Value.list:type_name -> graphrpc.v1.ListValue
-	3,  // 2: graphrpc.v1.Value.map:type_name -> graphrpc.v1.MapValue
-	4,  // 3: graphrpc.v1.Value.node:type_name -> graphrpc.v1.Node
-	5,  // 4: graphrpc.v1.Value.relationship:type_name -> graphrpc.v1.Relationship
-	6,  // 5: graphrpc.v1.Value.path:type_name -> graphrpc.v1.Path
-	7,  // 6: graphrpc.v1.Value.date:type_name -> graphrpc.v1.Date
-	8,  // 7: graphrpc.v1.Value.time:type_name -> graphrpc.v1.Time
-	9,  // 8: graphrpc.v1.Value.local_time:type_name -> graphrpc.v1.LocalTime
-	10, // 9: graphrpc.v1.Value.date_time:type_name -> graphrpc.v1.DateTime
-	11, // 10: graphrpc.v1.Value.date_time_zone_id:type_name -> graphrpc.v1.DateTimeZoneId
-	12, // 11: graphrpc.v1.Value.local_date_time:type_name -> graphrpc.v1.LocalDateTime
-	13, // 12: graphrpc.v1.Value.duration:type_name -> graphrpc.v1.Duration
-	14, // 13: graphrpc.v1.Value.point:type_name -> graphrpc.v1.Point
-	1,  // 14: graphrpc.v1.ListValue.values:type_name -> graphrpc.v1.Value
-	15, // 15: graphrpc.v1.MapValue.entries:type_name -> graphrpc.v1.MapValue.EntriesEntry
-	16, // 16: graphrpc.v1.Node.properties:type_name -> graphrpc.v1.Node.PropertiesEntry
-	17, // 17: graphrpc.v1.Relationship.properties:type_name -> graphrpc.v1.Relationship.PropertiesEntry
-	4,  // 18: graphrpc.v1.Path.nodes:type_name -> graphrpc.v1.Node
-	5,  // 19: graphrpc.v1.Path.relationships:type_name -> graphrpc.v1.Relationship
-	1,  // 20: graphrpc.v1.MapValue.EntriesEntry.value:type_name -> graphrpc.v1.Value
-	1,  // 21: graphrpc.v1.Node.PropertiesEntry.value:type_name -> graphrpc.v1.Value
-	1,  // 22: graphrpc.v1.Relationship.PropertiesEntry.value:type_name -> graphrpc.v1.Value
+	17, // 0: graphrpc.v1.Value.null:type_name -> google.protobuf.NullValue
+	1,  // 1: graphrpc.v1.Value.list:type_name -> graphrpc.v1.ListValue
+	2,  // 2: graphrpc.v1.Value.map:type_name -> graphrpc.v1.MapValue
+	3,  // 3: graphrpc.v1.Value.node:type_name -> graphrpc.v1.Node
+	4,  // 4: graphrpc.v1.Value.relationship:type_name -> graphrpc.v1.Relationship
+	5,  // 5: graphrpc.v1.Value.path:type_name -> graphrpc.v1.Path
+	6,  // 6: graphrpc.v1.Value.date:type_name -> graphrpc.v1.Date
+	7,  // 7: graphrpc.v1.Value.time:type_name -> graphrpc.v1.Time
+	8,  // 8: graphrpc.v1.Value.local_time:type_name -> graphrpc.v1.LocalTime
+	9,  // 9: graphrpc.v1.Value.date_time:type_name -> graphrpc.v1.DateTime
+	10, // 10: graphrpc.v1.Value.date_time_zone_id:type_name -> graphrpc.v1.DateTimeZoneId
+	11, // 11: graphrpc.v1.Value.local_date_time:type_name -> graphrpc.v1.LocalDateTime
+	12, // 12: graphrpc.v1.Value.duration:type_name -> graphrpc.v1.Duration
+	13, // 13: graphrpc.v1.Value.point:type_name -> graphrpc.v1.Point
+	0,  // 14: graphrpc.v1.ListValue.values:type_name -> graphrpc.v1.Value
+	14, // 15: graphrpc.v1.MapValue.entries:type_name -> graphrpc.v1.MapValue.EntriesEntry
+	15, // 16: graphrpc.v1.Node.properties:type_name -> graphrpc.v1.Node.PropertiesEntry
+	16, // 17: graphrpc.v1.Relationship.properties:type_name -> graphrpc.v1.Relationship.PropertiesEntry
+	3,  // 18: graphrpc.v1.Path.nodes:type_name -> graphrpc.v1.Node
+	4,  // 19: graphrpc.v1.Path.relationships:type_name -> graphrpc.v1.Relationship
+	0,  // 20: graphrpc.v1.MapValue.EntriesEntry.value:type_name -> graphrpc.v1.Value
+	0,  // 21: graphrpc.v1.Node.PropertiesEntry.value:type_name -> graphrpc.v1.Value
+	0,  // 22: graphrpc.v1.Relationship.PropertiesEntry.value:type_name -> graphrpc.v1.Value
 	23, // [23:23] is the sub-list for method output_type
 	23, // [23:23] is the sub-list for method input_type
 	23, // [23:23] is the sub-list for extension type_name
@@ -1396,14 +1408,13 @@ func file_graphrpc_v1_value_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_graphrpc_v1_value_proto_rawDesc), len(file_graphrpc_v1_value_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      0,
 			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
 		GoTypes:           file_graphrpc_v1_value_proto_goTypes,
 		DependencyIndexes: file_graphrpc_v1_value_proto_depIdxs,
-		EnumInfos:         file_graphrpc_v1_value_proto_enumTypes,
 		MessageInfos:      file_graphrpc_v1_value_proto_msgTypes,
 	}.Build()
 	File_graphrpc_v1_value_proto = out.File
