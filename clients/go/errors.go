@@ -38,6 +38,9 @@ type Error struct {
 	RetryPushback time.Duration
 	// HasPushback says the server sent a usable grpc-retry-pushback-ms (a shed call).
 	HasPushback bool
+	// FieldViolations are the request fields a google.rpc.BadRequest detail names (e.g.
+	// "params.title"), for INVALID_ARGUMENT refusals of a request.
+	FieldViolations []FieldViolation
 	// CommitUnknown is set when the connection failed after the commit was sent: the
 	// transaction may or may not have been applied.
 	CommitUnknown bool
@@ -52,6 +55,9 @@ func (e *Error) Error() string {
 	}
 	return s
 }
+
+// FieldViolation is one bad field of a request: its path and what is wrong with it.
+type FieldViolation struct{ Field, Description string }
 
 // GRPCStatus lets status.FromError and status.Code see the original status.
 func (e *Error) GRPCStatus() *status.Status { return e.status }
@@ -111,6 +117,13 @@ func wrapError(err error, md ...metadata.MD) error {
 			e.Neo4jCode = info.GetMetadata()["neo4j_code"]
 			if i, err := strconv.Atoi(info.GetMetadata()["statement_index"]); err == nil {
 				e.StatementIndex = i
+			}
+		}
+	}
+	for _, d := range st.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				e.FieldViolations = append(e.FieldViolations, FieldViolation{v.GetField(), v.GetDescription()})
 			}
 		}
 	}

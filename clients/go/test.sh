@@ -27,7 +27,8 @@ fi
 go vet ./...
 
 echo "go: go test against $GRAPHRPC_TEST_ENDPOINT"
-go test -count=1 -timeout 5m -run "${GRAPHRPC_GO_TEST_RUN:-.}" -v ./... 2>&1 | grep -v "^=== RUN\|^    --- PASS\|^--- PASS" || exit "${PIPESTATUS[0]}"
+go test -count=1 -timeout 5m -run "${GRAPHRPC_GO_TEST_RUN:-.}" -v ./... 2>&1 | tee "$fresh/gotest.log" | grep -v "^=== RUN\|^    --- PASS\|^--- PASS" || exit "${PIPESTATUS[0]}"
+echo "go: $(grep -c -- "--- PASS" "$fresh/gotest.log") tests and subtests passed (conformance: $(grep -c -- "--- PASS: TestConformance[A-Za-z]*/" "$fresh/gotest.log") vectors)"
 
 # The scenario, as a user builds it: a module of its own that requires this one (the
 # install steps of docs/clients/go.md, word for word), then its output must be the

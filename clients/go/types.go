@@ -129,3 +129,14 @@ func floorDiv(a, b int64) int64 {
 	}
 	return q
 }
+
+// ZonedDateTime is a wall-clock time in a named zone, for the zoned datetimes a time.Time
+// cannot hold: a wall clock that its zone skips (a DST gap; Neo4j moves such a time forward,
+// but another database may keep it as given) or a zone id Go's zone database does not know.
+// Every other zoned datetime reads as a time.Time in its *time.Location.
+type ZonedDateTime struct {
+	LocalDateTime
+	Zone string
+}
+
+func (z ZonedDateTime) String() string { return z.LocalDateTime.String() + "[" + z.Zone + "]" }

@@ -19,7 +19,7 @@ import (
 // arrays, maps with string keys, pointers (nil is null), time.Time (a named location such
 // as time.LoadLocation("Europe/Paris") gives a datetime with that zone id; UTC, Local and
 // unnamed fixed zones give a datetime with an offset), Date, LocalTime, OffsetTime,
-// LocalDateTime, Duration, Point and *pb.Value as is.
+// LocalDateTime, ZonedDateTime, Duration, Point and *pb.Value as is.
 func ToValue(v any) (*pb.Value, error) { return toValue("value", v, 0) }
 
 // maxDepth stops a self-referencing value from recursing forever.
@@ -78,6 +78,10 @@ func toValue(path string, v any, depth int) (*pb.Value, error) {
 	case LocalDateTime:
 		t := x.In(time.UTC)
 		return &pb.Value{Kind: &pb.Value_LocalDateTime{LocalDateTime: &pb.LocalDateTime{EpochSeconds: t.Unix(), Nanos: int32(t.Nanosecond())}}}, nil
+	case ZonedDateTime:
+		t := x.In(time.UTC)
+		return &pb.Value{Kind: &pb.Value_DateTimeZoneId{DateTimeZoneId: &pb.DateTimeZoneId{
+			LocalSeconds: t.Unix(), Nanos: int32(t.Nanosecond()), ZoneId: x.Zone}}}, nil
 	case Duration:
 		return &pb.Value{Kind: &pb.Value_Duration{Duration: &pb.Duration{Months: x.Months, Days: x.Days, Seconds: x.Seconds, Nanos: x.Nanos}}}, nil
 	case Point:
@@ -105,14 +109,14 @@ func uintValue(path string, u uint64) (*pb.Value, error) {
 	return intValue(int64(u)), nil
 }
 
-// timeValue keeps the zone: a named location travels as its zone id, anything else as an
-// offset.
+// timeValue keeps the zone: a named location travels as its zone id; time.UTC, time.Local
+// and unnamed fixed zones as an offset.
 func timeValue(t time.Time) *pb.Value {
-	name := t.Location().String()
-	if name != "" && name != "UTC" && name != "Local" {
+	loc := t.Location()
+	if name := loc.String(); loc != time.UTC && loc != time.Local && name != "" {
 		wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 		return &pb.Value{Kind: &pb.Value_DateTimeZoneId{DateTimeZoneId: &pb.DateTimeZoneId{
-			LocalSeconds: wall.Unix(), Nanos: int32(t.Nanosecond()), ZoneId: name}}}
+			LocalSeconds: wall.Unix(), Nanos: int32(t.Nanosecond()), ZoneId: loc.String()}}}
 	}
 	_, offset := t.Zone()
 	return &pb.Value{Kind: &pb.Value_DateTime{DateTime: &pb.DateTime{
@@ -208,7 +212,8 @@ func reflectValue(path string, rv reflect.Value, depth int) (*pb.Value, error) {
 // FromValue converts a graphrpc Value into its Go form: nil, bool, int64, float64, string,
 // []byte, []any, map[string]any, Node, Relationship, Path, Date, OffsetTime, LocalTime,
 // time.Time (DateTime: a fixed offset, UTC for 0; DateTimeZoneId: the named zone),
-// LocalDateTime, Duration or Point. A Value with no kind set is nil, as the contract says.
+// LocalDateTime, Duration or Point; a zoned datetime that time.Time cannot hold is a
+// ZonedDateTime. A Value with no kind set is nil.
 func FromValue(v *pb.Value) (any, error) {
 	switch k := v.GetKind().(type) {
 	case nil, *pb.Value_Null:
@@ -256,11 +261,16 @@ func FromValue(v *pb.Value) (any, error) {
 		return t.In(time.FixedZone("", int(d.GetOffsetSeconds()))), nil
 	case *pb.Value_DateTimeZoneId:
 		d := k.DateTimeZoneId
-		loc, err := location(d.GetZoneId())
-		if err != nil {
-			return nil, err
+		wall := LocalDateTimeOf(time.Unix(d.GetLocalSeconds(), int64(d.GetNanos())).UTC())
+		loc, ok := location(d.GetZoneId())
+		if !ok {
+			return ZonedDateTime{wall, d.GetZoneId()}, nil
 		}
-		return LocalDateTimeOf(time.Unix(d.GetLocalSeconds(), int64(d.GetNanos())).UTC()).In(loc), nil
+		t := wall.In(loc)
+		if LocalDateTimeOf(t) != wall { // a wall clock the zone skips: keep it as given
+			return ZonedDateTime{wall, d.GetZoneId()}, nil
+		}
+		return t, nil
 	case *pb.Value_LocalDateTime:
 		d := k.LocalDateTime
 		return LocalDateTimeOf(time.Unix(d.GetEpochSeconds(), int64(d.GetNanos())).UTC()), nil
@@ -320,14 +330,19 @@ func pathFrom(p *pb.Path) (Path, error) {
 // locations caches time.LoadLocation, which reads the zone database on every call.
 var locations sync.Map
 
-func location(zone string) (*time.Location, error) {
+// location resolves a zone id. "UTC" gets a location of that name other than time.UTC,
+// so that it travels back as the zone id, not as an offset.
+func location(zone string) (*time.Location, bool) {
 	if l, ok := locations.Load(zone); ok {
-		return l.(*time.Location), nil
+		return l.(*time.Location), true
 	}
 	l, err := time.LoadLocation(zone)
-	if err != nil {
-		return nil, fmt.Errorf("graphrpc: the server sent the zone id %q, which Go's zone database does not know: %w", zone, err)
+	if err != nil || zone == "" || zone == "Local" {
+		return nil, false
+	}
+	if l == time.UTC {
+		l = time.FixedZone(zone, 0)
 	}
 	locations.Store(zone, l)
-	return l, nil
+	return l, true
 }
