@@ -105,6 +105,8 @@ func withUnique(t *testing.T, v map[string]any) map[string]any {
 
 func TestConformanceErrors(t *testing.T) {
 	writer := dial(t, "writer")
+	// The timeout vectors leave their statements running in the database for a while.
+	t.Cleanup(waitForIdleDatabase)
 	for _, raw := range loadVectors(t, "errors.json") {
 		v := withUnique(t, raw)
 		t.Run(v["name"].(string), func(t *testing.T) {

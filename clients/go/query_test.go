@@ -15,7 +15,7 @@ import (
 
 func TestRunWithParametersAndScanStruct(t *testing.T) {
 	c := dial(t, "reader")
-	res, err := c.Run(ctxFor(t, 10*time.Second),
+	res, err := c.Run(ctxFor(t, 30*time.Second),
 		"MATCH (m:Movie {title: $title}) RETURN m.title AS title, m.released AS released, [1, 2] AS nums",
 		graphrpc.Params{"title": "The Crimson Mountain"})
 	if err != nil {
@@ -49,7 +49,7 @@ func TestRunWithParametersAndScanStruct(t *testing.T) {
 
 func TestGraphValuesFromTheDemoGraph(t *testing.T) {
 	c := dial(t, "reader")
-	res, err := c.Run(ctxFor(t, 10*time.Second),
+	res, err := c.Run(ctxFor(t, 30*time.Second),
 		"MATCH p = (a:Person)-[r:ACTED_IN]->(m:Movie) RETURN a, r, m, p LIMIT 1", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -72,34 +72,34 @@ func TestGraphValuesFromTheDemoGraph(t *testing.T) {
 
 func TestNamedQuery(t *testing.T) {
 	c := dial(t, "reader")
-	res, err := c.RunNamed(ctxFor(t, 10*time.Second), "movies.by_title", graphrpc.Params{"title": "The Crimson Mountain"})
+	res, err := c.RunNamed(ctxFor(t, 30*time.Second), "movies.by_title", graphrpc.Params{"title": "The Crimson Mountain"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Rows) != 1 || res.Rows[0].Get("genre") == nil {
 		t.Fatalf("rows %+v", res.Rows)
 	}
-	queries, err := c.ListNamedQueries(ctxFor(t, 10*time.Second))
+	queries, err := c.ListNamedQueries(ctxFor(t, 30*time.Second))
 	if err != nil || len(queries) == 0 || queries[0].GetName() != "movies.by_title" {
 		t.Fatalf("ListNamedQueries: %v, %v", queries, err)
 	}
-	_, err = c.RunNamed(ctxFor(t, 10*time.Second), "movies.no_such_query", nil)
+	_, err = c.RunNamed(ctxFor(t, 30*time.Second), "movies.no_such_query", nil)
 	assertCode(t, err, codes.NotFound)
-	_, err = c.RunNamed(ctxFor(t, 10*time.Second), "movies.by_title", graphrpc.Params{"title": 7})
+	_, err = c.RunNamed(ctxFor(t, 30*time.Second), "movies.by_title", graphrpc.Params{"title": 7})
 	assertCode(t, err, codes.InvalidArgument)
 }
 
 func TestErrorsCarryCodeReasonAndNeo4jCode(t *testing.T) {
 	c := dial(t, "writer")
-	_, err := c.Run(ctxFor(t, 10*time.Second), "RETURN nonsense(", nil)
+	_, err := c.Run(ctxFor(t, 30*time.Second), "RETURN nonsense(", nil)
 	e := assertCode(t, err, codes.InvalidArgument)
 	if e.Reason != "NEO4J_CLIENT_ERROR" || e.ReasonCode() != pb.ErrorReason_NEO4J_CLIENT_ERROR || e.Neo4jCode == "" || e.Domain != "graphrpc.dev/neo4j" {
 		t.Fatalf("syntax error: reason %q neo4j_code %q domain %q", e.Reason, e.Neo4jCode, e.Domain)
 	}
-	_, err = dial(t, "reader").Run(ctxFor(t, 10*time.Second), "CREATE (:GoClientProbe)", nil)
+	_, err = dial(t, "reader").Run(ctxFor(t, 30*time.Second), "CREATE (:GoClientProbe)", nil)
 	assertCode(t, err, codes.PermissionDenied)
 	// A parameter the client cannot encode fails before anything is sent, naming its path.
-	_, err = c.Run(ctxFor(t, 10*time.Second), "RETURN $x", graphrpc.Params{"x": []any{1, make(chan int)}})
+	_, err = c.Run(ctxFor(t, 30*time.Second), "RETURN $x", graphrpc.Params{"x": []any{1, make(chan int)}})
 	if e := assertCode(t, err, codes.InvalidArgument); e.Message == "" || !contains(e.Message, "params.x[1]") {
 		t.Fatalf("message %q does not name params.x[1]", e.Message)
 	}
@@ -128,9 +128,9 @@ func TestMissingToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	_, err = c.Run(ctxFor(t, 10*time.Second), "RETURN 1", nil)
+	_, err = c.Run(ctxFor(t, 30*time.Second), "RETURN 1", nil)
 	assertCode(t, err, codes.Unauthenticated)
-	_, err = dial(t, "reader", graphrpc.WithToken("not-a-token")).Run(ctxFor(t, 10*time.Second), "RETURN 1", nil)
+	_, err = dial(t, "reader", graphrpc.WithToken("not-a-token")).Run(ctxFor(t, 30*time.Second), "RETURN 1", nil)
 	assertCode(t, err, codes.Unauthenticated)
 }
 

@@ -83,7 +83,7 @@ func TestSessionChainsBookmarks(t *testing.T) {
 	if !slices.Equal(sent.last(), first) {
 		t.Fatalf("the second transaction's Begin sent %v, want %v", sent.last(), first)
 	}
-	if _, err := s.Run(ctxFor(t, 10*time.Second), "RETURN 1", nil); err != nil {
+	if _, err := s.Run(ctxFor(t, 30*time.Second), "RETURN 1", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := sent.last(); len(got) != 1 || got[0] == first[0] {

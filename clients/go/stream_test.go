@@ -70,7 +70,7 @@ func TestStreamStopsEarly(t *testing.T) {
 	if stream.Next() || stream.Err() != nil {
 		t.Fatalf("a closed stream went on: err %v", stream.Err())
 	}
-	if _, err := c.Run(ctxFor(t, 10*time.Second), "RETURN 1 AS one", nil); err != nil {
+	if _, err := c.Run(ctxFor(t, 30*time.Second), "RETURN 1 AS one", nil); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took > 5*time.Second {
@@ -80,7 +80,7 @@ func TestStreamStopsEarly(t *testing.T) {
 
 func TestStreamErrorsAndDeadline(t *testing.T) {
 	c := dial(t, "reader")
-	if _, err := c.RunStream(ctxFor(t, 10*time.Second), "RETURN nonsense(", nil); err == nil {
+	if _, err := c.RunStream(ctxFor(t, 30*time.Second), "RETURN nonsense(", nil); err == nil {
 		t.Fatal("a syntax error streamed")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)

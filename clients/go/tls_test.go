@@ -87,7 +87,7 @@ func TestMutualTLS(t *testing.T) {
 			return err
 		}
 		defer c.Close()
-		_, err = c.Run(ctxFor(t, 10*time.Second), "RETURN 1 AS one", nil)
+		_, err = c.Run(ctxFor(t, 30*time.Second), "RETURN 1 AS one", nil)
 		return err
 	}
 	if err := run(&tls.Config{RootCAs: roots, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}); err != nil {

@@ -17,7 +17,7 @@ func tag(t *testing.T) string { return fmt.Sprintf("%s-%d", t.Name(), time.Now()
 
 func count(t *testing.T, c *graphrpc.Client, label, tag string) int64 {
 	t.Helper()
-	res, err := c.Run(ctxFor(t, 10*time.Second), "MATCH (n:"+label+" {tag: $tag}) RETURN count(n) AS n", graphrpc.Params{"tag": tag})
+	res, err := c.Run(ctxFor(t, 30*time.Second), "MATCH (n:"+label+" {tag: $tag}) RETURN count(n) AS n", graphrpc.Params{"tag": tag})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func TestValuesRoundTripThroughTheDatabase(t *testing.T) {
 	c := dial(t, "reader")
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res, err := c.Run(ctxFor(t, 10*time.Second), "RETURN $v AS v", graphrpc.Params{"v": tc.in})
+			res, err := c.Run(ctxFor(t, 30*time.Second), "RETURN $v AS v", graphrpc.Params{"v": tc.in})
 			if err != nil {
 				t.Fatal(err)
 			}
