@@ -1,0 +1,146 @@
+package io.graphrpc.client;
+
+import graphrpc.v1.Common;
+import graphrpc.v1.Query.RunRequest;
+import graphrpc.v1.Query.RunResponse;
+import graphrpc.v1.Transaction.RunBatchResponse;
+import graphrpc.v1.Transaction.StatementResult;
+import graphrpc.v1.ValueOuterClass.Value;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Requests and results between the client's types and the generated messages. */
+final class Protos {
+  private Protos() {}
+
+  static Common.AccessMode accessMode(AccessMode mode) {
+    if (mode == null) {
+      return Common.AccessMode.ACCESS_MODE_UNSPECIFIED;
+    }
+    return mode == AccessMode.READ ? Common.AccessMode.READ : Common.AccessMode.WRITE;
+  }
+
+  static com.google.protobuf.Duration duration(Duration d) {
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(d.getSeconds())
+        .setNanos(d.getNano())
+        .build();
+  }
+
+  static Duration duration(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  static RunRequest runRequest(Query q, List<String> bookmarks) {
+    if (q.cypher() == null || q.cypher().isBlank()) {
+      throw new IllegalArgumentException("cypher: the statement is empty");
+    }
+    RunRequest.Builder b =
+        RunRequest.newBuilder()
+            .setCypher(q.cypher())
+            .putAllParams(Values.toParams(q.params()))
+            .setAccessMode(accessMode(q.accessMode()))
+            .addAllBookmarks(bookmarks)
+            .setBatchSize(nonNegative(q.batchSize(), "batchSize"))
+            .setMaxRows(nonNegative(q.maxRows(), "maxRows"))
+            .setIdempotent(q.idempotent());
+    if (q.database() != null) {
+      b.setDatabase(q.database());
+    }
+    if (q.timeout() != null) {
+      b.setTimeout(duration(q.timeout()));
+    }
+    return b.build();
+  }
+
+  static int nonNegative(int value, String name) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + ": must be 0 or more, got " + value);
+    }
+    return value;
+  }
+
+  static List<String> keys(List<String> keys) {
+    return List.copyOf(keys);
+  }
+
+  static Row row(List<String> keys, Common.Row row) {
+    List<Value> values = row.getValuesList();
+    if (values.size() != keys.size()) {
+      throw new IllegalStateException(
+          "the server sent a row of " + values.size() + " values for " + keys.size() + " keys");
+    }
+    return new Row(keys, Values.fromList(values));
+  }
+
+  static List<Row> rows(List<String> keys, List<Common.Row> rows) {
+    List<Row> out = new ArrayList<>(rows.size());
+    for (Common.Row row : rows) {
+      out.add(row(keys, row));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  static Result result(RunResponse r) {
+    List<String> keys = keys(r.getKeysList());
+    return new Result(keys, rows(keys, r.getRowsList()), summary(r.getSummary()));
+  }
+
+  static Result result(StatementResult r) {
+    List<String> keys = keys(r.getKeysList());
+    return new Result(keys, rows(keys, r.getRowsList()), summary(r.getSummary()));
+  }
+
+  static BatchResult batch(RunBatchResponse r) {
+    List<Result> results = new ArrayList<>();
+    for (StatementResult s : r.getResultsList()) {
+      results.add(result(s));
+    }
+    return new BatchResult(List.copyOf(results), r.getBookmark(), r.getAttempts());
+  }
+
+  static Summary summary(Common.Summary s) {
+    Common.Counters c = s.getCounters();
+    List<Summary.Notification> notes = new ArrayList<>();
+    for (Common.Notification n : s.getNotificationsList()) {
+      notes.add(
+          new Summary.Notification(n.getCode(), n.getTitle(), n.getDescription(), n.getSeverity()));
+    }
+    return new Summary(
+        s.getBookmark(),
+        s.getDatabase(),
+        queryType(s.getQueryTypeValue()),
+        new Summary.Counters(
+            c.getNodesCreated(),
+            c.getNodesDeleted(),
+            c.getRelationshipsCreated(),
+            c.getRelationshipsDeleted(),
+            c.getPropertiesSet(),
+            c.getLabelsAdded(),
+            c.getLabelsRemoved(),
+            c.getIndexesAdded(),
+            c.getIndexesRemoved(),
+            c.getConstraintsAdded(),
+            c.getConstraintsRemoved(),
+            c.getSystemUpdates(),
+            c.getContainsUpdates()),
+        duration(s.getResultAvailableAfter()),
+        duration(s.getResultConsumedAfter()),
+        s.getRowCount(),
+        List.copyOf(notes),
+        s.getAttempts());
+  }
+
+  // By number, so that the names of the generated enum constants do not matter here.
+  private static String queryType(int number) {
+    return switch (number) {
+      case 1 -> "READ_ONLY";
+      case 2 -> "WRITE_ONLY";
+      case 3 -> "READ_WRITE";
+      case 4 -> "SCHEMA_WRITE";
+      default -> "UNSPECIFIED";
+    };
+  }
+}
