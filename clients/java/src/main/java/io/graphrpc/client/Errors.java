@@ -57,7 +57,7 @@ final class Errors {
           code, message, reason, domain, metadata, pushback, cause);
       case DEADLINE_EXCEEDED -> new DeadlineExceededException(
           code, message, reason, domain, metadata, pushback, cause);
-      case UNAVAILABLE -> new TransientException(
+      case UNAVAILABLE, ABORTED -> new TransientException(
           code, message, reason, domain, metadata, pushback, cause);
       case RESOURCE_EXHAUSTED -> pushback != null
           ? new TransientException(code, message, reason, domain, metadata, pushback, cause)

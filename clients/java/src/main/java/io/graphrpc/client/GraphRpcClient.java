@@ -17,6 +17,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -318,7 +319,8 @@ public final class GraphRpcClient implements AutoCloseable {
   /**
    * Runs {@code work} in a WRITE transaction and commits it. A transient failure (see {@link
    * TransientException}) runs it again in a new transaction, after a backoff that honours the
-   * server's {@code grpc-retry-pushback-ms}, for up to the client's max retry time.
+   * server's {@code grpc-retry-pushback-ms}, for up to the client's max retry time; except
+   * a commit lost to UNAVAILABLE, whose outcome is unknown, which is thrown.
    */
   public <T> T executeWrite(TransactionWork<T> work) {
     return execute(AccessMode.WRITE, work);
@@ -333,14 +335,19 @@ public final class GraphRpcClient implements AutoCloseable {
     long giveUpAt = System.nanoTime() + maxRetryTime.toNanos();
     Duration backoff = FIRST_BACKOFF;
     while (true) {
+      boolean commitSent = false;
       try (Transaction tx = begin(mode, deadline(null))) {
         T value = work.execute(tx);
         if (tx.isOpen()) {
+          commitSent = true;
           tx.commit();
         }
         return value;
       } catch (GraphRpcException e) {
-        if (!e.isRetryable()) {
+        // A commit that failed UNAVAILABLE may have been applied: running the work again
+        // could apply it twice, so only ABORTED (nothing applied) is retried after a commit.
+        boolean outcomeUnknown = commitSent && e.code() != Status.Code.ABORTED;
+        if (!e.isRetryable() || outcomeUnknown) {
           throw e;
         }
         Duration wait = jitter(backoff);
