@@ -12,9 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v mvn >/dev/null 2>&1; then
-  # The machine image has Java 17 and Maven; a bare one gets Maven from Debian.
-  apt-get update -qq && apt-get install -y -qq maven >/dev/null
+if ! command -v mvn >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+  # The machine image has Java 17, Maven and openssl (TlsTest makes its certificates with
+  # it); a bare one gets them from Debian.
+  apt-get update -qq && apt-get install -y -qq maven openssl >/dev/null
 fi
 
 for variable in GRAPHRPC_TEST_ENDPOINT GRAPHRPC_TEST_TOKEN_WRITER GRAPHRPC_TEST_TOKEN_READER GRAPHRPC_BIN \

@@ -28,20 +28,28 @@ final class OwnServer implements AutoCloseable {
   private final Process process;
   private final Path log;
   final String endpoint;
+  final int port;
   private final URI metrics;
 
-  private OwnServer(Process process, Path log, String endpoint, URI metrics) {
+  private OwnServer(Process process, Path log, int port, URI metrics) {
     this.process = process;
+    this.port = port;
     this.log = log;
-    this.endpoint = endpoint;
+    this.endpoint = "http://127.0.0.1:" + port;
     this.metrics = metrics;
   }
 
   static OwnServer start(Map<String, String> settings) throws IOException, InterruptedException {
+    return start(settings, "");
+  }
+
+  /** A server with these settings and {@code moreAccess} appended to its access file. */
+  static OwnServer start(Map<String, String> settings, String moreAccess)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("graphrpc-java-test");
     Path access = dir.resolve("access.yaml");
     Files.writeString(access, "tokens:\n  - principal: own\n    sha256: " + sha256(TOKEN)
-        + "\n    role: writer\n    raw_cypher: true\n");
+        + "\n    role: writer\n    raw_cypher: true\n" + moreAccess);
     int port = freePort();
     int adminPort = freePort();
     ProcessBuilder builder = new ProcessBuilder(TestEnv.require("GRAPHRPC_BIN"), "serve",
@@ -56,7 +64,7 @@ final class OwnServer implements AutoCloseable {
     env.putAll(settings);
     Path log = dir.resolve("server.log");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    OwnServer server = new OwnServer(builder.start(), log, "http://127.0.0.1:" + port,
+    OwnServer server = new OwnServer(builder.start(), log, port,
         URI.create("http://127.0.0.1:" + adminPort + "/metrics"));
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
