@@ -106,6 +106,11 @@ final class OwnServer implements AutoCloseable {
     }
   }
 
+  /** The server's process id (for its memory, in /proc). */
+  long pid() {
+    return process.pid();
+  }
+
   String log() throws IOException {
     return Files.readString(log);
   }
