@@ -10,7 +10,8 @@ import java.util.NoSuchElementException;
  * One result row: the values in the order of the result's keys.
  *
  * @param keys the column names, shared by every row of a result
- * @param values the values, as Java values (see {@link Values})
+ * @param values the values, as Java values (Long, Double, String, List, Map, java.time types,
+ *     {@link CypherDuration}, {@link Point}, {@link Node}, ...)
  */
 public record Row(List<String> keys, List<Object> values) {
   /** The value of column {@code name}; an unknown column is an error, not a null. */

@@ -34,7 +34,7 @@ import java.util.Map;
  * {@code List<Object>}, maps {@code Map<String, Object>}, datetimes with an offset
  * OffsetDateTime and with a zone id ZonedDateTime.
  */
-public final class Values {
+final class Values {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final Value NULL = Value.newBuilder().setNull(NullValue.NULL_VALUE).build();
 
@@ -57,7 +57,7 @@ public final class Values {
   }
 
   /** A Java value as a graphrpc Value. */
-  public static Value toValue(Object value) {
+  static Value toValue(Object value) {
     return toValue(value, "value");
   }
 
@@ -227,7 +227,7 @@ public final class Values {
   }
 
   /** A graphrpc Value as a Java value (see the class comment for the types). */
-  public static Object fromValue(Value v) {
+  static Object fromValue(Value v) {
     switch (v.getKindCase()) {
       case NULL:
       case KIND_NOT_SET:
