@@ -11,7 +11,13 @@ const PROTOS: &[&str] = &[
     "graphrpc/v1/catalog.proto",
     "graphrpc/v1/query.proto",
     "graphrpc/v1/transaction.proto",
+    "graphrpc/v1/errors.proto",
 ];
+
+/// Served by reflection beside graphrpc's own protos, so that grpcurl can decode the
+/// google.rpc.ErrorInfo / BadRequest details of a failed call. Their Rust types come from
+/// tonic-types, so no code is generated for them.
+const REFLECTION_ONLY: &[&str] = &["google/rpc/status.proto", "google/rpc/error_details.proto"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
@@ -25,9 +31,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Server reflection serves this set, comments included, so `grpcurl describe` explains
     // every field without the .proto files at hand.
+    let served = protox::Compiler::new(["proto"])?
+        .include_imports(true)
+        .include_source_info(true)
+        .open_files(PROTOS.iter().chain(REFLECTION_ONLY))?
+        .file_descriptor_set();
     std::fs::write(
         out_dir.join("graphrpc_descriptor.bin"),
-        descriptors.encode_to_vec(),
+        served.encode_to_vec(),
     )?;
 
     tonic_prost_build::configure()

@@ -265,7 +265,7 @@ def h2load(concurrency, duration):
     with open(frame, "wb") as f:
         subprocess.run([LOADGEN, "frame", "--workload", "point", "--id", str(FIXED_ID)],
                        stdout=f, check=True)
-    url = GRPC_ADDR.rstrip("/") + "/graphrpc.v1.GraphQuery/Run"
+    url = GRPC_ADDR.rstrip("/") + "/graphrpc.v1.GraphQueryService/Run"
     argv = ["h2load", "-D", str(int(max(1, round(duration)))), "-c", "1", "-m", str(concurrency),
             "-t", "1", "-d", frame, "-H", "content-type: application/grpc",
             "-H", "te: trailers", url]

@@ -108,7 +108,7 @@ wait_for "the per-request Flask app" curl -fsS "http://127.0.0.1:$flask_pr_port/
 # The h2load request must be a real, successful gRPC call: check its grpc-status once.
 "$loadgen" frame --workload point --id 4242 >"$logs/point-request.bin"
 if ! nghttp -v -d "$logs/point-request.bin" -H ':method: POST' -H 'content-type: application/grpc' \
-  -H 'te: trailers' "http://127.0.0.1:$grpc_port/graphrpc.v1.GraphQuery/Run" 2>&1 \
+  -H 'te: trailers' "http://127.0.0.1:$grpc_port/graphrpc.v1.GraphQueryService/Run" 2>&1 \
   | grep -aq 'grpc-status: 0'; then
   say "the framed RunRequest for h2load is not answered with grpc-status 0"; exit 1
 fi

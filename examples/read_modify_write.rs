@@ -7,8 +7,8 @@
 //! (start a server first with `make run`).
 
 use graphrpc::proto::v1::{
-    self as pb, graph_query_client::GraphQueryClient, transaction_request::Message as In,
-    transaction_response::Message as Out, TransactionRequest,
+    self as pb, graph_query_service_client::GraphQueryServiceClient,
+    transaction_request::Message as In, transaction_response::Message as Out, TransactionRequest,
 };
 use tokio::sync::mpsc;
 use tokio_stream::{wrappers::ReceiverStream, StreamExt};
@@ -23,7 +23,7 @@ async fn main() -> Result<(), Error> {
         .next()
         .unwrap_or_else(|| "http://127.0.0.1:50051".into());
     let amount: i64 = args.next().map_or(Ok(25), |a| a.parse())?;
-    let mut client = GraphQueryClient::connect(address).await?;
+    let mut client = GraphQueryServiceClient::connect(address).await?;
 
     // Set the accounts up (idempotently) with a plain Run.
     client

@@ -15,8 +15,9 @@ use tonic_health::{server::HealthReporter, ServingStatus};
 
 use crate::database::GraphDb;
 
-/// The services whose health follows the database: "" (the whole server) and GraphQuery.
-pub const SERVICES: [&str; 2] = ["", "graphrpc.v1.GraphQuery"];
+/// The services whose health follows the database: "" (the whole server) and
+/// GraphQueryService.
+pub const SERVICES: [&str; 2] = ["", "graphrpc.v1.GraphQueryService"];
 
 /// A health service name for liveness probes: SERVING whenever the process can answer,
 /// whatever the database's state (a restart cannot fix a database).

@@ -107,13 +107,13 @@ pub fn describe_metrics() {
 /// The methods graphrpc serves, as metric labels. Any other path (a client calling a method
 /// that does not exist) is "other": label values stay few, whatever clients send.
 const METHODS: &[&str] = &[
-    "/graphrpc.v1.GraphQuery/Run",
-    "/graphrpc.v1.GraphQuery/RunStream",
-    "/graphrpc.v1.GraphQuery/Transaction",
-    "/graphrpc.v1.GraphQuery/RunBatch",
-    "/graphrpc.v1.GraphQuery/RunNamed",
-    "/graphrpc.v1.GraphQuery/RunNamedStream",
-    "/graphrpc.v1.GraphQuery/ListNamedQueries",
+    "/graphrpc.v1.GraphQueryService/Run",
+    "/graphrpc.v1.GraphQueryService/RunStream",
+    "/graphrpc.v1.GraphQueryService/Transaction",
+    "/graphrpc.v1.GraphQueryService/RunBatch",
+    "/graphrpc.v1.GraphQueryService/RunNamed",
+    "/graphrpc.v1.GraphQueryService/RunNamedStream",
+    "/graphrpc.v1.GraphQueryService/ListNamedQueries",
     "/grpc.health.v1.Health/Check",
     "/grpc.health.v1.Health/Watch",
     "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",

@@ -14,7 +14,7 @@ use crate::{
     configuration::Settings,
     database::GraphDb,
     health::{self, Health},
-    proto::{v1::graph_query_server::GraphQueryServer, FILE_DESCRIPTOR_SET},
+    proto::{v1::graph_query_service_server::GraphQueryServiceServer, FILE_DESCRIPTOR_SET},
     reload::{self, Current},
     telemetry,
     transport::{tls::TlsListener, AuthLayer, CallLayer, TrafficLayer},
@@ -146,7 +146,8 @@ impl Application {
             },
         ));
 
-        // Reflection describes the public services only: GraphQuery and Health.
+        // Reflection describes the public services only: GraphQueryService and Health,
+        // plus google.rpc's error details so that grpcurl can print them.
         let reflection = || {
             tonic_reflection::server::Builder::configure()
                 .include_reflection_service(false)
@@ -180,7 +181,7 @@ impl Application {
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
             .add_service(
-                GraphQueryServer::new(api)
+                GraphQueryServiceServer::new(api)
                     .max_decoding_message_size(settings.limits.max_request_bytes),
             );
         // One serve future per kind of connection (plaintext and TLS streams differ in type).

@@ -8,7 +8,7 @@ use std::{
 };
 
 use graphrpc::proto::v1::{
-    self as pb, graph_query_client::GraphQueryClient, run_stream_response::Message,
+    self as pb, graph_query_service_client::GraphQueryServiceClient, run_stream_response::Message,
 };
 use nix::{sys::signal, unistd::Pid};
 use tokio_stream::StreamExt;
@@ -84,7 +84,7 @@ impl Server {
         }
     }
 
-    async fn client(&self) -> GraphQueryClient<Channel> {
+    async fn client(&self) -> GraphQueryServiceClient<Channel> {
         let started = Instant::now();
         loop {
             match Channel::from_shared(format!("http://{}", self.addr))
@@ -92,7 +92,7 @@ impl Server {
                 .connect()
                 .await
             {
-                Ok(channel) => return GraphQueryClient::new(channel),
+                Ok(channel) => return GraphQueryServiceClient::new(channel),
                 Err(e) if started.elapsed() > Duration::from_secs(20) => {
                     panic!("graphrpc never listened: {e}")
                 }
@@ -192,6 +192,13 @@ fn request(cypher: &str) -> pb::RunRequest {
     }
 }
 
+fn stream_request(cypher: &str) -> pb::RunStreamRequest {
+    pb::RunStreamRequest {
+        cypher: cypher.to_owned(),
+        ..Default::default()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_calls_never_open_more_bolt_connections_than_the_pool() {
     const POOL: usize = 8;
@@ -208,9 +215,9 @@ async fn two_hundred_concurrent_calls_never_open_more_bolt_connections_than_the_
         tokio::spawn(async move {
             if i % 4 == 0 {
                 let mut stream = client
-                    .run_stream(pb::RunRequest {
+                    .run_stream(pb::RunStreamRequest {
                         batch_size: 100,
-                        ..request("UNWIND range(1, 2000) AS x RETURN x")
+                        ..stream_request("UNWIND range(1, 2000) AS x RETURN x")
                     })
                     .await?
                     .into_inner();
@@ -271,10 +278,10 @@ async fn a_100_000_row_stream_to_a_slow_reader_stays_in_bounded_memory() {
         },
     );
     let mut stream = client
-        .run_stream(pb::RunRequest {
+        .run_stream(pb::RunStreamRequest {
             batch_size: 100,
             params,
-            ..request("UNWIND range(1, 100000) AS i RETURN i, $pad AS pad")
+            ..stream_request("UNWIND range(1, 100000) AS i RETURN i, $pad AS pad")
         })
         .await
         .expect("stream")
@@ -517,8 +524,8 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
     assert_eq!(
         codes,
         vec![
-            ("/graphrpc.v1.GraphQuery/Run", "OK"),
-            ("/graphrpc.v1.GraphQuery/Run", "INVALID_ARGUMENT")
+            ("/graphrpc.v1.GraphQueryService/Run", "OK"),
+            ("/graphrpc.v1.GraphQueryService/Run", "INVALID_ARGUMENT")
         ]
     );
     assert!(calls
@@ -635,7 +642,7 @@ async fn metrics_count_exactly_what_happened_and_the_pool_returns_to_idle() {
         .await
         .expect_err("syntax error");
     let mut stream = client
-        .run_stream(request("UNWIND range(1, 10) AS i RETURN i"))
+        .run_stream(stream_request("UNWIND range(1, 10) AS i RETURN i"))
         .await
         .expect("stream")
         .into_inner();
@@ -664,8 +671,8 @@ async fn metrics_count_exactly_what_happened_and_the_pool_returns_to_idle() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let run = r#"rpc_method="/graphrpc.v1.GraphQuery/Run""#;
-    let stream_method = r#"rpc_method="/graphrpc.v1.GraphQuery/RunStream""#;
+    let run = r#"rpc_method="/graphrpc.v1.GraphQueryService/Run""#;
+    let stream_method = r#"rpc_method="/graphrpc.v1.GraphQueryService/RunStream""#;
     assert_eq!(
         sample(
             &text,
@@ -715,7 +722,7 @@ async fn metrics_count_exactly_what_happened_and_the_pool_returns_to_idle() {
     );
     assert!(sample(
         &text,
-        r#"graphrpc_rpc_response_bytes_total{rpc_method="/graphrpc.v1.GraphQuery/RunStream"}"#
+        r#"graphrpc_rpc_response_bytes_total{rpc_method="/graphrpc.v1.GraphQueryService/RunStream"}"#
     )
     .is_some_and(|n| n > 0.0));
     assert_eq!(sample(&text, "graphrpc_rpc_in_flight"), Some(0.0));
@@ -790,7 +797,7 @@ async fn past_the_concurrency_limit_calls_are_shed_at_once_and_service_resumes()
     assert_eq!(
         sample(
             &text,
-            r#"graphrpc_load_shed_total{rpc_method="/graphrpc.v1.GraphQuery/Run"}"#
+            r#"graphrpc_load_shed_total{rpc_method="/graphrpc.v1.GraphQueryService/Run"}"#
         ),
         Some(EXTRA as f64)
     );
@@ -930,7 +937,7 @@ async fn spans_join_the_callers_trace_and_reach_an_otlp_collector_on_shutdown() 
     let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let rpc = spans
         .iter()
-        .find(|(_, s)| s.name == "graphrpc.v1.GraphQuery/Run")
+        .find(|(_, s)| s.name == "graphrpc.v1.GraphQueryService/Run")
         .unwrap_or_else(|| {
             panic!(
                 "no RPC span among {:?}",
@@ -959,7 +966,7 @@ async fn spans_join_the_callers_trace_and_reach_an_otlp_collector_on_shutdown() 
     assert_eq!(rpc.kind, 2, "SERVER");
     for (key, value) in [
         ("rpc.system", "grpc"),
-        ("rpc.service", "graphrpc.v1.GraphQuery"),
+        ("rpc.service", "graphrpc.v1.GraphQueryService"),
         ("rpc.method", "Run"),
         ("rpc.grpc.status_code", "0"),
         ("request_id", "req-42"),
@@ -1151,7 +1158,7 @@ async fn tls_return_1(addr: &str, ca: &certs::Ca) -> Result<(), String> {
         .connect()
         .await
         .map_err(|e| format!("connect: {e:?}"))?;
-    GraphQueryClient::new(channel)
+    GraphQueryServiceClient::new(channel)
         .run(request("RETURN 1"))
         .await
         .map(drop)
@@ -1192,7 +1199,7 @@ async fn the_binary_serves_tls_and_sighup_swaps_its_certificate() {
         .connect()
         .await;
     if let Ok(channel) = plain {
-        GraphQueryClient::new(channel)
+        GraphQueryServiceClient::new(channel)
             .run(request("RETURN 1"))
             .await
             .expect_err("plaintext to a TLS listener");

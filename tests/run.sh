@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: everything the tests need is installed and started here, from the
 # project's own files, then every suite runs.
-#   1. lint: cargo fmt --check, cargo clippy --all-targets -D warnings
+#   1. lint: cargo fmt --check, cargo clippy --all-targets -D warnings; the proto contract:
+#      buf lint, buf breaking against the committed v1 baseline (proto/baseline/v1.binpb)
 #   2. a test database of its own (ArcadeDB with Bolt, on free ports), seeded with the
 #      demo graph; stopped on exit however the run ends
 #   3. cargo test: unit tests, in-process integration tests, process-level tests
@@ -14,6 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
 python="${PYTHON:-python3}"
+
+echo "== proto contract: buf lint, buf breaking against proto/baseline/v1.binpb"
+deploy/local/buf.sh lint
+deploy/local/buf.sh breaking --against proto/baseline/v1.binpb
 
 echo "== lint"
 cargo fmt --all -- --check

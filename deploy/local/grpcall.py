@@ -2,9 +2,9 @@
 reflection alone (no .proto files), through Python grpcio.
 
     python3 grpcall.py 127.0.0.1:50051 list
-    python3 grpcall.py 127.0.0.1:50051 describe graphrpc.v1.GraphQuery
-    python3 grpcall.py 127.0.0.1:50051 graphrpc.v1.GraphQuery/Run '{"cypher": "RETURN 1 AS one"}'
-    python3 grpcall.py 127.0.0.1:50051 graphrpc.v1.GraphQuery/Transaction \
+    python3 grpcall.py 127.0.0.1:50051 describe graphrpc.v1.GraphQueryService
+    python3 grpcall.py 127.0.0.1:50051 graphrpc.v1.GraphQueryService/Run '{"cypher": "RETURN 1 AS one"}'
+    python3 grpcall.py 127.0.0.1:50051 graphrpc.v1.GraphQueryService/Transaction \
         '[{"begin": {}}, {"statement": {"cypher": "RETURN 1 AS one"}}, {"commit": {}}]'
 
 A client-streaming method takes a JSON list of messages. With GRAPHRPC_TOKEN set, calls
@@ -70,6 +70,20 @@ class ReflectionClient:
         return json_format.MessageToDict(fn(request, timeout=timeout, metadata=metadata))
 
 
+    def error_details(self, error):
+        """The google.rpc.Status of a failed call as a dict, its details (ErrorInfo,
+        BadRequest, ...) decoded with descriptors learnt through reflection, as `grpcurl -v`
+        prints them; None when the call carries none."""
+        raw = dict(error.trailing_metadata() or ()).get("grpc-status-details-bin")
+        if raw is None:
+            return None
+        status_cls = message_factory.GetMessageClass(
+            self.pool.FindMessageTypeByName("google.rpc.Status"))
+        # Resolving the Any details needs their types in the pool too.
+        self.pool.FindMessageTypeByName("google.rpc.ErrorInfo")
+        return json_format.MessageToDict(status_cls.FromString(raw), descriptor_pool=self.pool)
+
+
 def describe(client, name):
     service = client.pool.FindServiceByName(name)
     for m in service.methods:
@@ -96,7 +110,9 @@ def main(argv):
                 metadata = [("authorization", f"Bearer {token}")] if token else None
                 print(json.dumps(client.call(what, body, metadata=metadata), indent=2))
         except grpc.RpcError as e:
-            sys.exit(f"ERROR:\n  Code: {e.code().name}\n  Message: {e.details()}")
+            details = client.error_details(e)
+            shown = f"\n  Details: {json.dumps(details.get('details', []))}" if details else ""
+            sys.exit(f"ERROR:\n  Code: {e.code().name}\n  Message: {e.details()}{shown}")
 
 
 if __name__ == "__main__":

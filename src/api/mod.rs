@@ -17,8 +17,18 @@ use crate::{
     configuration::QueryLimits,
     database::GraphDb,
     proto::v1::{
-        graph_query_server::GraphQuery, ListNamedQueriesRequest, ListNamedQueriesResponse,
-        RunBatchRequest, RunBatchResponse, RunNamedRequest, RunRequest, RunResponse,
+        // Aliased: the struct below already has the service's name.
+        graph_query_service_server::GraphQueryService as GraphQuery,
+        ListNamedQueriesRequest,
+        ListNamedQueriesResponse,
+        RunBatchRequest,
+        RunBatchResponse,
+        RunNamedRequest,
+        RunNamedResponse,
+        RunNamedStreamRequest,
+        RunRequest,
+        RunResponse,
+        RunStreamRequest,
         TransactionRequest,
     },
     reload::Current,
@@ -34,7 +44,7 @@ pub struct ApiState {
     pub catalog: Option<Current<Catalog>>,
 }
 
-/// `graphrpc.v1.GraphQuery`. tonic wants one trait impl per service; it only routes each
+/// `graphrpc.v1.GraphQueryService`. tonic wants one trait impl per service; it only routes each
 /// RPC to its family's module.
 pub struct GraphQueryService {
     state: Arc<ApiState>,
@@ -58,7 +68,7 @@ impl GraphQuery for GraphQueryService {
 
     async fn run_stream(
         &self,
-        request: Request<RunRequest>,
+        request: Request<RunStreamRequest>,
     ) -> Result<Response<Self::RunStreamStream>, Status> {
         query_api::run_stream(&self.state, request).await
     }
@@ -82,15 +92,15 @@ impl GraphQuery for GraphQueryService {
     async fn run_named(
         &self,
         request: Request<RunNamedRequest>,
-    ) -> Result<Response<RunResponse>, Status> {
+    ) -> Result<Response<RunNamedResponse>, Status> {
         named_api::run_named(&self.state, request).await
     }
 
-    type RunNamedStreamStream = query_api::RunStreamStream;
+    type RunNamedStreamStream = named_api::RunNamedStreamStream;
 
     async fn run_named_stream(
         &self,
-        request: Request<RunNamedRequest>,
+        request: Request<RunNamedStreamRequest>,
     ) -> Result<Response<Self::RunNamedStreamStream>, Status> {
         named_api::run_named_stream(&self.state, request).await
     }

@@ -1,4 +1,4 @@
-//! `graphrpc.v1.GraphQuery`: RunNamed, RunNamedStream and ListNamedQueries, the named
+//! `graphrpc.v1.GraphQueryService`: RunNamed, RunNamedStream and ListNamedQueries, the named
 //! queries of the catalog. A named query becomes the same [`RunPlan`] as a Run request and
 //! runs through the same execution (retries, deadlines, streaming, principal checks).
 //!
@@ -16,40 +16,54 @@ use crate::{
     auth::Principal,
     catalog::{Catalog, NamedQuery},
     conversions::{
+        named::{named_response, named_stream_message},
         request::{named_plan, RunKind},
         value,
     },
     database::AccessMode,
     errors::invalid_argument,
-    proto::v1::{self as pb, ListNamedQueriesRequest, ListNamedQueriesResponse, RunNamedRequest},
+    proto::v1::{
+        self as pb, ListNamedQueriesRequest, ListNamedQueriesResponse, RunNamedRequest,
+        RunNamedStreamRequest, RunNamedStreamResponse, RunStreamResponse,
+    },
 };
+
+/// RunNamedStream's messages: RunStream's, under the named RPC's own message type.
+pub type RunNamedStreamStream = futures::stream::Map<
+    RunStreamStream,
+    fn(Result<RunStreamResponse, Status>) -> Result<RunNamedStreamResponse, Status>,
+>;
 
 /// RunNamed: all rows in one response, like Run.
 pub async fn run_named(
     state: &ApiState,
     request: Request<RunNamedRequest>,
-) -> Result<Response<pb::RunResponse>, Status> {
+) -> Result<Response<pb::RunNamedResponse>, Status> {
     let principal = Principal::of(&request)?;
     let (metadata, _, message) = request.into_parts();
     let catalog = current(state)?;
     let query = lookup(&catalog, &message.name, &principal)?;
     let plan = named_plan(message, query, &metadata, &state.limits, RunKind::Unary)?;
-    execute(state, &principal, plan).await.map(Response::new)
+    execute(state, &principal, plan)
+        .await
+        .map(|response| Response::new(named_response(response)))
 }
 
 /// RunNamedStream: header, row batches, summary, like RunStream.
 pub async fn run_named_stream(
     state: &ApiState,
-    request: Request<RunNamedRequest>,
-) -> Result<Response<RunStreamStream>, Status> {
+    request: Request<RunNamedStreamRequest>,
+) -> Result<Response<RunNamedStreamStream>, Status> {
     let principal = Principal::of(&request)?;
     let (metadata, _, message) = request.into_parts();
     let catalog = current(state)?;
     let query = lookup(&catalog, &message.name, &principal)?;
     let plan = named_plan(message, query, &metadata, &state.limits, RunKind::Stream)?;
+    let to_named: fn(_) -> _ =
+        |message: Result<RunStreamResponse, Status>| message.map(named_stream_message);
     execute_stream(state, &principal, plan)
         .await
-        .map(Response::new)
+        .map(|stream| Response::new(futures::StreamExt::map(stream, to_named)))
 }
 
 /// ListNamedQueries: the catalog in force, in the order of the file.

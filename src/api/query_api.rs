@@ -1,4 +1,4 @@
-//! `graphrpc.v1.GraphQuery`: Run and RunStream, auto-commit statements.
+//! `graphrpc.v1.GraphQueryService`: Run and RunStream, auto-commit statements.
 
 use std::time::Duration;
 
@@ -23,7 +23,8 @@ use crate::{
     errors::{deadline_exceeded, from_database, row_limit_exceeded},
     observability,
     proto::v1::{
-        self as pb, run_stream_response::Message, RunRequest, RunResponse, RunStreamResponse,
+        self as pb, run_stream_response::Message, RunRequest, RunResponse, RunStreamRequest,
+        RunStreamResponse,
     },
     retry::{is_transient, with_retries, Failed},
 };
@@ -159,7 +160,7 @@ async fn run_once(
 /// once rows have gone out, a failure ends the stream.
 pub async fn run_stream(
     state: &ApiState,
-    request: Request<RunRequest>,
+    request: Request<RunStreamRequest>,
 ) -> Result<Response<RunStreamStream>, Status> {
     let principal = Principal::of(&request)?;
     principal.check_raw_cypher("RunStream")?;

@@ -2,6 +2,7 @@
 //! once, at the edge; values and summaries are converted straight into proto types.
 
 pub mod json;
+pub mod named;
 pub mod request;
 pub mod summary;
 pub mod value;

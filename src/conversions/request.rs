@@ -37,12 +37,106 @@ pub struct RunPlan {
     pub idempotent: bool,
 }
 
+/// The fields of a RunRequest or RunStreamRequest: each RPC has its own message, and
+/// the one the other RPC lacks is 0 here.
+#[derive(Debug, Clone, Default)]
+pub struct RunFields {
+    pub cypher: String,
+    pub params: HashMap<String, pb::Value>,
+    pub json_params: Option<prost_types::Struct>,
+    pub database: String,
+    pub access_mode: i32,
+    pub timeout: Option<prost_types::Duration>,
+    pub bookmarks: Vec<String>,
+    pub max_rows: u32,
+    pub batch_size: u32,
+    pub idempotent: bool,
+}
+
+impl From<pb::RunRequest> for RunFields {
+    fn from(r: pb::RunRequest) -> Self {
+        RunFields {
+            cypher: r.cypher,
+            params: r.params,
+            json_params: r.json_params,
+            database: r.database,
+            access_mode: r.access_mode,
+            timeout: r.timeout,
+            bookmarks: r.bookmarks,
+            max_rows: r.max_rows,
+            batch_size: 0,
+            idempotent: r.idempotent,
+        }
+    }
+}
+
+impl From<pb::RunStreamRequest> for RunFields {
+    fn from(r: pb::RunStreamRequest) -> Self {
+        RunFields {
+            cypher: r.cypher,
+            params: r.params,
+            json_params: r.json_params,
+            database: r.database,
+            access_mode: r.access_mode,
+            timeout: r.timeout,
+            bookmarks: r.bookmarks,
+            max_rows: 0,
+            batch_size: r.batch_size,
+            idempotent: r.idempotent,
+        }
+    }
+}
+
+/// The fields of a RunNamedRequest or RunNamedStreamRequest, like [`RunFields`].
+#[derive(Debug, Clone, Default)]
+pub struct NamedFields {
+    pub name: String,
+    pub params: HashMap<String, pb::Value>,
+    pub json_params: Option<prost_types::Struct>,
+    pub database: String,
+    pub timeout: Option<prost_types::Duration>,
+    pub bookmarks: Vec<String>,
+    pub max_rows: u32,
+    pub batch_size: u32,
+}
+
+impl From<pb::RunNamedRequest> for NamedFields {
+    fn from(r: pb::RunNamedRequest) -> Self {
+        NamedFields {
+            name: r.name,
+            params: r.params,
+            json_params: r.json_params,
+            database: r.database,
+            timeout: r.timeout,
+            bookmarks: r.bookmarks,
+            max_rows: r.max_rows,
+            batch_size: 0,
+        }
+    }
+}
+
+impl From<pb::RunNamedStreamRequest> for NamedFields {
+    fn from(r: pb::RunNamedStreamRequest) -> Self {
+        NamedFields {
+            name: r.name,
+            params: r.params,
+            json_params: r.json_params,
+            database: r.database,
+            timeout: r.timeout,
+            bookmarks: r.bookmarks,
+            max_rows: 0,
+            batch_size: r.batch_size,
+        }
+    }
+}
+
 pub fn run_plan(
-    request: pb::RunRequest,
+    request: impl Into<RunFields>,
     metadata: &MetadataMap,
     limits: &QueryLimits,
     kind: RunKind,
 ) -> Result<RunPlan, Status> {
+    let request: RunFields = request.into();
     let cypher = cypher("cypher", request.cypher, limits)?;
     let params = params("", request.params, request.json_params, limits)?;
     let access_mode = access_mode("access_mode", request.access_mode)?;
@@ -114,12 +208,13 @@ fn rows_or_batch(
 /// same limits as Run's) and bound as parameters; timeout and max_rows may only tighten
 /// the catalog's.
 pub fn named_plan(
-    request: pb::RunNamedRequest,
+    request: impl Into<NamedFields>,
     query: &NamedQuery,
     metadata: &MetadataMap,
     limits: &QueryLimits,
     kind: RunKind,
 ) -> Result<RunPlan, Status> {
+    let request: NamedFields = request.into();
     // Name each parameter where the caller put it; a missing one under `params`.
     let in_json: std::collections::HashSet<String> = request
         .json_params
@@ -574,14 +669,14 @@ mod tests {
         }
     }
 
-    fn request(cypher: &str) -> pb::RunRequest {
-        pb::RunRequest {
+    fn request(cypher: &str) -> RunFields {
+        RunFields {
             cypher: cypher.to_owned(),
             ..Default::default()
         }
     }
 
-    fn plan(req: pb::RunRequest, kind: RunKind) -> Result<RunPlan, Status> {
+    fn plan(req: RunFields, kind: RunKind) -> Result<RunPlan, Status> {
         run_plan(req, &MetadataMap::new(), &limits(), kind)
     }
 
@@ -640,10 +735,10 @@ mod tests {
 
     #[test]
     fn bad_requests_name_the_field() {
-        let cases: Vec<(pb::RunRequest, RunKind, &str)> = vec![
+        let cases: Vec<(RunFields, RunKind, &str)> = vec![
             (request("  "), RunKind::Unary, "cypher"),
             (
-                pb::RunRequest {
+                RunFields {
                     max_rows: 1001,
                     ..request("RETURN 1")
                 },
@@ -651,7 +746,7 @@ mod tests {
                 "max_rows",
             ),
             (
-                pb::RunRequest {
+                RunFields {
                     batch_size: 501,
                     ..request("RETURN 1")
                 },
@@ -659,7 +754,7 @@ mod tests {
                 "batch_size",
             ),
             (
-                pb::RunRequest {
+                RunFields {
                     batch_size: 5,
                     ..request("RETURN 1")
                 },
@@ -667,7 +762,7 @@ mod tests {
                 "batch_size",
             ),
             (
-                pb::RunRequest {
+                RunFields {
                     max_rows: 5,
                     ..request("RETURN 1")
                 },
@@ -675,7 +770,7 @@ mod tests {
                 "max_rows",
             ),
             (
-                pb::RunRequest {
+                RunFields {
                     access_mode: 7,
                     ..request("RETURN 1")
                 },
@@ -683,7 +778,7 @@ mod tests {
                 "access_mode",
             ),
             (
-                pb::RunRequest {
+                RunFields {
                     timeout: Some(prost_types::Duration {
                         seconds: 601,
                         nanos: 0,
@@ -694,7 +789,7 @@ mod tests {
                 "timeout",
             ),
             (
-                pb::RunRequest {
+                RunFields {
                     timeout: Some(prost_types::Duration {
                         seconds: -1,
                         nanos: 0,
@@ -705,7 +800,7 @@ mod tests {
                 "timeout",
             ),
             (
-                pb::RunRequest {
+                RunFields {
                     timeout: Some(prost_types::Duration::default()),
                     ..request("RETURN 1")
                 },
@@ -882,11 +977,11 @@ mod tests {
     #[test]
     fn a_named_plan_takes_the_catalogs_text_mode_and_limits() {
         let q = named_query();
-        let plan = |req: pb::RunNamedRequest, metadata: &MetadataMap, kind| {
+        let plan = |req: NamedFields, metadata: &MetadataMap, kind| {
             named_plan(req, &q, metadata, &limits(), kind)
         };
         let none = MetadataMap::new();
-        let p = plan(pb::RunNamedRequest::default(), &none, RunKind::Unary).expect("valid");
+        let p = plan(NamedFields::default(), &none, RunKind::Unary).expect("valid");
         assert_eq!(p.statement.cypher, "RETURN $a");
         assert_eq!(p.statement.access_mode, AccessMode::Write);
         assert!(p.idempotent, "from the catalog");
@@ -896,10 +991,10 @@ mod tests {
             p.statement.params.value.get(&neo4rs::BoltString::from("a")),
             Some(&neo4rs::BoltType::Integer(neo4rs::BoltInteger::new(1)))
         );
-        let p = plan(pb::RunNamedRequest::default(), &none, RunKind::Stream).expect("valid");
+        let p = plan(NamedFields::default(), &none, RunKind::Stream).expect("valid");
         assert_eq!(p.batch_size, 50);
 
-        let shorter = pb::RunNamedRequest {
+        let shorter = NamedFields {
             timeout: Some(prost_types::Duration {
                 seconds: 2,
                 nanos: 0,
@@ -930,7 +1025,7 @@ mod tests {
         });
         for (req, kind, start) in [
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     timeout: Some(prost_types::Duration {
                         seconds: 6,
                         nanos: 0,
@@ -941,7 +1036,7 @@ mod tests {
                 "timeout: 6s is above named query `q`'s timeout of 5s",
             ),
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     timeout: Some(prost_types::Duration::default()),
                     ..Default::default()
                 },
@@ -949,7 +1044,7 @@ mod tests {
                 "timeout: is zero",
             ),
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     max_rows: 21,
                     ..Default::default()
                 },
@@ -957,7 +1052,7 @@ mod tests {
                 "max_rows: 21 is above named query `q`'s row limit of 20",
             ),
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     max_rows: 1,
                     ..Default::default()
                 },
@@ -965,7 +1060,7 @@ mod tests {
                 "max_rows: applies to RunNamed only",
             ),
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     batch_size: 1,
                     ..Default::default()
                 },
@@ -973,7 +1068,7 @@ mod tests {
                 "batch_size: applies to RunNamedStream only",
             ),
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     batch_size: 501,
                     ..Default::default()
                 },
@@ -981,7 +1076,7 @@ mod tests {
                 "batch_size: 501 is above",
             ),
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     json_params: json_a,
                     ..Default::default()
                 },
@@ -989,7 +1084,7 @@ mod tests {
                 "json_params.a: expected integer, got string",
             ),
             (
-                pb::RunNamedRequest {
+                NamedFields {
                     params: HashMap::from([(
                         "a".to_owned(),
                         pb::Value {
@@ -1019,7 +1114,7 @@ mod tests {
             }
             v
         };
-        let with = |params: Vec<(&str, pb::Value)>| pb::RunRequest {
+        let with = |params: Vec<(&str, pb::Value)>| RunFields {
             params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             ..request("RETURN 1")
         };

@@ -69,8 +69,12 @@ pub fn param_to_bolt(name: &str, value: pb::Value) -> Result<BoltType, Conversio
 }
 
 fn to_bolt(value: pb::Value) -> Result<BoltType, Nested> {
+    // A Value with no kind is most often a typo in hand-written JSON ({"int": 5}); read as
+    // null it would silently change the statement's meaning.
     let Some(kind) = value.kind else {
-        return Ok(BoltType::Null(BoltNull));
+        return Err(Nested::new(
+            "has no kind set; give one of its kinds (null, boolean, integer, float, string, ...), e.g. {\"integer\": 5} or {\"null\": null}",
+        ));
     };
     Ok(match kind {
         Kind::Null(_) => BoltType::Null(BoltNull),
@@ -225,7 +229,7 @@ fn check_offset(offset: i32) -> Result<(), Nested> {
 /// Converts a result value. Consumes it, so strings and bytes move rather than copy.
 pub fn from_bolt(value: BoltType) -> pb::Value {
     let kind = match value {
-        BoltType::Null(_) => Kind::Null(pb::NullValue::NullValue.into()),
+        BoltType::Null(_) => Kind::Null(prost_types::NullValue::NullValue.into()),
         BoltType::Boolean(b) => Kind::Boolean(b.value),
         BoltType::Integer(i) => Kind::Integer(i.value),
         BoltType::Float(f) => Kind::Float(f.value),
@@ -460,9 +464,21 @@ mod tests {
     }
 
     #[test]
-    fn an_unset_value_is_null() {
+    fn a_value_without_a_kind_is_refused_by_its_path() {
+        let err = param_to_bolt("p", pb::Value { kind: None }).unwrap_err();
+        assert_eq!(err.path, "p");
+        assert!(err.reason.contains("no kind"), "{err}");
+        let nested = v(Kind::Map(pb::MapValue {
+            entries: HashMap::from([(
+                "xs".to_owned(),
+                v(Kind::List(pb::ListValue {
+                    values: vec![v(Kind::Null(0)), pb::Value { kind: None }],
+                })),
+            )]),
+        }));
+        assert_eq!(param_to_bolt("p", nested).unwrap_err().path, "p.xs[1]");
         assert_eq!(
-            param_to_bolt("p", pb::Value { kind: None }).expect("null"),
+            param_to_bolt("p", v(Kind::Null(0))).expect("the null kind"),
             BoltType::Null(BoltNull)
         );
     }

@@ -1,6 +1,6 @@
 //! Authentication and the per-principal rate limit, before any handler runs.
 //!
-//! Every GraphQuery call gets a [`Principal`] in its request extensions: from its bearer
+//! Every GraphQueryService call gets a [`Principal`] in its request extensions: from its bearer
 //! token (`authorization: Bearer ...`), else from its verified client certificate, else
 //! the call is refused with UNAUTHENTICATED. Without an access file graphrpc runs open and
 //! every call is the anonymous principal's. Health and reflection need none: probes and

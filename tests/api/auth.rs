@@ -136,7 +136,7 @@ async fn calls_without_a_valid_token_are_unauthenticated_and_never_echo_it() {
     let status = app
         .client
         .clone()
-        .run_stream(as_caller(request("RETURN 1", vec![]), None))
+        .run_stream(as_caller(stream_request("RETURN 1", vec![]), None))
         .await
         .expect_err("refused");
     assert_eq!(status.code(), Code::Unauthenticated);
@@ -188,7 +188,10 @@ async fn a_reader_cannot_write_through_run_or_run_stream() {
     let mut stream = app
         .client
         .clone()
-        .run_stream(as_caller(read_mode(request(&create, vec![])), Some(READER)))
+        .run_stream(as_caller(
+            streamed(read_mode(request(&create, vec![]))),
+            Some(READER),
+        ))
         .await
         .expect("the stream opens")
         .into_inner();
@@ -582,7 +585,13 @@ async fn named_queries_follow_the_roles_and_a_misdeclared_read_cannot_write() {
     let mut stream = app
         .client
         .clone()
-        .run_named_stream(as_caller(named("sneaky", vec![]), Some(NAMED_ONLY)))
+        .run_named_stream(as_caller(
+            pb::RunNamedStreamRequest {
+                name: "sneaky".to_owned(),
+                ..Default::default()
+            },
+            Some(NAMED_ONLY),
+        ))
         .await
         .expect("opens")
         .into_inner();

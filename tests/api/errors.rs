@@ -314,7 +314,7 @@ async fn concurrent_streams_per_connection_are_capped() {
     let slow = "UNWIND range(1, 100000) AS i RETURN i";
     let mut held = Vec::new();
     for _ in 0..2 {
-        let mut message = request(slow, vec![]);
+        let mut message = stream_request(slow, vec![]);
         message.batch_size = 10;
         let stream = app
             .client
@@ -339,7 +339,7 @@ async fn concurrent_streams_per_connection_are_capped() {
         .connect()
         .await
         .expect("connect");
-    graphrpc::proto::v1::graph_query_client::GraphQueryClient::new(other)
+    graphrpc::proto::v1::graph_query_service_client::GraphQueryServiceClient::new(other)
         .run(request("RETURN 1", vec![]))
         .await
         .expect("a second connection has its own streams");

@@ -21,7 +21,7 @@ async fn status(app: &TestApp, service: &str) -> ServingStatus {
 async fn wait_for(app: &TestApp, wanted: ServingStatus, within: Duration) {
     let started = Instant::now();
     loop {
-        let now = status(app, "graphrpc.v1.GraphQuery").await;
+        let now = status(app, "graphrpc.v1.GraphQueryService").await;
         if now == wanted && status(app, "").await == wanted {
             return;
         }

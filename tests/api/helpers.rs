@@ -10,7 +10,7 @@ use clap::Parser;
 use graphrpc::{
     configuration::{Cli, Command as CliCommand, Settings},
     database::GraphDb,
-    proto::v1::{self as pb, graph_query_client::GraphQueryClient},
+    proto::v1::{self as pb, graph_query_service_client::GraphQueryServiceClient},
     startup::Application,
 };
 use tokio::sync::oneshot;
@@ -77,7 +77,7 @@ pub fn settings(db: &TestDb, extra: &[&str]) -> Settings {
 
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub client: GraphQueryClient<Channel>,
+    pub client: GraphQueryServiceClient<Channel>,
     pub channel: Channel,
     pub db: GraphDb,
     stop: Option<oneshot::Sender<()>>,
@@ -160,7 +160,7 @@ pub async fn spawn_with_settings(settings: Settings) -> TestApp {
         .expect("connect to the app");
     TestApp {
         addr,
-        client: GraphQueryClient::new(channel.clone()),
+        client: GraphQueryServiceClient::new(channel.clone()),
         channel,
         db,
         stop: Some(stop),
@@ -173,6 +173,26 @@ pub fn request(cypher: &str, params: Vec<(&str, pb::Value)>) -> pb::RunRequest {
         cypher: cypher.to_owned(),
         params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
         ..Default::default()
+    }
+}
+
+/// A RunStream request; RunStream has its own message, with RunRequest's fields bar max_rows.
+pub fn stream_request(cypher: &str, params: Vec<(&str, pb::Value)>) -> pb::RunStreamRequest {
+    streamed(request(cypher, params))
+}
+
+/// The RunStream request with `run`'s fields.
+pub fn streamed(run: pb::RunRequest) -> pb::RunStreamRequest {
+    pb::RunStreamRequest {
+        cypher: run.cypher,
+        params: run.params,
+        json_params: run.json_params,
+        database: run.database,
+        access_mode: run.access_mode,
+        timeout: run.timeout,
+        bookmarks: run.bookmarks,
+        batch_size: 0,
+        idempotent: run.idempotent,
     }
 }
 

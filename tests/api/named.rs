@@ -26,10 +26,18 @@ fn named(name: &str, params: Vec<(&str, pb::Value)>) -> pb::RunNamedRequest {
     }
 }
 
+fn named_stream(name: &str, params: Vec<(&str, pb::Value)>) -> pb::RunNamedStreamRequest {
+    pb::RunNamedStreamRequest {
+        name: name.to_owned(),
+        params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        ..Default::default()
+    }
+}
+
 async fn run_named(
     app: &TestApp,
     request: pb::RunNamedRequest,
-) -> Result<pb::RunResponse, tonic::Status> {
+) -> Result<pb::RunNamedResponse, tonic::Status> {
     app.client
         .clone()
         .run_named(request)
@@ -140,7 +148,7 @@ async fn run_named_stream_streams_the_rows_in_batches() {
     let unary = run_named(&app, named("movies.released_between", params.clone()))
         .await
         .expect("unary");
-    let mut request = named("movies.released_between", params);
+    let mut request = named_stream("movies.released_between", params);
     request.batch_size = 3;
     let mut stream = app
         .client
@@ -154,9 +162,9 @@ async fn run_named_stream_streams_the_rows_in_batches() {
     let mut summary = None;
     while let Some(message) = stream.next().await {
         match message.expect("message").message.expect("set") {
-            pb::run_stream_response::Message::Header(h) => header = Some(h.keys),
-            pb::run_stream_response::Message::Rows(b) => batches.push(b.rows),
-            pb::run_stream_response::Message::Summary(s) => summary = Some(s),
+            pb::run_named_stream_response::Message::Header(h) => header = Some(h.keys),
+            pb::run_named_stream_response::Message::Rows(b) => batches.push(b.rows),
+            pb::run_named_stream_response::Message::Summary(s) => summary = Some(s),
         }
     }
     assert_eq!(header.expect("header"), ["title", "released"]);

@@ -27,9 +27,9 @@ async fn many_concurrent_calls_share_a_small_pool() {
                 assert_eq!(r.rows[0].values[0], int(20100 + i));
             } else {
                 let mut stream = client
-                    .run_stream(pb::RunRequest {
+                    .run_stream(pb::RunStreamRequest {
                         batch_size: 50,
-                        ..request("UNWIND range(1, 500) AS x RETURN x", vec![])
+                        ..stream_request("UNWIND range(1, 500) AS x RETURN x", vec![])
                     })
                     .await
                     .expect("stream")

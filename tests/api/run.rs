@@ -201,3 +201,32 @@ async fn read_mode_database_and_bookmarks_are_accepted() {
     // The local database gives no bookmarks; Neo4j does, and graphrpc passes them on.
     assert_eq!(response.summary.expect("summary").bookmark, "");
 }
+
+#[tokio::test]
+async fn a_parameter_value_without_a_kind_is_refused_by_its_path() {
+    let app = spawn_app().await;
+    let unset = pb::Value { kind: None };
+    let nested = v(pb::value::Kind::List(pb::ListValue {
+        values: vec![int(1), unset.clone()],
+    }));
+    for (params, field) in [
+        (vec![("p", unset)], "params.p:"),
+        (vec![("xs", nested)], "params.xs[1]:"),
+    ] {
+        let status = app
+            .run(request("RETURN 1 AS one", params))
+            .await
+            .expect_err("no kind");
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        assert!(status.message().starts_with(field), "{}", status.message());
+        assert!(status.message().contains("no kind"), "{}", status.message());
+    }
+    let null = v(pb::value::Kind::Null(
+        prost_types::NullValue::NullValue.into(),
+    ));
+    let answer = app
+        .run(request("RETURN $p AS p", vec![("p", null.clone())]))
+        .await
+        .expect("the null kind is null");
+    assert_eq!(answer.rows[0].values, vec![null]);
+}

@@ -6,7 +6,7 @@ use tonic::Code;
 
 use crate::helpers::*;
 
-async fn collect(app: &TestApp, req: pb::RunRequest) -> Result<Vec<Message>, tonic::Status> {
+async fn collect(app: &TestApp, req: pb::RunStreamRequest) -> Result<Vec<Message>, tonic::Status> {
     let mut stream = app.client.clone().run_stream(req).await?.into_inner();
     let mut messages = Vec::new();
     while let Some(message) = stream.next().await {
@@ -20,9 +20,9 @@ async fn header_then_batches_then_summary() {
     let app = spawn_app().await;
     let messages = collect(
         &app,
-        pb::RunRequest {
+        pb::RunStreamRequest {
             batch_size: 4,
-            ..request(
+            ..stream_request(
                 "UNWIND range(1, 10) AS i RETURN i, toString(i) AS s",
                 vec![],
             )
@@ -55,7 +55,7 @@ async fn header_then_batches_then_summary() {
 #[tokio::test]
 async fn an_empty_result_streams_header_and_summary() {
     let app = spawn_app().await;
-    let messages = collect(&app, request("UNWIND [] AS i RETURN i", vec![]))
+    let messages = collect(&app, stream_request("UNWIND [] AS i RETURN i", vec![]))
         .await
         .expect("stream");
     assert_eq!(messages.len(), 2);
@@ -75,16 +75,16 @@ async fn a_bad_statement_fails_the_call_before_any_message() {
     let status = app
         .client
         .clone()
-        .run_stream(request("RETURN 1 +", vec![]))
+        .run_stream(stream_request("RETURN 1 +", vec![]))
         .await
         .expect_err("syntax error");
     assert_eq!(status.code(), Code::InvalidArgument);
     let status = app
         .client
         .clone()
-        .run_stream(pb::RunRequest {
+        .run_stream(pb::RunStreamRequest {
             batch_size: 1_000_000,
-            ..request("RETURN 1", vec![])
+            ..stream_request("RETURN 1", vec![])
         })
         .await
         .expect_err("batch too large");
@@ -102,9 +102,9 @@ async fn streams_100_000_rows_to_a_slow_reader_in_order() {
     let mut stream = app
         .client
         .clone()
-        .run_stream(pb::RunRequest {
+        .run_stream(pb::RunStreamRequest {
             batch_size: 1000,
-            ..request("UNWIND range(1, 100000) AS i RETURN i", vec![])
+            ..stream_request("UNWIND range(1, 100000) AS i RETURN i", vec![])
         })
         .await
         .expect("stream")
@@ -141,9 +141,9 @@ async fn a_client_that_cancels_early_returns_the_connection_at_once() {
     let mut stream = app
         .client
         .clone()
-        .run_stream(pb::RunRequest {
+        .run_stream(pb::RunStreamRequest {
             batch_size: 100,
-            ..request(
+            ..stream_request(
                 "UNWIND range(1, 10000000) AS i RETURN i, 'row-' + toString(i) AS s",
                 vec![],
             )
@@ -177,13 +177,13 @@ async fn a_stream_past_its_deadline_ends_with_deadline_exceeded() {
     let mut stream = app
         .client
         .clone()
-        .run_stream(pb::RunRequest {
+        .run_stream(pb::RunStreamRequest {
             timeout: Some(prost_types::Duration {
                 seconds: 1,
                 nanos: 0,
             }),
             batch_size: 100,
-            ..request("UNWIND range(1, 10000000) AS i RETURN i", vec![])
+            ..stream_request("UNWIND range(1, 10000000) AS i RETURN i", vec![])
         })
         .await
         .expect("stream")

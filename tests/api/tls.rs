@@ -12,7 +12,7 @@ use std::{
 
 use graphrpc::{
     configuration::{ClientAuth, ListenerTls},
-    proto::v1::{self as pb, graph_query_client::GraphQueryClient},
+    proto::v1::{self as pb, graph_query_service_client::GraphQueryServiceClient},
     startup::Application,
     transport::tls::{certificate_subject, client_subject, install_crypto_provider, TlsListener},
 };
@@ -162,7 +162,7 @@ async fn return_1(addr: SocketAddr, tls: Option<ClientTlsConfig>) -> Result<(), 
         .connect()
         .await
         .map_err(|e| format!("connect: {e:?}"))?;
-    let response = GraphQueryClient::new(channel)
+    let response = GraphQueryServiceClient::new(channel)
         .run(request("RETURN 1", vec![]))
         .await
         .map_err(|status| format!("call: {status:?}"))?
@@ -603,7 +603,7 @@ async fn a_client_certificate_subject_is_a_principal_with_a_role() {
                 .connect()
                 .await
                 .expect("connect");
-            GraphQueryClient::new(channel)
+            GraphQueryServiceClient::new(channel)
         }
     };
     let mut reports = connect(Some(reports_client(&client_ca))).await;

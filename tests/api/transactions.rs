@@ -531,7 +531,7 @@ async fn client_process_helper() {
         .await
         .expect("connect");
     let (sender, receiver) = mpsc::channel(4);
-    let mut responses = pb::graph_query_client::GraphQueryClient::new(channel)
+    let mut responses = pb::graph_query_service_client::GraphQueryServiceClient::new(channel)
         .transaction(ReceiverStream::new(receiver))
         .await
         .expect("transaction")

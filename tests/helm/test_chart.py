@@ -440,7 +440,7 @@ def test_readiness_is_grpc_health_by_default_and_readyz_in_http_mode(rendered):
     if mode == "grpc":
         assert set(readiness) & {"httpGet", "tcpSocket", "exec"} == set()
         grpc = container_port(container, "grpc")
-        assert readiness["grpc"] == {"port": grpc, "service": "graphrpc.v1.GraphQuery"}
+        assert readiness["grpc"] == {"port": grpc, "service": "graphrpc.v1.GraphQueryService"}
     else:
         assert mode == "http"
         assert set(readiness) & {"grpc", "tcpSocket", "exec"} == set()
@@ -451,7 +451,7 @@ def test_readiness_is_grpc_health_by_default_and_readyz_in_http_mode(rendered):
 
 def test_the_default_probe_mode_is_grpc():
     readiness = render(with_password()).container()["readinessProbe"]
-    assert readiness["grpc"]["service"] == "graphrpc.v1.GraphQuery"
+    assert readiness["grpc"]["service"] == "graphrpc.v1.GraphQueryService"
     assert "httpGet" in render(with_password(probes={"mode": "http"})).container()["readinessProbe"]
 
 
@@ -549,7 +549,7 @@ def test_the_headless_service_resolves_to_ready_pods_only():
 
 def test_notes_show_grpcurl_and_explain_connection_pinning():
     notes = render(with_password()).notes()
-    assert "grpcurl -plaintext" in notes and "graphrpc.v1.GraphQuery/Run" in notes
+    assert "grpcurl -plaintext" in notes and "graphrpc.v1.GraphQueryService/Run" in notes
     assert f"port-forward svc/{RELEASE}-graphrpc" in notes
     assert "one HTTP/2" in notes
     assert f"port-forward svc/{RELEASE}-graphrpc-admin 9464:9464" in notes
@@ -1106,7 +1106,7 @@ def test_notes_use_tls_in_the_grpcurl_example_when_tls_is_on():
     # Mutual TLS required: the example presents a client certificate.
     assert all("-cert client.crt -key client.key" in line for line in grpcurl)
     assert "get secret graphrpc-tls" in notes and "ca\\.crt" in notes
-    assert "graphrpc.v1.GraphQuery/Run" in notes
+    assert "graphrpc.v1.GraphQueryService/Run" in notes
     # Client certificates optional: the example authenticates with a token instead.
     optional = render(VALUE_SETS["existing-secrets"]).notes()
     assert "-plaintext" not in optional and "-cacert ca.crt" in optional

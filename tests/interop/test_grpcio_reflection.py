@@ -6,6 +6,7 @@ The server comes from conftest.py: the real binary against the real test databas
 """
 
 import os
+import subprocess
 import time
 
 import sys
@@ -20,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "deploy",
 from grpcall import ReflectionClient  # noqa: E402  (the project's grpcurl stand-in)
 from conftest import graphrpc_channel  # noqa: E402
 
-PUBLIC_SERVICES = {"graphrpc.v1.GraphQuery", "grpc.health.v1.Health"}
+PUBLIC_SERVICES = {"graphrpc.v1.GraphQueryService", "grpc.health.v1.Health"}
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +41,14 @@ def test_reflection_lists_the_public_services_only(client, version):
 
 
 def test_describe_shows_the_request_fields_and_their_comments(client, channel):
-    _, run = client.method("graphrpc.v1.GraphQuery/Run")
+    _, run = client.method("graphrpc.v1.GraphQueryService/Run")
     assert run.input_type.full_name == "graphrpc.v1.RunRequest"
     fields = {f.name for f in run.input_type.fields}
     assert {"cypher", "params", "json_params", "database", "access_mode", "timeout",
-            "bookmarks", "batch_size", "max_rows"} <= fields
-    _, stream = client.method("graphrpc.v1.GraphQuery/RunStream")
+            "bookmarks", "max_rows"} <= fields
+    _, stream = client.method("graphrpc.v1.GraphQueryService/RunStream")
+    assert stream.input_type.full_name == "graphrpc.v1.RunStreamRequest"
+    assert "batch_size" in {f.name for f in stream.input_type.fields}
     assert stream.server_streaming and stream.output_type.full_name == "graphrpc.v1.RunStreamResponse"
 
     # The descriptors carry the .proto comments, so `grpcurl describe` explains each field.
@@ -63,7 +66,7 @@ def test_describe_shows_the_request_fields_and_their_comments(client, channel):
 
 
 def call_json(client, method, body, timeout=10):
-    return client.call(f"graphrpc.v1.GraphQuery/{method}", body, timeout=timeout)
+    return client.call(f"graphrpc.v1.GraphQueryService/{method}", body, timeout=timeout)
 
 
 def test_run_with_json_params_like_grpcurl(client):
@@ -83,7 +86,7 @@ def test_run_with_json_params_like_grpcurl(client):
 def test_the_demo_graph_answers(client):
     response = call_json(client, "Run", {
         "cypher": "MATCH (p:Person)-[:ACTED_IN]->(m:Movie) RETURN count(DISTINCT m) AS movies",
-        "accessMode": "READ",
+        "accessMode": "ACCESS_MODE_READ",
     })
     assert response["rows"][0]["values"][0] == {"integer": "60"}
 
@@ -98,7 +101,7 @@ def test_run_stream_sends_header_batches_summary(client):
 
 def test_a_transaction_through_reflection(client):
     label = f"InteropTx{os.getpid()}"
-    messages = client.call("graphrpc.v1.GraphQuery/Transaction", [
+    messages = client.call("graphrpc.v1.GraphQueryService/Transaction", [
         {"begin": {"metadata": {"caller": "interop"}}},
         {"statement": {"cypher": f"CREATE (n:{label} {{v: $v}}) RETURN n.v AS v",
                        "jsonParams": {"v": 7}}},
@@ -111,7 +114,7 @@ def test_a_transaction_through_reflection(client):
     assert after["rows"][0]["values"] == [{"integer": "1"}]
 
     with pytest.raises(grpc.RpcError) as misuse:
-        client.call("graphrpc.v1.GraphQuery/Transaction", [{"commit": {}}])
+        client.call("graphrpc.v1.GraphQueryService/Transaction", [{"commit": {}}])
     assert misuse.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
@@ -120,6 +123,12 @@ def test_errors_have_precise_codes(client):
         call_json(client, "Run", {"cypher": "RETURN 1 +"})
     assert syntax.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "SyntaxError" in syntax.value.details()
+    # Reflection serves google/rpc/error_details.proto, so a client with no .proto files
+    # (grpcurl -v, this one) decodes the ErrorInfo.
+    details = client.error_details(syntax.value)["details"]
+    info = next(d for d in details if d["@type"] == "type.googleapis.com/google.rpc.ErrorInfo")
+    assert info["reason"] == "NEO4J_CLIENT_ERROR" and info["domain"] == "graphrpc.dev/neo4j"
+    assert info["metadata"]["neo4j_code"].startswith("Neo.ClientError.Statement."), info
 
     slow = "UNWIND range(1, 13000000) AS i WITH i WHERE i % 1000 = 0 RETURN count(*) AS c"
     started = time.monotonic()
@@ -160,7 +169,7 @@ def test_a_100_000_deep_nested_parameter_is_refused_cleanly(channel):
     assert len(value) == inner
     entry = _field(1, b"p") + _field(2, value)
     request = _field(1, b"RETURN $p") + _field(2, entry)
-    run = channel.unary_unary("/graphrpc.v1.GraphQuery/Run",
+    run = channel.unary_unary("/graphrpc.v1.GraphQueryService/Run",
                               request_serializer=lambda b: b,
                               response_deserializer=lambda b: b)
     with pytest.raises(grpc.RpcError) as refused:
@@ -172,17 +181,29 @@ def test_a_100_000_deep_nested_parameter_is_refused_cleanly(channel):
 
 
 def call_json_channel(channel, body):
-    return ReflectionClient(channel).call("graphrpc.v1.GraphQuery/Run", body)
+    return ReflectionClient(channel).call("graphrpc.v1.GraphQueryService/Run", body)
 
 
 def test_health_is_serving(channel):
     stub = health_pb2_grpc.HealthStub(channel)
     deadline = time.monotonic() + 10
     while True:
-        status = stub.Check(health_pb2.HealthCheckRequest(service="graphrpc.v1.GraphQuery"), timeout=5).status
+        status = stub.Check(health_pb2.HealthCheckRequest(service="graphrpc.v1.GraphQueryService"), timeout=5).status
         if status == health_pb2.HealthCheckResponse.SERVING or time.monotonic() > deadline:
             break
         time.sleep(0.1)
     assert status == health_pb2.HealthCheckResponse.SERVING
     overall = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=5).status
     assert overall == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_the_grpcall_command_prints_a_failures_error_info(channel):
+    # The command docs/contract.md shows, as a user runs it.
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "deploy", "local", "grpcall.py")
+    done = subprocess.run(
+        [sys.executable, script, channel._graphrpc_address,
+         "graphrpc.v1.GraphQueryService/Run", '{"cypher": "RETURN 1 +"}'],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    assert done.returncode != 0
+    assert "INVALID_ARGUMENT" in done.stderr, done.stderr
+    assert "google.rpc.ErrorInfo" in done.stderr and "NEO4J_CLIENT_ERROR" in done.stderr, done.stderr

@@ -100,7 +100,7 @@ def secure(tls, root=None, identity=None):
 
 
 def run(channel, cypher, metadata=None):
-    return ReflectionClient(channel).call("graphrpc.v1.GraphQuery/Run", {"cypher": cypher},
+    return ReflectionClient(channel).call("graphrpc.v1.GraphQueryService/Run", {"cypher": cypher},
                                           timeout=10, metadata=metadata)
 
 

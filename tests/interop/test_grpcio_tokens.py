@@ -40,12 +40,12 @@ def client():
 
 
 def run(client, body, token=None):
-    return client.call("graphrpc.v1.GraphQuery/Run", body,
+    return client.call("graphrpc.v1.GraphQueryService/Run", body,
                        metadata=bearer(token) if token else None)
 
 
 def test_reflection_and_health_need_no_token(client):
-    assert "graphrpc.v1.GraphQuery" in client.services()
+    assert "graphrpc.v1.GraphQueryService" in client.services()
     health = health_pb2_grpc.HealthStub(client.channel)
     assert health.Check(health_pb2.HealthCheckRequest(), timeout=10).status in (
         health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING)

@@ -21,8 +21,8 @@ use std::{
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use graphrpc::proto::v1::{
-    graph_query_client::GraphQueryClient, run_stream_response::Message, value::Kind, AccessMode,
-    RunRequest, Value,
+    graph_query_service_client::GraphQueryServiceClient, run_stream_response::Message, value::Kind,
+    AccessMode, RunRequest, RunStreamRequest, Value,
 };
 use hdrhistogram::Histogram;
 use neo4rs::{ConfigBuilder, Graph, Query};
@@ -143,9 +143,11 @@ impl Workload {
             Workload::Point => {
                 "MATCH (p:Person {id: $id}) RETURN p.id AS id, p.name AS name, p.age AS age".into()
             }
-            Workload::Twohop => "MATCH (p:Person {id: $id})-[:KNOWS]->(:Person)-[:KNOWS]->(f:Person) \
+            Workload::Twohop => {
+                "MATCH (p:Person {id: $id})-[:KNOWS]->(:Person)-[:KNOWS]->(f:Person) \
                  WHERE f.id <> $id RETURN DISTINCT f.id AS id, f.name AS name LIMIT 50"
-                .into(),
+                    .into()
+            }
             Workload::Stream => {
                 format!("UNWIND range(1, {stream_rows}) AS i RETURN i, 'row-' + toString(i) AS s")
             }
@@ -191,6 +193,16 @@ fn run_request(workload: Workload, id: i64, stream_rows: u64) -> RunRequest {
     request
 }
 
+/// The same statement for RunStream, whose request message is its own.
+fn stream_request(run: RunRequest) -> RunStreamRequest {
+    RunStreamRequest {
+        cypher: run.cypher,
+        params: run.params,
+        access_mode: run.access_mode,
+        ..Default::default()
+    }
+}
+
 /// What one worker measured.
 struct WorkerResult {
     histogram: Histogram<u64>,
@@ -202,9 +214,8 @@ struct WorkerResult {
 
 /// One request: returns the rows it received. `progress` counts rows as they arrive, so
 /// that a stream cut off at the end of the run still counts what it delivered.
-type Exec = Arc<
-    dyn Fn(i64, Arc<AtomicU64>) -> futures_like::BoxFuture<anyhow::Result<u64>> + Send + Sync,
->;
+type Exec =
+    Arc<dyn Fn(i64, Arc<AtomicU64>) -> futures_like::BoxFuture<anyhow::Result<u64>> + Send + Sync>;
 
 mod futures_like {
     pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
@@ -220,7 +231,10 @@ fn check_rows(load: &Load, rows: u64) -> anyhow::Result<u64> {
     if ok {
         Ok(rows)
     } else {
-        Err(anyhow!("{}: unexpected row count {rows}", load.workload.name()))
+        Err(anyhow!(
+            "{}: unexpected row count {rows}",
+            load.workload.name()
+        ))
     }
 }
 
@@ -319,8 +333,8 @@ async fn grpc_execs(addr: &str, connections: usize, load: &Load) -> anyhow::Resu
             .connect()
             .await
             .with_context(|| format!("cannot connect to graphrpc at {addr}"))?;
-        let client = GraphQueryClient::new(channel)
-            .max_decoding_message_size(256 * 1024 * 1024);
+        let client =
+            GraphQueryServiceClient::new(channel).max_decoding_message_size(256 * 1024 * 1024);
         let workload = load.workload;
         let stream_rows = load.stream_rows;
         execs.push(Arc::new(move |id, progress: Arc<AtomicU64>| {
@@ -328,7 +342,10 @@ async fn grpc_execs(addr: &str, connections: usize, load: &Load) -> anyhow::Resu
             Box::pin(async move {
                 let request = run_request(workload, id, stream_rows);
                 if workload == Workload::Stream {
-                    let mut stream = client.run_stream(request).await?.into_inner();
+                    let mut stream = client
+                        .run_stream(stream_request(request))
+                        .await?
+                        .into_inner();
                     let mut rows = 0u64;
                     let mut summary = false;
                     while let Some(message) = stream.message().await? {
