@@ -1,10 +1,11 @@
 package io.graphrpc.client;
 
-import graphrpc.v1.Catalog.RunNamedRequest;
-import graphrpc.v1.GraphQueryGrpc;
-import graphrpc.v1.Transaction.BatchStatement;
-import graphrpc.v1.Transaction.Begin;
-import graphrpc.v1.Transaction.RunBatchRequest;
+import io.graphrpc.v1.BatchStatement;
+import io.graphrpc.v1.Begin;
+import io.graphrpc.v1.GraphQueryServiceGrpc;
+import io.graphrpc.v1.RunBatchRequest;
+import io.graphrpc.v1.RunNamedRequest;
+import io.graphrpc.v1.RunNamedStreamRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -242,17 +243,25 @@ public final class GraphRpcClient implements AutoCloseable {
    * early cancels the query.
    */
   public RowStream stream(Query query) {
-    var request = Protos.runRequest(query, bookmarks);
+    var request = Protos.runStreamRequest(query, bookmarks);
     var stub = blocking(deadline(query.timeout()));
-    return RowStream.open(() -> stub.runStream(request), s -> chain(s.bookmark()));
+    return RowStream.open(() -> stub.runStream(request), RowStream::part, s -> chain(s.bookmark()));
   }
 
   // ---- named queries ----
 
   /** Runs a named query of the server's catalog and returns every row. */
   public Result runNamed(String name, Map<String, ?> params) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name: the named query's name is empty");
+    }
+    RunNamedRequest request = RunNamedRequest.newBuilder()
+        .setName(name)
+        .putAllParams(Values.toParams(params))
+        .addAllBookmarks(bookmarks)
+        .build();
     try {
-      Result result = Protos.result(blocking(deadline(null)).runNamed(namedRequest(name, params)));
+      Result result = Protos.result(blocking(deadline(null)).runNamed(request));
       chain(result.summary().bookmark());
       return result;
     } catch (RuntimeException e) {
@@ -262,20 +271,16 @@ public final class GraphRpcClient implements AutoCloseable {
 
   /** Runs a named query and streams its rows; close the stream. */
   public RowStream streamNamed(String name, Map<String, ?> params) {
-    var request = namedRequest(name, params);
-    var stub = blocking(deadline(null));
-    return RowStream.open(() -> stub.runNamedStream(request), s -> chain(s.bookmark()));
-  }
-
-  private RunNamedRequest namedRequest(String name, Map<String, ?> params) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("name: the named query's name is empty");
     }
-    return RunNamedRequest.newBuilder()
+    RunNamedStreamRequest request = RunNamedStreamRequest.newBuilder()
         .setName(name)
         .putAllParams(Values.toParams(params))
         .addAllBookmarks(bookmarks)
         .build();
+    var stub = blocking(deadline(null));
+    return RowStream.open(() -> stub.runNamedStream(request), RowStream::part, s -> chain(s.bookmark()));
   }
 
   // ---- batches and transactions ----
@@ -308,7 +313,7 @@ public final class GraphRpcClient implements AutoCloseable {
 
   private Transaction begin(AccessMode mode, Deadline deadline) {
     Begin begin = Begin.newBuilder().setAccessMode(Protos.accessMode(mode)).addAllBookmarks(bookmarks).build();
-    var stub = GraphQueryGrpc.newStub(channel).withDeadline(deadline);
+    var stub = GraphQueryServiceGrpc.newStub(channel).withDeadline(deadline);
     try {
       return Transaction.begin(stub, begin, this::chain);
     } catch (RuntimeException e) {
@@ -400,8 +405,8 @@ public final class GraphRpcClient implements AutoCloseable {
     return Deadline.after(d.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  private GraphQueryGrpc.GraphQueryBlockingStub blocking(Deadline deadline) {
-    return GraphQueryGrpc.newBlockingStub(channel).withDeadline(deadline);
+  private GraphQueryServiceGrpc.GraphQueryServiceBlockingStub blocking(Deadline deadline) {
+    return GraphQueryServiceGrpc.newBlockingStub(channel).withDeadline(deadline);
   }
 
   /** Closes the connection, waiting up to 5 s for calls in flight. */

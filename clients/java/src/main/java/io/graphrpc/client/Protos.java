@@ -1,11 +1,12 @@
 package io.graphrpc.client;
 
-import graphrpc.v1.Common;
-import graphrpc.v1.Query.RunRequest;
-import graphrpc.v1.Query.RunResponse;
-import graphrpc.v1.Transaction.RunBatchResponse;
-import graphrpc.v1.Transaction.StatementResult;
-import graphrpc.v1.ValueOuterClass.Value;
+import io.graphrpc.v1.RunBatchResponse;
+import io.graphrpc.v1.RunNamedResponse;
+import io.graphrpc.v1.RunRequest;
+import io.graphrpc.v1.RunResponse;
+import io.graphrpc.v1.RunStreamRequest;
+import io.graphrpc.v1.StatementResult;
+import io.graphrpc.v1.Value;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,11 +16,13 @@ import java.util.List;
 final class Protos {
   private Protos() {}
 
-  static Common.AccessMode accessMode(AccessMode mode) {
+  static io.graphrpc.v1.AccessMode accessMode(AccessMode mode) {
     if (mode == null) {
-      return Common.AccessMode.ACCESS_MODE_UNSPECIFIED;
+      return io.graphrpc.v1.AccessMode.ACCESS_MODE_UNSPECIFIED;
     }
-    return mode == AccessMode.READ ? Common.AccessMode.READ : Common.AccessMode.WRITE;
+    return mode == AccessMode.READ
+        ? io.graphrpc.v1.AccessMode.ACCESS_MODE_READ
+        : io.graphrpc.v1.AccessMode.ACCESS_MODE_WRITE;
   }
 
   static com.google.protobuf.Duration duration(Duration d) {
@@ -34,16 +37,12 @@ final class Protos {
   }
 
   static RunRequest runRequest(Query q, List<String> bookmarks) {
-    if (q.cypher() == null || q.cypher().isBlank()) {
-      throw new IllegalArgumentException("cypher: the statement is empty");
-    }
     RunRequest.Builder b =
         RunRequest.newBuilder()
-            .setCypher(q.cypher())
+            .setCypher(cypher(q))
             .putAllParams(Values.toParams(q.params()))
             .setAccessMode(accessMode(q.accessMode()))
             .addAllBookmarks(bookmarks)
-            .setBatchSize(nonNegative(q.batchSize(), "batchSize"))
             .setMaxRows(nonNegative(q.maxRows(), "maxRows"))
             .setIdempotent(q.idempotent());
     if (q.database() != null) {
@@ -53,6 +52,31 @@ final class Protos {
       b.setTimeout(duration(q.timeout()));
     }
     return b.build();
+  }
+
+  static RunStreamRequest runStreamRequest(Query q, List<String> bookmarks) {
+    RunStreamRequest.Builder b =
+        RunStreamRequest.newBuilder()
+            .setCypher(cypher(q))
+            .putAllParams(Values.toParams(q.params()))
+            .setAccessMode(accessMode(q.accessMode()))
+            .addAllBookmarks(bookmarks)
+            .setBatchSize(nonNegative(q.batchSize(), "batchSize"))
+            .setIdempotent(q.idempotent());
+    if (q.database() != null) {
+      b.setDatabase(q.database());
+    }
+    if (q.timeout() != null) {
+      b.setTimeout(duration(q.timeout()));
+    }
+    return b.build();
+  }
+
+  private static String cypher(Query q) {
+    if (q.cypher() == null || q.cypher().isBlank()) {
+      throw new IllegalArgumentException("cypher: the statement is empty");
+    }
+    return q.cypher();
   }
 
   static int nonNegative(int value, String name) {
@@ -66,7 +90,7 @@ final class Protos {
     return List.copyOf(keys);
   }
 
-  static Row row(List<String> keys, Common.Row row) {
+  static Row row(List<String> keys, io.graphrpc.v1.Row row) {
     List<Value> values = row.getValuesList();
     if (values.size() != keys.size()) {
       throw new IllegalStateException(
@@ -75,15 +99,20 @@ final class Protos {
     return new Row(keys, Values.fromList(values));
   }
 
-  static List<Row> rows(List<String> keys, List<Common.Row> rows) {
+  static List<Row> rows(List<String> keys, List<io.graphrpc.v1.Row> rows) {
     List<Row> out = new ArrayList<>(rows.size());
-    for (Common.Row row : rows) {
+    for (io.graphrpc.v1.Row row : rows) {
       out.add(row(keys, row));
     }
     return Collections.unmodifiableList(out);
   }
 
   static Result result(RunResponse r) {
+    List<String> keys = keys(r.getKeysList());
+    return new Result(keys, rows(keys, r.getRowsList()), summary(r.getSummary()));
+  }
+
+  static Result result(RunNamedResponse r) {
     List<String> keys = keys(r.getKeysList());
     return new Result(keys, rows(keys, r.getRowsList()), summary(r.getSummary()));
   }
@@ -101,10 +130,10 @@ final class Protos {
     return new BatchResult(List.copyOf(results), r.getBookmark(), r.getAttempts());
   }
 
-  static Summary summary(Common.Summary s) {
-    Common.Counters c = s.getCounters();
+  static Summary summary(io.graphrpc.v1.Summary s) {
+    io.graphrpc.v1.Counters c = s.getCounters();
     List<Summary.Notification> notes = new ArrayList<>();
-    for (Common.Notification n : s.getNotificationsList()) {
+    for (io.graphrpc.v1.Notification n : s.getNotificationsList()) {
       notes.add(
           new Summary.Notification(n.getCode(), n.getTitle(), n.getDescription(), n.getSeverity()));
     }

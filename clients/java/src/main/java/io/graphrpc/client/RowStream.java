@@ -1,7 +1,9 @@
 package io.graphrpc.client;
 
-import graphrpc.v1.Common;
-import graphrpc.v1.Query.RunStreamResponse;
+import io.graphrpc.v1.Header;
+import io.graphrpc.v1.RowBatch;
+import io.graphrpc.v1.RunNamedStreamResponse;
+import io.graphrpc.v1.RunStreamResponse;
 import io.grpc.Context;
 import java.util.Collections;
 import java.util.Iterator;
@@ -10,6 +12,7 @@ import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -20,43 +23,66 @@ import java.util.stream.StreamSupport;
  * cancels the call, which stops the query on the server. Use it in try-with-resources.
  */
 public final class RowStream implements Iterator<Row>, AutoCloseable {
+  /** One message of a streamed result, whichever RPC sent it: exactly one part is set. */
+  record Part(Header header, RowBatch rows, io.graphrpc.v1.Summary summary) {}
+
+  static Part part(RunStreamResponse m) {
+    return new Part(m.hasHeader() ? m.getHeader() : null, m.hasRows() ? m.getRows() : null,
+        m.hasSummary() ? m.getSummary() : null);
+  }
+
+  static Part part(RunNamedStreamResponse m) {
+    return new Part(m.hasHeader() ? m.getHeader() : null, m.hasRows() ? m.getRows() : null,
+        m.hasSummary() ? m.getSummary() : null);
+  }
+
   private final Context.CancellableContext context;
-  private final Iterator<RunStreamResponse> responses;
+  private final Iterator<Part> responses;
   private final Consumer<Summary> onSummary;
   private final List<String> keys;
-  private Iterator<Common.Row> batch = Collections.emptyIterator();
+  private Iterator<io.graphrpc.v1.Row> batch = Collections.emptyIterator();
   private Summary summary;
   private boolean closed;
 
   private RowStream(
-      Context.CancellableContext context,
-      Iterator<RunStreamResponse> responses,
-      Consumer<Summary> onSummary) {
+      Context.CancellableContext context, Iterator<Part> responses, Consumer<Summary> onSummary) {
     this.context = context;
     this.responses = responses;
     this.onSummary = onSummary;
-    RunStreamResponse first = read();
-    if (first == null || !first.hasHeader()) {
+    Part first = read();
+    if (first == null || first.header() == null) {
       close();
       throw new IllegalStateException("the server's stream did not start with a header");
     }
-    this.keys = Protos.keys(first.getHeader().getKeysList());
+    this.keys = Protos.keys(first.header().getKeysList());
   }
 
   /** Starts the call in a context of its own, which {@link #close()} cancels. */
-  static RowStream open(Supplier<Iterator<RunStreamResponse>> call, Consumer<Summary> onSummary) {
+  static <M> RowStream open(
+      Supplier<Iterator<M>> call, Function<M, Part> decode, Consumer<Summary> onSummary) {
     Context.CancellableContext context = Context.current().withCancellation();
-    Iterator<RunStreamResponse> responses;
+    Iterator<M> messages;
     Context previous = context.attach();
     try {
-      responses = call.get();
+      messages = call.get();
     } catch (RuntimeException e) {
       context.cancel(null);
       throw Errors.from(e);
     } finally {
       context.detach(previous);
     }
-    return new RowStream(context, responses, onSummary);
+    Iterator<Part> parts = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return messages.hasNext();
+      }
+
+      @Override
+      public Part next() {
+        return decode.apply(messages.next());
+      }
+    };
+    return new RowStream(context, parts, onSummary);
   }
 
   /** The column names. */
@@ -75,15 +101,15 @@ public final class RowStream implements Iterator<Row>, AutoCloseable {
       if (summary != null || closed) {
         return false;
       }
-      RunStreamResponse message = read();
+      Part message = read();
       if (message == null) {
         close();
         throw new IllegalStateException("the server's stream ended without a summary");
       }
-      if (message.hasRows()) {
-        batch = message.getRows().getRowsList().iterator();
-      } else if (message.hasSummary()) {
-        summary = Protos.summary(message.getSummary());
+      if (message.rows() != null) {
+        batch = message.rows().getRowsList().iterator();
+      } else if (message.summary() != null) {
+        summary = Protos.summary(message.summary());
         closed = true;
         context.cancel(null); // the call is complete; this only releases the context
         onSummary.accept(summary);
@@ -118,7 +144,7 @@ public final class RowStream implements Iterator<Row>, AutoCloseable {
     }
   }
 
-  private RunStreamResponse read() {
+  private Part read() {
     try {
       return responses.hasNext() ? responses.next() : null;
     } catch (RuntimeException e) {

@@ -1,12 +1,12 @@
 package io.graphrpc.client;
 
-import graphrpc.v1.GraphQueryGrpc;
-import graphrpc.v1.Transaction.Begin;
-import graphrpc.v1.Transaction.Commit;
-import graphrpc.v1.Transaction.Rollback;
-import graphrpc.v1.Transaction.TransactionRequest;
-import graphrpc.v1.Transaction.TransactionResponse;
-import graphrpc.v1.Transaction.TransactionStatement;
+import io.graphrpc.v1.Begin;
+import io.graphrpc.v1.Commit;
+import io.graphrpc.v1.GraphQueryServiceGrpc;
+import io.graphrpc.v1.Rollback;
+import io.graphrpc.v1.TransactionRequest;
+import io.graphrpc.v1.TransactionResponse;
+import io.graphrpc.v1.TransactionStatement;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -45,7 +45,7 @@ public final class Transaction implements AutoCloseable {
     this.onBookmark = onBookmark;
   }
 
-  static Transaction begin(GraphQueryGrpc.GraphQueryStub stub, Begin begin, Consumer<String> onBookmark) {
+  static Transaction begin(GraphQueryServiceGrpc.GraphQueryServiceStub stub, Begin begin, Consumer<String> onBookmark) {
     Transaction tx = new Transaction(onBookmark);
     stub.transaction(tx.new Responses());
     tx.send(TransactionRequest.newBuilder().setBegin(begin).build());

@@ -1,11 +1,10 @@
 package io.graphrpc.client;
 
 import com.google.protobuf.ByteString;
-import graphrpc.v1.ValueOuterClass;
-import graphrpc.v1.ValueOuterClass.ListValue;
-import graphrpc.v1.ValueOuterClass.MapValue;
-import graphrpc.v1.ValueOuterClass.NullValue;
-import graphrpc.v1.ValueOuterClass.Value;
+import com.google.protobuf.NullValue;
+import io.graphrpc.v1.ListValue;
+import io.graphrpc.v1.MapValue;
+import io.graphrpc.v1.Value;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -91,17 +90,17 @@ final class Values {
       return b.setMap(toMap(x, path)).build();
     }
     if (v instanceof LocalDate x) {
-      return b.setDate(ValueOuterClass.Date.newBuilder().setDays(x.toEpochDay())).build();
+      return b.setDate(io.graphrpc.v1.Date.newBuilder().setDays(x.toEpochDay())).build();
     }
     if (v instanceof OffsetTime x) {
       return b.setTime(
-              ValueOuterClass.Time.newBuilder()
+              io.graphrpc.v1.Time.newBuilder()
                   .setNanosOfDay(x.toLocalTime().toNanoOfDay())
                   .setOffsetSeconds(x.getOffset().getTotalSeconds()))
           .build();
     }
     if (v instanceof LocalTime x) {
-      return b.setLocalTime(ValueOuterClass.LocalTime.newBuilder().setNanosOfDay(x.toNanoOfDay()))
+      return b.setLocalTime(io.graphrpc.v1.LocalTime.newBuilder().setNanosOfDay(x.toNanoOfDay()))
           .build();
     }
     if (v instanceof OffsetDateTime x) {
@@ -112,7 +111,7 @@ final class Values {
         return b.setDateTime(dateTime(x.toOffsetDateTime())).build();
       }
       return b.setDateTimeZoneId(
-              ValueOuterClass.DateTimeZoneId.newBuilder()
+              io.graphrpc.v1.DateTimeZoneId.newBuilder()
                   .setLocalSeconds(x.toLocalDateTime().toEpochSecond(ZoneOffset.UTC))
                   .setNanos(x.getNano())
                   .setZoneId(x.getZone().getId()))
@@ -123,14 +122,14 @@ final class Values {
     }
     if (v instanceof LocalDateTime x) {
       return b.setLocalDateTime(
-              ValueOuterClass.LocalDateTime.newBuilder()
+              io.graphrpc.v1.LocalDateTime.newBuilder()
                   .setEpochSeconds(x.toEpochSecond(ZoneOffset.UTC))
                   .setNanos(x.getNano()))
           .build();
     }
     if (v instanceof CypherDuration x) {
       return b.setDuration(
-              ValueOuterClass.Duration.newBuilder()
+              io.graphrpc.v1.Duration.newBuilder()
                   .setMonths(x.months())
                   .setDays(x.days())
                   .setSeconds(x.seconds())
@@ -144,8 +143,8 @@ final class Values {
       return toValue(CypherDuration.of(x), path);
     }
     if (v instanceof Point x) {
-      ValueOuterClass.Point.Builder p =
-          ValueOuterClass.Point.newBuilder().setSrid(x.srid()).setX(x.x()).setY(x.y());
+      io.graphrpc.v1.Point.Builder p =
+          io.graphrpc.v1.Point.newBuilder().setSrid(x.srid()).setX(x.x()).setY(x.y());
       if (x.z() != null) {
         p.setZ(x.z());
       }
@@ -158,7 +157,7 @@ final class Values {
       return b.setRelationship(relationship(x, path)).build();
     }
     if (v instanceof Path x) {
-      ValueOuterClass.Path.Builder p = ValueOuterClass.Path.newBuilder();
+      io.graphrpc.v1.Path.Builder p = io.graphrpc.v1.Path.newBuilder();
       for (Node n : x.nodes()) {
         p.addNodes(node(n, path));
       }
@@ -175,8 +174,8 @@ final class Values {
             + " CypherDuration or Point");
   }
 
-  private static ValueOuterClass.DateTime dateTime(OffsetDateTime x) {
-    return ValueOuterClass.DateTime.newBuilder()
+  private static io.graphrpc.v1.DateTime dateTime(OffsetDateTime x) {
+    return io.graphrpc.v1.DateTime.newBuilder()
         .setEpochSeconds(x.toEpochSecond())
         .setNanos(x.getNano())
         .setOffsetSeconds(x.getOffset().getTotalSeconds())
@@ -204,8 +203,8 @@ final class Values {
     return out.build();
   }
 
-  private static ValueOuterClass.Node node(Node n, String path) {
-    return ValueOuterClass.Node.newBuilder()
+  private static io.graphrpc.v1.Node node(Node n, String path) {
+    return io.graphrpc.v1.Node.newBuilder()
         .setId(n.id())
         .setElementId(n.elementId())
         .addAllLabels(n.labels())
@@ -213,8 +212,8 @@ final class Values {
         .build();
   }
 
-  private static ValueOuterClass.Relationship relationship(Relationship r, String path) {
-    return ValueOuterClass.Relationship.newBuilder()
+  private static io.graphrpc.v1.Relationship relationship(Relationship r, String path) {
+    return io.graphrpc.v1.Relationship.newBuilder()
         .setId(r.id())
         .setElementId(r.elementId())
         .setStartNodeId(r.startNodeId())
@@ -253,11 +252,11 @@ final class Values {
       case PATH:
         {
           List<Node> nodes = new ArrayList<>();
-          for (ValueOuterClass.Node n : v.getPath().getNodesList()) {
+          for (io.graphrpc.v1.Node n : v.getPath().getNodesList()) {
             nodes.add(node(n));
           }
           List<Relationship> rels = new ArrayList<>();
-          for (ValueOuterClass.Relationship r : v.getPath().getRelationshipsList()) {
+          for (io.graphrpc.v1.Relationship r : v.getPath().getRelationshipsList()) {
             rels.add(relationship(r));
           }
           return new Path(
@@ -273,24 +272,24 @@ final class Values {
         return LocalTime.ofNanoOfDay(v.getLocalTime().getNanosOfDay());
       case DATE_TIME:
         {
-          ValueOuterClass.DateTime d = v.getDateTime();
+          io.graphrpc.v1.DateTime d = v.getDateTime();
           return Instant.ofEpochSecond(d.getEpochSeconds(), d.getNanos())
               .atOffset(ZoneOffset.ofTotalSeconds(d.getOffsetSeconds()));
         }
       case DATE_TIME_ZONE_ID:
         {
-          ValueOuterClass.DateTimeZoneId d = v.getDateTimeZoneId();
+          io.graphrpc.v1.DateTimeZoneId d = v.getDateTimeZoneId();
           return LocalDateTime.ofEpochSecond(d.getLocalSeconds(), d.getNanos(), ZoneOffset.UTC)
               .atZone(ZoneId.of(d.getZoneId()));
         }
       case LOCAL_DATE_TIME:
         {
-          ValueOuterClass.LocalDateTime d = v.getLocalDateTime();
+          io.graphrpc.v1.LocalDateTime d = v.getLocalDateTime();
           return LocalDateTime.ofEpochSecond(d.getEpochSeconds(), d.getNanos(), ZoneOffset.UTC);
         }
       case DURATION:
         {
-          ValueOuterClass.Duration d = v.getDuration();
+          io.graphrpc.v1.Duration d = v.getDuration();
           // Normalised the way Cypher does for a negative nanosecond part, so that the
           // record's invariant (0..999 999 999) holds for any value on the wire.
           long seconds = d.getSeconds() + Math.floorDiv(d.getNanos(), NANOS_PER_SECOND);
@@ -299,7 +298,7 @@ final class Values {
         }
       case POINT:
         {
-          ValueOuterClass.Point p = v.getPoint();
+          io.graphrpc.v1.Point p = v.getPoint();
           return new Point(p.getSrid(), p.getX(), p.getY(), p.hasZ() ? p.getZ() : null);
         }
     }
@@ -323,7 +322,7 @@ final class Values {
     return Collections.unmodifiableMap(out);
   }
 
-  private static Node node(ValueOuterClass.Node n) {
+  private static Node node(io.graphrpc.v1.Node n) {
     return new Node(
         n.getId(),
         n.getElementId(),
@@ -331,7 +330,7 @@ final class Values {
         fromMap(n.getPropertiesMap()));
   }
 
-  private static Relationship relationship(ValueOuterClass.Relationship r) {
+  private static Relationship relationship(io.graphrpc.v1.Relationship r) {
     return new Relationship(
         r.getId(),
         r.getElementId(),

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import graphrpc.v1.ValueOuterClass.Value;
+import io.graphrpc.v1.Value;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -60,7 +60,7 @@ class ValuesTest {
     assertEquals(new CypherDuration(14, 3, 0, 0), roundTrip(Period.of(1, 2, 3)));
     assertEquals(new CypherDuration(0, 0, -2, 999_999_999), roundTrip(java.time.Duration.ofNanos(-1_000_000_001)));
     Value wire = Value.newBuilder()
-        .setDuration(graphrpc.v1.ValueOuterClass.Duration.newBuilder().setSeconds(1).setNanos(-1))
+        .setDuration(io.graphrpc.v1.Duration.newBuilder().setSeconds(1).setNanos(-1))
         .build();
     assertEquals(new CypherDuration(0, 0, 0, 999_999_999), Values.fromValue(wire));
   }
