@@ -34,9 +34,9 @@ public class Scenario {
 
       try {
         client.batch(List.of(Statement.of("CREATE (:Scenario {kept: false})"), Statement.of("RETURN 1"),
-            Statement.of("RETURN 2"), Statement.of("RETURN 1 +")));
+            Statement.of("RETURN 1 +")));
       } catch (GraphRpcException e) {
-        System.out.println("batch failed at statement " + e.statementIndex().getAsInt() + ": " + e.code());
+        System.out.println("batch failed at statement_index " + e.statementIndex().getAsInt() + ": " + e.code());
       }
 
       Movie movie = client.runNamed("movies.by_title", Map.of("title", "The Crimson Mountain")).single().as(Movie.class);

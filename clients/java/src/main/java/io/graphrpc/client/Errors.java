@@ -2,11 +2,13 @@ package io.graphrpc.client;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** gRPC failures to {@link GraphRpcException}s: the one place that reads status details. */
@@ -25,26 +27,42 @@ final class Errors {
     String reason = "";
     String domain = "";
     Map<String, String> metadata = Map.of();
+    Map<String, String> fields = new LinkedHashMap<>();
     com.google.rpc.Status details = StatusProto.fromThrowable(error);
     if (details != null) {
       for (Any any : details.getDetailsList()) {
-        if (any.is(ErrorInfo.class)) {
-          try {
+        try {
+          if (any.is(ErrorInfo.class)) {
             ErrorInfo info = any.unpack(ErrorInfo.class);
             reason = info.getReason();
             domain = info.getDomain();
             metadata = info.getMetadataMap();
-          } catch (InvalidProtocolBufferException e) {
-            // A malformed detail does not hide the status itself.
+          } else if (any.is(BadRequest.class)) {
+            for (BadRequest.FieldViolation v : any.unpack(BadRequest.class).getFieldViolationsList()) {
+              fields.put(v.getField(), v.getDescription());
+            }
           }
-          break;
+        } catch (InvalidProtocolBufferException e) {
+          // A malformed detail does not hide the status itself.
         }
       }
     }
     Duration pushback = pushback(Status.trailersFromThrowable(error));
     String message = status.getDescription() == null ? "" : status.getDescription();
     Throwable cause = error;
-    Status.Code code = status.getCode();
+    GraphRpcException mapped = byCode(status.getCode(), message, reason, domain, metadata, pushback, cause);
+    mapped.setFieldViolations(fields);
+    return mapped;
+  }
+
+  private static GraphRpcException byCode(
+      Status.Code code,
+      String message,
+      String reason,
+      String domain,
+      Map<String, String> metadata,
+      Duration pushback,
+      Throwable cause) {
     return switch (code) {
       case UNAUTHENTICATED -> new AuthenticationException(
           code, message, reason, domain, metadata, pushback, cause);

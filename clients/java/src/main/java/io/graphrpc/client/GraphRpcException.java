@@ -19,6 +19,7 @@ public class GraphRpcException extends RuntimeException {
   private final String domain;
   private final Map<String, String> metadata;
   private final Duration retryPushback;
+  private Map<String, String> fieldViolations = Map.of();
 
   /** An error with everything the server said. */
   public GraphRpcException(
@@ -73,6 +74,18 @@ public class GraphRpcException extends RuntimeException {
     } catch (NumberFormatException e) {
       return OptionalInt.empty();
     }
+  }
+
+  /**
+   * The request fields the server refused (google.rpc.BadRequest), by path such as
+   * {@code params.title}, with what is wrong with each; empty when it named none.
+   */
+  public Map<String, String> fieldViolations() {
+    return fieldViolations;
+  }
+
+  void setFieldViolations(Map<String, String> violations) {
+    this.fieldViolations = Map.copyOf(violations);
   }
 
   /** How long the server asked callers to wait before a retry, or null. */

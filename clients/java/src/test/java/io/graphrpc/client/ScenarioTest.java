@@ -30,7 +30,7 @@ class ScenarioTest {
         "parameterized: 42",
         "streamed: 100000",
         "kept: [true]",
-        "batch failed at statement 3: INVALID_ARGUMENT",
+        "batch failed at statement_index 2: INVALID_ARGUMENT",
         "named: Movie[title=The Crimson Mountain, released=" + released() + ", genre=" + genre() + "]",
         "deadline: DEADLINE_EXCEEDED",
         "no token: UNAUTHENTICATED"), lines);
