@@ -1,7 +1,5 @@
 package io.graphrpc.client;
 
-import io.graphrpc.v1.BatchStatement;
-import io.graphrpc.v1.Begin;
 import io.graphrpc.v1.GraphQueryServiceGrpc;
 import io.graphrpc.v1.RunBatchRequest;
 import io.graphrpc.v1.RunNamedRequest;
@@ -252,14 +250,7 @@ public final class GraphRpcClient implements AutoCloseable {
 
   /** Runs a named query of the server's catalog and returns every row. */
   public Result runNamed(String name, Map<String, ?> params) {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("name: the named query's name is empty");
-    }
-    RunNamedRequest request = RunNamedRequest.newBuilder()
-        .setName(name)
-        .putAllParams(Values.toParams(params))
-        .addAllBookmarks(bookmarks)
-        .build();
+    RunNamedRequest request = Protos.runNamedRequest(name, params, bookmarks);
     try {
       Result result = Protos.result(blocking(deadline(null)).runNamed(request));
       chain(result.summary().bookmark());
@@ -271,14 +262,7 @@ public final class GraphRpcClient implements AutoCloseable {
 
   /** Runs a named query and streams its rows; close the stream. */
   public RowStream streamNamed(String name, Map<String, ?> params) {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("name: the named query's name is empty");
-    }
-    RunNamedStreamRequest request = RunNamedStreamRequest.newBuilder()
-        .setName(name)
-        .putAllParams(Values.toParams(params))
-        .addAllBookmarks(bookmarks)
-        .build();
+    RunNamedStreamRequest request = Protos.runNamedStreamRequest(name, params, bookmarks);
     var stub = blocking(deadline(null));
     return RowStream.open(() -> stub.runNamedStream(request), RowStream::part, s -> chain(s.bookmark()));
   }
@@ -287,13 +271,9 @@ public final class GraphRpcClient implements AutoCloseable {
 
   /** Runs the statements in order in one transaction: all of them or none. */
   public BatchResult batch(List<Statement> statements) {
-    RunBatchRequest.Builder request = RunBatchRequest.newBuilder().addAllBookmarks(bookmarks);
-    for (Statement s : statements) {
-      request.addStatements(
-          BatchStatement.newBuilder().setCypher(s.cypher()).putAllParams(Values.toParams(s.params())));
-    }
+    RunBatchRequest request = Protos.runBatchRequest(statements, bookmarks);
     try {
-      BatchResult result = Protos.batch(blocking(deadline(null)).runBatch(request.build()));
+      BatchResult result = Protos.batch(blocking(deadline(null)).runBatch(request));
       chain(result.bookmark());
       return result;
     } catch (RuntimeException e) {
@@ -312,7 +292,7 @@ public final class GraphRpcClient implements AutoCloseable {
   }
 
   private Transaction begin(AccessMode mode, Deadline deadline) {
-    Begin begin = Begin.newBuilder().setAccessMode(Protos.accessMode(mode)).addAllBookmarks(bookmarks).build();
+    io.graphrpc.v1.Begin begin = Protos.begin(mode, bookmarks);
     var stub = GraphQueryServiceGrpc.newStub(channel).withDeadline(deadline);
     try {
       return Transaction.begin(stub, begin, this::chain);

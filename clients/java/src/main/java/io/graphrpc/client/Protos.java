@@ -1,7 +1,12 @@
 package io.graphrpc.client;
 
+import io.graphrpc.v1.BatchStatement;
+import io.graphrpc.v1.Begin;
+import io.graphrpc.v1.RunBatchRequest;
 import io.graphrpc.v1.RunBatchResponse;
+import io.graphrpc.v1.RunNamedRequest;
 import io.graphrpc.v1.RunNamedResponse;
+import io.graphrpc.v1.RunNamedStreamRequest;
 import io.graphrpc.v1.RunRequest;
 import io.graphrpc.v1.RunResponse;
 import io.graphrpc.v1.RunStreamRequest;
@@ -11,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /** Requests and results between the client's types and the generated messages. */
 final class Protos {
@@ -70,6 +76,43 @@ final class Protos {
       b.setTimeout(duration(q.timeout()));
     }
     return b.build();
+  }
+
+  static RunNamedRequest runNamedRequest(String name, Map<String, ?> params, List<String> bookmarks) {
+    return RunNamedRequest.newBuilder()
+        .setName(queryName(name))
+        .putAllParams(Values.toParams(params))
+        .addAllBookmarks(bookmarks)
+        .build();
+  }
+
+  static RunNamedStreamRequest runNamedStreamRequest(
+      String name, Map<String, ?> params, List<String> bookmarks) {
+    return RunNamedStreamRequest.newBuilder()
+        .setName(queryName(name))
+        .putAllParams(Values.toParams(params))
+        .addAllBookmarks(bookmarks)
+        .build();
+  }
+
+  static RunBatchRequest runBatchRequest(List<Statement> statements, List<String> bookmarks) {
+    RunBatchRequest.Builder request = RunBatchRequest.newBuilder().addAllBookmarks(bookmarks);
+    for (Statement s : statements) {
+      request.addStatements(
+          BatchStatement.newBuilder().setCypher(s.cypher()).putAllParams(Values.toParams(s.params())));
+    }
+    return request.build();
+  }
+
+  static Begin begin(AccessMode mode, List<String> bookmarks) {
+    return Begin.newBuilder().setAccessMode(accessMode(mode)).addAllBookmarks(bookmarks).build();
+  }
+
+  private static String queryName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name: the named query's name is empty");
+    }
+    return name;
   }
 
   private static String cypher(Query q) {
