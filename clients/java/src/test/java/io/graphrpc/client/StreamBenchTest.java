@@ -27,13 +27,21 @@ class StreamBenchTest {
       stream(client, server, 100_000); // warm-up: JIT, connections
       System.out.printf("server RSS before: %d MiB; client RSS before: %d MiB%n",
           rssKiB(server.pid(), "VmRSS") >> 10, rssKiB(ProcessHandle.current().pid(), "VmRSS") >> 10);
+      var os = (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       for (int run = 1; run <= runs; run++) {
         long start = System.nanoTime();
+        long clientCpu = os.getProcessCpuTime();
+        long serverCpu = cpuTicks(server.pid());
         long[] peaks = stream(client, server, rows);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("run %d: %d rows in %.2f s = %.0f rows/s; peak client heap %d MiB,"
-                + " client RSS %d MiB, server RSS %d MiB%n",
-            run, rows, seconds, rows / seconds, peaks[0] >> 20, peaks[1] >> 10, peaks[2] >> 10);
+        // CPU seconds of each side per run: where the time goes, whatever the wall clock.
+        double clientCpuSeconds = (os.getProcessCpuTime() - clientCpu) / 1e9;
+        double serverCpuSeconds = (cpuTicks(server.pid()) - serverCpu) / 100.0;
+        System.out.printf("run %d: %d rows in %.2f s = %.0f rows/s; CPU client %.2f s, server %.2f s;"
+                + " peak client heap %d MiB, client RSS %d MiB, server RSS %d MiB%n",
+            run, rows, seconds, rows / seconds, clientCpuSeconds, serverCpuSeconds,
+            peaks[0] >> 20, peaks[1] >> 10, peaks[2] >> 10);
       }
     }
   }
@@ -56,6 +64,13 @@ class StreamBenchTest {
     }
     assertEquals(rows, seen);
     return peaks;
+  }
+
+  /** utime + stime of a process, in clock ticks (100 a second on Linux). */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   private static long rssKiB(long pid, String field) throws IOException {
