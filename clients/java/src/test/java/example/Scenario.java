@@ -43,8 +43,8 @@ public class Scenario {
       System.out.println("named: " + movie);
 
       try {
-        client.run(Query.of("UNWIND range(1, 13000000) AS i WITH i WHERE i % 1000 = 0 RETURN count(*)")
-            .withTimeout(Duration.ofMillis(300)));
+        client.run(Query.of("UNWIND range(1, 3000000) AS i WITH i WHERE i % 1000 = 0 RETURN count(*)")
+            .withTimeout(Duration.ofMillis(100)));
       } catch (DeadlineExceededException e) {
         System.out.println("deadline: " + e.code());
       }
