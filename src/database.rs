@@ -13,7 +13,7 @@ use neo4rs::{
 };
 use tracing::Instrument as _;
 
-use crate::{configuration::DatabaseSettings, observability};
+use crate::{configuration::DatabaseSettings, observability, operation::operation_name};
 
 /// How long an abandoned result may take to be drained and reset before its connection is
 /// closed instead of pooled.
@@ -109,40 +109,41 @@ struct SpanSettings {
 }
 
 impl SpanSettings {
-    /// A client span for one statement, following the OpenTelemetry database conventions.
-    /// Parameters are never recorded.
+    /// A client span for one statement, following the OpenTelemetry database conventions
+    /// (semantic conventions 1.26+: `db.system.name`, integer `server.port`). Parameters are
+    /// never recorded, and the statement's text only when asked (`db.query.text`): the span
+    /// name and `db.operation.name` come from [`operation_name`], a fixed set.
     fn statement(&self, parent: Option<&Span>, cypher: &str, database: Option<&str>) -> Span {
         // No parent given: the current span (the RPC's).
         let parent = parent.cloned().unwrap_or_else(Span::current);
+        let operation = operation_name(cypher);
         let span = tracing::info_span!(
             parent: &parent,
             "db.statement",
             otel.name = Empty,
             otel.kind = "client",
             otel.status_code = Empty,
-            db.system = "neo4j",
+            db.system.name = "neo4j",
             db.namespace = Empty,
-            db.operation.name = Empty,
+            db.operation.name = operation,
             db.query.text = Empty,
+            db.response.status_code = Empty,
             server.address = %self.server_address,
-            server.port = self.server_port,
+            server.port = i64::from(self.server_port),
             error.type = Empty,
         );
-        // The names are built only for a span that something records (none on the hot path
+        // The name is built only for a span that something records (none on the hot path
         // when logging is at warn and no trace exporter is configured).
         if span.is_disabled() {
             return span;
         }
-        let operation = cypher
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_uppercase();
         let namespace = database.unwrap_or("");
-        let name = format!("{operation} {namespace}");
-        span.record("otel.name", name.trim_end());
-        span.record("db.namespace", namespace);
-        span.record("db.operation.name", operation.as_str());
+        if namespace.is_empty() {
+            span.record("otel.name", operation);
+        } else {
+            span.record("otel.name", format!("{operation} {namespace}").as_str());
+            span.record("db.namespace", namespace);
+        }
         if self.statement_text {
             span.record("db.query.text", cypher);
         }
@@ -156,21 +157,37 @@ impl SpanSettings {
             otel.name = %format!("TRANSACTION {namespace}").trim_end(),
             otel.kind = "client",
             otel.status_code = Empty,
-            db.system = "neo4j",
+            db.system.name = "neo4j",
             db.namespace = %namespace,
+            db.response.status_code = Empty,
             server.address = %self.server_address,
-            server.port = self.server_port,
+            server.port = i64::from(self.server_port),
             error.type = Empty,
         )
     }
 }
 
-/// Marks a span failed with the error's kind (the Neo4j code when there is one).
+/// Marks a span failed, per the database conventions: `error.type` is the Neo4j status code
+/// when the database answered (also `db.response.status_code`), else the driver's error kind.
 fn record_error(span: &Span, error: &neo4rs::Error) {
     span.record("otel.status_code", "ERROR");
     match error {
-        neo4rs::Error::Neo4j(e) => span.record("error.type", e.code()),
-        _ => span.record("error.type", "connection"),
+        neo4rs::Error::Neo4j(e) => {
+            span.record("db.response.status_code", e.code());
+            span.record("error.type", e.code());
+        }
+        neo4rs::Error::AuthenticationError(_) => {
+            span.record("error.type", "login");
+        }
+        neo4rs::Error::IOError { .. }
+        | neo4rs::Error::ConnectionError
+        | neo4rs::Error::ConnectionTimedOut
+        | neo4rs::Error::ConnectionClosed(_) => {
+            span.record("error.type", "connection");
+        }
+        _ => {
+            span.record("error.type", "driver");
+        }
     };
 }
 
@@ -213,6 +230,16 @@ impl GraphDb {
     /// Runs the statement in an auto-commit transaction and returns its result as a stream
     /// that pulls the configured fetch size of records per round trip.
     pub async fn execute(&self, statement: Statement) -> Result<ResultStream, neo4rs::Error> {
+        self.execute_recorded(statement, true).await
+    }
+
+    /// [`GraphDb::execute`]; `recorded` false leaves the statement out of traces and of the
+    /// statement metrics (the health probe, which has metrics of its own).
+    async fn execute_recorded(
+        &self,
+        statement: Statement,
+        recorded: bool,
+    ) -> Result<ResultStream, neo4rs::Error> {
         if statement.roll_back {
             return self.execute_rolled_back(statement).await;
         }
@@ -222,9 +249,12 @@ impl GraphDb {
             session_config = session_config.with_db(db.as_str().into());
         }
         let timeout_ms = i64::try_from(statement.timeout.as_millis()).unwrap_or(i64::MAX);
-        let span = self
-            .spans
-            .statement(None, &statement.cypher, database.as_deref());
+        let span = if recorded {
+            self.spans
+                .statement(None, &statement.cypher, database.as_deref())
+        } else {
+            Span::none()
+        };
         let mut query = Query::new(statement.cypher)
             .with_params(statement.params)
             .extra("tx_timeout", timeout_ms);
@@ -243,7 +273,13 @@ impl GraphDb {
             AccessMode::Read => session.execute_read(query).instrument(span.clone()).await,
             AccessMode::Write => session.execute_write(query).instrument(span.clone()).await,
         };
-        let inner = opened.inspect_err(|e| record_error(&span, e))?;
+        let inner = opened.inspect_err(|e| {
+            record_error(&span, e);
+            // A statement that failed to start is timed too.
+            if recorded {
+                observability::statement_finished(started.elapsed());
+            }
+        })?;
         let keys = inner.keys().map(str::to_owned).collect();
         Ok(ResultStream {
             inner: Some(Source::AutoCommit(inner)),
@@ -251,6 +287,7 @@ impl GraphDb {
             database,
             span,
             started,
+            recorded,
         })
     }
 
@@ -276,6 +313,8 @@ impl GraphDb {
             // The transaction carries the statement's span.
             span: Span::none(),
             started,
+            // The transaction records the statement.
+            recorded: false,
             inner: Some(Source::RolledBack(Box::new(txn))),
         })
     }
@@ -310,7 +349,8 @@ impl GraphDb {
         })
     }
 
-    /// Runs `RETURN 1`: succeeds only if a pooled connection can reach the database.
+    /// Runs `RETURN 1`: succeeds only if a pooled connection can reach the database. Not a
+    /// statement of any caller's: no span, no statement metrics (see `health`).
     pub async fn ping(&self) -> Result<(), neo4rs::Error> {
         let statement = Statement::new(
             "RETURN 1".to_owned(),
@@ -320,7 +360,7 @@ impl GraphDb {
             Vec::new(),
             Duration::from_secs(10),
         );
-        let mut result = self.execute(statement).await?;
+        let mut result = self.execute_recorded(statement, false).await?;
         while result.next_record().await?.is_some() {}
         result.finish().await.map(drop)
     }
@@ -341,6 +381,9 @@ pub struct ResultStream {
     /// The statement's span: it ends, and the duration is recorded, when this is dropped.
     span: Span,
     started: Instant,
+    /// Whether dropping this records the statement's duration (not for the health probe,
+    /// nor when the transaction it runs in records it).
+    recorded: bool,
 }
 
 // Auto-commit is the hot path: it stays unboxed, the rarer rolled-back form is boxed.
@@ -423,14 +466,17 @@ impl Drop for ResultStream {
     fn drop(&mut self) {
         match self.inner.take() {
             Some(Source::AutoCommit(inner)) => {
-                observability::statement_finished(self.started.elapsed());
+                if self.recorded {
+                    observability::statement_finished(self.started.elapsed());
+                }
                 if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                     runtime.spawn(cancel(inner));
                 }
             }
             // Its own drop rolls the transaction back and records the statement.
             Some(Source::RolledBack(_)) => {}
-            None => observability::statement_finished(self.started.elapsed()),
+            None if self.recorded => observability::statement_finished(self.started.elapsed()),
+            None => {}
         }
     }
 }

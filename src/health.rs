@@ -74,10 +74,14 @@ pub async fn watch_database(
 ) {
     let mut last: Option<bool> = None;
     loop {
+        let started = std::time::Instant::now();
         let up = matches!(
             tokio::time::timeout(PROBE_TIMEOUT, db.ping()).await,
             Ok(Ok(()))
         );
+        // Its own metrics: the probe is not a caller's statement, and every replica runs
+        // one every interval.
+        crate::observability::health_probed(up, started.elapsed());
         // The probe may have raced with shutdown, which already reported NOT_SERVING.
         if *stop.borrow() {
             return;

@@ -4,7 +4,8 @@
 //! - `configuration`: typed settings, parsed and validated once at start-up.
 //! - `telemetry`: the tracing subscriber.
 //! - `startup`: builds the application (driver, services, listener) and runs it until shutdown.
-//! - `database`: the one pooled driver and the statements it runs.
+//! - `database`: the one pooled driver and the statements it runs; `operation`: a statement's
+//!   bounded operation name for traces.
 //! - `conversions`: every proto <-> domain conversion (values, requests, summaries).
 //! - `errors`: the table from database and service errors to gRPC statuses.
 //! - `api`: one module per RPC family; `health`: the gRPC health service's database probe.
@@ -22,6 +23,7 @@ pub mod database;
 pub mod errors;
 pub mod health;
 pub mod observability;
+pub mod operation;
 pub mod proto;
 pub mod reload;
 pub mod retry;

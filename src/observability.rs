@@ -25,6 +25,30 @@ pub const TRANSACTIONS_OPEN: &str = "graphrpc_transactions_open";
 pub const RETRIES: &str = "graphrpc_retries_total";
 pub const RELOADS: &str = "graphrpc_file_reloads_total";
 pub const DENIED: &str = "graphrpc_calls_denied_total";
+pub const HEALTH_PROBES: &str = "graphrpc_health_probes_total";
+pub const HEALTH_PROBE_DURATION: &str = "graphrpc_health_probe_duration_seconds";
+pub const EXPORT_FAILURES: &str = "graphrpc_trace_export_failures_total";
+
+/// The `rpc_method` label of the GraphQuery methods: the full gRPC path, the one form every
+/// metric uses.
+pub mod method {
+    pub const RUN: &str = "/graphrpc.v1.GraphQueryService/Run";
+    pub const RUN_STREAM: &str = "/graphrpc.v1.GraphQueryService/RunStream";
+    pub const TRANSACTION: &str = "/graphrpc.v1.GraphQueryService/Transaction";
+    pub const RUN_BATCH: &str = "/graphrpc.v1.GraphQueryService/RunBatch";
+    pub const RUN_NAMED: &str = "/graphrpc.v1.GraphQueryService/RunNamed";
+    pub const RUN_NAMED_STREAM: &str = "/graphrpc.v1.GraphQueryService/RunNamedStream";
+    pub const LIST_NAMED_QUERIES: &str = "/graphrpc.v1.GraphQueryService/ListNamedQueries";
+    /// The methods that send rows.
+    pub const SENDING_ROWS: [&str; 6] = [
+        RUN,
+        RUN_STREAM,
+        TRANSACTION,
+        RUN_BATCH,
+        RUN_NAMED,
+        RUN_NAMED_STREAM,
+    ];
+}
 
 pub fn describe_metrics() {
     describe_counter!(
@@ -102,18 +126,56 @@ pub fn describe_metrics() {
         Unit::Count,
         "Calls refused before any handler ran, by reason (unauthenticated, rate_limited)."
     );
+    describe_counter!(
+        HEALTH_PROBES,
+        Unit::Count,
+        "Database health probes, by result (up, down); not in the statement metrics."
+    );
+    describe_histogram!(
+        HEALTH_PROBE_DURATION,
+        Unit::Seconds,
+        "Database health probe duration."
+    );
+    describe_counter!(
+        EXPORT_FAILURES,
+        Unit::Count,
+        "Batches of trace spans the OTLP exporter failed to send (and dropped)."
+    );
+    publish_counters_at_zero();
+}
+
+/// Counters exist from start-up at 0, for the label values known in advance, so that a rate
+/// or an alert on them has a series before the first event (Prometheus cannot tell an absent
+/// series from a broken scrape).
+fn publish_counters_at_zero() {
+    counter!(RETRIES).absolute(0);
+    counter!(EXPORT_FAILURES).absolute(0);
+    for code in ["connection", "login", "driver"] {
+        counter!(DB_ERRORS, "neo4j_code" => code).absolute(0);
+    }
+    for reason in ["unauthenticated", "rate_limited"] {
+        counter!(DENIED, "reason" => reason).absolute(0);
+    }
+    for result in ["up", "down"] {
+        counter!(HEALTH_PROBES, "result" => result).absolute(0);
+    }
+    for method in method::SENDING_ROWS {
+        counter!(ROWS_SENT, "rpc_method" => method).absolute(0);
+        counter!(LOAD_SHED, "rpc_method" => method).absolute(0);
+    }
+    counter!(LOAD_SHED, "rpc_method" => method::LIST_NAMED_QUERIES).absolute(0);
 }
 
 /// The methods graphrpc serves, as metric labels. Any other path (a client calling a method
 /// that does not exist) is "other": label values stay few, whatever clients send.
 const METHODS: &[&str] = &[
-    "/graphrpc.v1.GraphQueryService/Run",
-    "/graphrpc.v1.GraphQueryService/RunStream",
-    "/graphrpc.v1.GraphQueryService/Transaction",
-    "/graphrpc.v1.GraphQueryService/RunBatch",
-    "/graphrpc.v1.GraphQueryService/RunNamed",
-    "/graphrpc.v1.GraphQueryService/RunNamedStream",
-    "/graphrpc.v1.GraphQueryService/ListNamedQueries",
+    method::RUN,
+    method::RUN_STREAM,
+    method::TRANSACTION,
+    method::RUN_BATCH,
+    method::RUN_NAMED,
+    method::RUN_NAMED_STREAM,
+    method::LIST_NAMED_QUERIES,
     "/grpc.health.v1.Health/Check",
     "/grpc.health.v1.Health/Watch",
     "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
@@ -146,6 +208,7 @@ pub fn call_ended() {
     gauge!(CALLS_IN_FLIGHT).decrement(1.0);
 }
 
+/// `method`: one of [`method`]'s constants.
 pub fn rows_sent(method: &'static str, rows: u64) {
     counter!(ROWS_SENT, "rpc_method" => method).increment(rows);
 }
@@ -181,6 +244,16 @@ pub fn call_denied(reason: &'static str) {
 
 pub fn retried() {
     counter!(RETRIES).increment(1);
+}
+
+pub fn health_probed(up: bool, duration: Duration) {
+    let result = if up { "up" } else { "down" };
+    counter!(HEALTH_PROBES, "result" => result).increment(1);
+    histogram!(HEALTH_PROBE_DURATION).record(duration.as_secs_f64());
+}
+
+pub fn export_failed() {
+    counter!(EXPORT_FAILURES).increment(1);
 }
 
 /// Pool gauges are read at scrape time, so they are never stale.

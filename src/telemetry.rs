@@ -116,7 +116,8 @@ struct OnRuntime<E> {
 impl<E: SpanExporter + 'static> SpanExporter for OnRuntime<E> {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         let inner = self.inner.clone();
-        match self
+        let spans = batch.len();
+        let result = match self
             .runtime
             .spawn(async move { inner.export(batch).await })
             .await
@@ -125,13 +126,43 @@ impl<E: SpanExporter + 'static> SpanExporter for OnRuntime<E> {
             Err(e) => Err(opentelemetry_sdk::error::OTelSdkError::InternalFailure(
                 e.to_string(),
             )),
+        };
+        if let Err(e) = &result {
+            export_failed(spans, e);
         }
+        result
     }
 
     fn set_resource(&mut self, resource: &Resource) {
         if let Some(inner) = std::sync::Arc::get_mut(&mut self.inner) {
             inner.set_resource(resource);
         }
+    }
+}
+
+/// Seconds between two logged export failures: a collector that is down fails every batch.
+const EXPORT_FAILURE_LOG_INTERVAL: u64 = 60;
+
+/// Counts a failed export and logs it, at most once per [`EXPORT_FAILURE_LOG_INTERVAL`]
+/// (the line says how many failed since the last one).
+fn export_failed(spans: usize, error: &opentelemetry_sdk::error::OTelSdkError) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static FAILED_SINCE_LOG: AtomicU64 = AtomicU64::new(0);
+    static LAST_LOG: OnceLock<std::sync::Mutex<Option<std::time::Instant>>> = OnceLock::new();
+    crate::observability::export_failed();
+    let failed = FAILED_SINCE_LOG.fetch_add(1, Ordering::Relaxed) + 1;
+    let last = LAST_LOG.get_or_init(|| std::sync::Mutex::new(None));
+    let Ok(mut last) = last.lock() else { return };
+    let due = last.is_none_or(|at| at.elapsed().as_secs() >= EXPORT_FAILURE_LOG_INTERVAL);
+    if due {
+        *last = Some(std::time::Instant::now());
+        FAILED_SINCE_LOG.store(0, Ordering::Relaxed);
+        tracing::warn!(
+            error = %error,
+            spans,
+            failed_batches = failed,
+            "trace export failed: spans dropped (logged at most once a minute; see graphrpc_trace_export_failures_total)"
+        );
     }
 }
 

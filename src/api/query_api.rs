@@ -75,7 +75,7 @@ pub async fn execute(
         return Err(principal.wrote());
     }
     let row_count = rows.len() as u64;
-    observability::rows_sent("Run", row_count);
+    observability::rows_sent(observability::method::RUN, row_count);
     Ok(RunResponse {
         keys,
         rows,
@@ -299,12 +299,12 @@ async fn pump(result: &mut ResultStream, tx: &Sender, bounds: &StreamBounds) -> 
         row_count += 1;
         if batch.len() == bounds.batch_size {
             let rows = std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
-            observability::rows_sent("RunStream", rows.len() as u64);
+            observability::rows_sent(observability::method::RUN_STREAM, rows.len() as u64);
             send(tx, response(Message::Rows(pb::RowBatch { rows })), bounds).await?;
         }
     }
     if !batch.is_empty() {
-        observability::rows_sent("RunStream", batch.len() as u64);
+        observability::rows_sent(observability::method::RUN_STREAM, batch.len() as u64);
         send(
             tx,
             response(Message::Rows(pb::RowBatch { rows: batch })),

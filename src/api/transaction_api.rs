@@ -283,14 +283,17 @@ impl Conversation {
                     if batch.len() == bounds.batch_size {
                         let rows =
                             std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
-                        observability::rows_sent("Transaction", rows.len() as u64);
+                        observability::rows_sent(
+                            observability::method::TRANSACTION,
+                            rows.len() as u64,
+                        );
                         send(&self.tx, response(Out::Rows(pb::RowBatch { rows })), bounds).await?;
                     }
                 }
             }
         }
         if !batch.is_empty() {
-            observability::rows_sent("Transaction", batch.len() as u64);
+            observability::rows_sent(observability::method::TRANSACTION, batch.len() as u64);
             send(
                 &self.tx,
                 response(Out::Rows(pb::RowBatch { rows: batch })),
@@ -405,7 +408,7 @@ pub async fn run_batch(
     .await;
     let (mut results, bookmark) = outcome?;
     observability::rows_sent(
-        "RunBatch",
+        observability::method::RUN_BATCH,
         results.iter().map(|r| r.rows.len() as u64).sum(),
     );
     for result in &mut results {

@@ -150,7 +150,7 @@ impl CallRecord {
         let duration = self.started.elapsed();
         let name = code_name(code);
         self.span.record("rpc.grpc.status_code", code as i64);
-        if code != Code::Ok {
+        if server_fault(code) {
             self.span.record("otel.status_code", "ERROR");
         }
         // Microsecond precision is plenty for a log line.
@@ -166,6 +166,21 @@ impl CallRecord {
         observability::call_finished(method, name, duration, self.bytes);
         observability::call_ended();
     }
+}
+
+/// Whether a code marks the server span failed, per the OpenTelemetry gRPC conventions: on
+/// the server side only codes that say the server failed; codes a caller caused (a bad
+/// argument, a missing permission, a cancellation) leave the span's status unset.
+fn server_fault(code: Code) -> bool {
+    matches!(
+        code,
+        Code::Unknown
+            | Code::DeadlineExceeded
+            | Code::Unimplemented
+            | Code::Internal
+            | Code::Unavailable
+            | Code::DataLoss
+    )
 }
 
 /// Reads W3C trace context from the request's headers (gRPC metadata).
@@ -280,5 +295,39 @@ pub fn code_name(code: Code) -> &'static str {
         Code::Unavailable => "UNAVAILABLE",
         Code::DataLoss => "DATA_LOSS",
         Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+#[cfg(test)]
+mod span_status_tests {
+    use super::*;
+
+    #[test]
+    fn only_server_faults_fail_the_server_span() {
+        for code in [
+            Code::Ok,
+            Code::Cancelled,
+            Code::InvalidArgument,
+            Code::NotFound,
+            Code::AlreadyExists,
+            Code::PermissionDenied,
+            Code::ResourceExhausted,
+            Code::FailedPrecondition,
+            Code::Aborted,
+            Code::OutOfRange,
+            Code::Unauthenticated,
+        ] {
+            assert!(!server_fault(code), "{code:?}");
+        }
+        for code in [
+            Code::Unknown,
+            Code::DeadlineExceeded,
+            Code::Unimplemented,
+            Code::Internal,
+            Code::Unavailable,
+            Code::DataLoss,
+        ] {
+            assert!(server_fault(code), "{code:?}");
+        }
     }
 }

@@ -193,13 +193,14 @@ def test_custom_resources_are_checked_by_hand_because_kubernetes_has_no_schema_f
 def test_each_values_set_renders_what_it_turns_on():
     kinds = {name: sorted(o["kind"] for o in render(v).objects) for name, v in VALUE_SETS.items()}
     # Two Services always: gRPC and admin.
-    base = ["ConfigMap", "Deployment", "Secret", "Service", "Service", "ServiceAccount"]
+    # And the NetworkPolicy, on by default.
+    base = ["ConfigMap", "Deployment", "NetworkPolicy", "Secret", "Service", "Service", "ServiceAccount"]
     assert kinds["defaults"] == base
     assert kinds["hpa-and-pdb"] == sorted(base + ["HorizontalPodAutoscaler", "PodDisruptionBudget"])
-    assert kinds["existing-secret"] == ["ConfigMap", "Deployment", "Service", "Service", "ServiceAccount"]
-    assert kinds["network-policy"] == sorted(base + ["NetworkPolicy"])
+    assert kinds["existing-secret"] == ["ConfigMap", "Deployment", "NetworkPolicy", "Service", "Service", "ServiceAccount"]
+    assert kinds["network-policy"] == base
     assert kinds["headless-service"] == sorted(base + ["Service"])
-    assert kinds["observability"] == sorted(base + ["NetworkPolicy", "ServiceMonitor"])
+    assert kinds["observability"] == sorted(base + ["ServiceMonitor"])
     # The TLS Secrets are the user's (e.g. cert-manager's): the chart renders none.
     assert kinds["tls-on"] == sorted(base + ["Service"])
     # The catalog's ConfigMap and the access file's Secret.
@@ -304,6 +305,16 @@ def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
         ({"otel": {"resourceAttributes": {"team=ops": "graph"}}}, "team=ops"),
         ({"otel": {"endpont": "http://collector:4317"}}, "endpont"),
         ({"networkPolicy": {"otlp": {"ports": []}}}, "ports"),
+        # A digest belongs in image.digest: in the tag it made an invalid version label.
+        ({"image": {"tag": "0.1.0@sha256:" + "a" * 64}}, "tag"),
+        ({"image": {"digest": "sha256:" + "A" * 64}}, "digest"),
+        ({"image": {"digest": "a" * 64}}, "digest"),
+        ({"replicaCount": -1}, "replicaCount"),
+        ({"probes": {"readiness": {"followDatabase": "no"}}}, "followDatabase"),
+        ({"probes": {"startup": {"failureThreshold": 0}}}, "failureThreshold"),
+        ({"service": {"allowPlaintextExposure": "yes"}}, "allowPlaintextExposure"),
+        ({"extraEnv": [{"value": "1"}]}, "name"),
+        ({"extraVolumeMounts": [{"name": "x"}]}, "mountPath"),
         # Credentials in the URI would put the password into the ConfigMap.
         ({"neo4j": {"uri": "neo4j://graphrpc:secret@neo4j:7687"}}, "uri"),
         ({"neo4j": {"uri": "http://neo4j:7474"}}, "uri"),
@@ -347,6 +358,7 @@ PASS_THROUGH = {
     "adminService.annotations", "serviceMonitor.labels", "otel.resourceAttributes",
     "networkPolicy.ingressFrom[]", "networkPolicy.adminFrom[]", "networkPolicy.neo4j.to[]",
     "networkPolicy.dns.to[]", "networkPolicy.otlp.to[]",
+    "extraEnv[]", "extraVolumes[]", "extraVolumeMounts[]",
 }
 
 
@@ -400,59 +412,69 @@ def targets_admin_port(probe, container):
     return probe["port"] in ("admin", container_port(container, "admin"))
 
 
-def test_liveness_is_grpc_health_liveness_by_default_and_livez_in_http_mode(rendered):
+def probe_mode(rendered):
+    if rendered.values.get("tls", {}).get("enabled"):
+        # The kubelet's gRPC probe cannot do TLS.
+        return "http"
+    return rendered.values.get("probes", {}).get("mode", "grpc")
+
+
+def test_liveness_is_livez_on_the_admin_port_in_every_mode(rendered):
+    # Liveness must not follow the database (restarting graphrpc cannot bring Neo4j back),
+    # and must not go through the gRPC listener, which the drain closes.
     container = rendered.container()
     liveness = container["livenessProbe"]
-    mode = rendered.values.get("probes", {}).get("mode", "grpc")
-    if rendered.values.get("tls", {}).get("enabled"):
-        mode = "http"
-    # Liveness must not follow the database: restarting graphrpc cannot bring Neo4j back.
-    # graphrpc's health service "liveness" is SERVING whatever the database does.
-    if mode == "grpc":
-        assert set(liveness) & {"httpGet", "tcpSocket", "exec"} == set()
-        assert liveness["grpc"] == {"port": container_port(container, "grpc"), "service": "liveness"}
-    else:
-        assert set(liveness) & {"grpc", "tcpSocket", "exec"} == set()
-        assert liveness["httpGet"]["path"] == "/livez"
-        assert liveness["httpGet"].get("scheme", "HTTP") == "HTTP"
-        assert targets_admin_port(liveness["httpGet"], container)
+    assert set(liveness) & {"grpc", "tcpSocket", "exec"} == set()
+    assert liveness["httpGet"]["path"] == "/livez"
+    assert liveness["httpGet"].get("scheme", "HTTP") == "HTTP"
+    assert targets_admin_port(liveness["httpGet"], container)
 
 
 @pytest.mark.parametrize("grace", [20, 30, 95])
-def test_a_drain_never_outlasts_the_grpc_liveness_window(grace):
-    # The drain closes the gRPC listener: the gRPC liveness probe must not fail it out.
-    liveness = render(with_password(shutdown={"graceSeconds": grace})).container()["livenessProbe"]
-    assert "grpc" in liveness
-    assert liveness["failureThreshold"] * liveness["periodSeconds"] > grace
-    assert liveness["failureThreshold"] >= 3, "never below the configured threshold"
-    # /livez is served by the admin listener, which outlives the drain: no need there.
-    http = render(with_password(shutdown={"graceSeconds": grace}, probes={"mode": "http"}))
-    assert http.container()["livenessProbe"]["failureThreshold"] == 3
+@pytest.mark.parametrize("mode", ["grpc", "http"])
+def test_liveness_uses_the_configured_threshold_whatever_the_drain(grace, mode):
+    # The admin listener outlives the drain: nothing needs raising, and nothing is raised
+    # behind the user's back.
+    rendered = render(with_password(shutdown={"graceSeconds": grace}, probes={"mode": mode}))
+    assert rendered.container()["livenessProbe"]["failureThreshold"] == 3
+    assert render(with_password(probes={"mode": mode, "liveness": {"failureThreshold": 1}})).container()[
+        "livenessProbe"
+    ]["failureThreshold"] == 1
 
 
-def test_readiness_is_grpc_health_by_default_and_readyz_in_http_mode(rendered):
+def test_the_startup_probe_checks_the_database_and_readiness_the_serving_state(rendered):
     container = rendered.container()
-    readiness = container["readinessProbe"]
-    mode = rendered.values.get("probes", {}).get("mode", "grpc")
-    if rendered.values.get("tls", {}).get("enabled"):
-        # The kubelet's gRPC probe cannot do TLS.
-        mode = "http"
-    if mode == "grpc":
-        assert set(readiness) & {"httpGet", "tcpSocket", "exec"} == set()
+    startup, readiness = container["startupProbe"], container["readinessProbe"]
+    if probe_mode(rendered) == "grpc":
+        assert set(startup) & {"httpGet", "tcpSocket", "exec"} == set()
         grpc = container_port(container, "grpc")
-        assert readiness["grpc"] == {"port": grpc, "service": "graphrpc.v1.GraphQueryService"}
+        assert startup["grpc"] == {"port": grpc, "service": "graphrpc.v1.GraphQueryService"}
+        assert readiness["grpc"] == {"port": grpc, "service": "liveness"}
     else:
-        assert mode == "http"
-        assert set(readiness) & {"grpc", "tcpSocket", "exec"} == set()
-        assert readiness["httpGet"]["path"] == "/readyz"
-        assert readiness["httpGet"].get("scheme", "HTTP") == "HTTP"
-        assert targets_admin_port(readiness["httpGet"], container)
+        assert set(startup) & {"grpc", "tcpSocket", "exec"} == set()
+        assert startup["httpGet"]["path"] == "/readyz"
+        assert readiness["httpGet"]["path"] == "/livez"
+        for probe in (startup, readiness):
+            assert probe["httpGet"].get("scheme", "HTTP") == "HTTP"
+            assert targets_admin_port(probe["httpGet"], container)
+
+
+@pytest.mark.parametrize("mode", ["grpc", "http"])
+def test_readiness_follows_the_database_when_asked(mode):
+    container = render(with_password(probes={"mode": mode, "readiness": {"followDatabase": True}})).container()
+    assert container["readinessProbe"] == {**container["startupProbe"], **{
+        k: container["readinessProbe"][k] for k in ("periodSeconds", "timeoutSeconds", "failureThreshold")
+    }}
+    if mode == "grpc":
+        assert container["readinessProbe"]["grpc"]["service"] == "graphrpc.v1.GraphQueryService"
+    else:
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
 
 
 def test_the_default_probe_mode_is_grpc():
-    readiness = render(with_password()).container()["readinessProbe"]
-    assert readiness["grpc"]["service"] == "graphrpc.v1.GraphQueryService"
-    assert "httpGet" in render(with_password(probes={"mode": "http"})).container()["readinessProbe"]
+    startup = render(with_password()).container()["startupProbe"]
+    assert startup["grpc"]["service"] == "graphrpc.v1.GraphQueryService"
+    assert "httpGet" in render(with_password(probes={"mode": "http"})).container()["startupProbe"]
 
 
 def test_a_custom_container_port_moves_listener_probes_and_services_together():
@@ -470,7 +492,7 @@ def test_a_custom_admin_port_moves_listener_probes_and_the_admin_service_togethe
     assert rendered.config()["GRAPHRPC_ADMIN_LISTEN"] == "0.0.0.0:9100"
     container = rendered.container()
     assert container_port(container, "admin") == 9100
-    for probe in ("livenessProbe", "readinessProbe"):
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
         assert targets_admin_port(container[probe]["httpGet"], container)
     (port,) = admin_service(rendered)["spec"]["ports"]
     assert (port["port"], port["targetPort"]) == (9100, "admin")
@@ -521,8 +543,10 @@ def grpc_services(rendered):
 
 def test_services_declare_grpc_and_select_the_pods(rendered):
     pod_labels = rendered.deployment()["spec"]["template"]["metadata"]["labels"]
+    # Cleartext gRPC is "grpc"; a TLS listener must not be announced as that to a mesh.
+    protocol = "https" if rendered.values.get("tls", {}).get("enabled") else "grpc"
     for service in grpc_services(rendered):
-        assert [(p["name"], p["appProtocol"]) for p in service["spec"]["ports"]] == [("grpc", "grpc")]
+        assert [(p["name"], p["appProtocol"]) for p in service["spec"]["ports"]] == [("grpc", protocol)]
         assert service["spec"]["selector"].items() <= pod_labels.items()
     admin = admin_service(rendered)
     assert admin["metadata"]["name"] == f"{RELEASE}-graphrpc-admin"
@@ -533,7 +557,7 @@ def test_services_declare_grpc_and_select_the_pods(rendered):
 
 
 def test_the_admin_port_stays_inside_the_cluster_whatever_the_service_type():
-    rendered = render(with_password(service={"type": "LoadBalancer"}))
+    rendered = render(with_password(service={"type": "LoadBalancer", "allowPlaintextExposure": True}))
     (grpc,) = grpc_services(rendered)
     assert grpc["spec"]["type"] == "LoadBalancer"
     assert [p["name"] for p in grpc["spec"]["ports"]] == ["grpc"]
@@ -807,7 +831,7 @@ def test_the_network_policy_allows_grpc_and_admin_in_and_only_neo4j_and_dns_out(
 
 
 def test_an_empty_admin_from_admits_any_source_on_the_admin_port_only():
-    policy = render(with_password(networkPolicy={"enabled": True, "adminFrom": []})).one("NetworkPolicy")
+    policy = render(with_password(networkPolicy={"adminFrom": []})).one("NetworkPolicy")
     (admin,) = [r for r in policy["spec"]["ingress"] if r["ports"][0]["port"] == "admin"]
     assert "from" not in admin
     assert admin["ports"] == [{"port": "admin", "protocol": "TCP"}]
@@ -981,17 +1005,17 @@ def test_without_tls_no_tls_setting_or_mount_is_rendered():
     assert [m["name"] for m in rendered.container()["volumeMounts"]] == ["neo4j-password"]
 
 
-def test_with_tls_readiness_is_readyz_over_http_whatever_the_probe_mode():
+def test_with_tls_every_probe_is_http_whatever_the_probe_mode():
     for probes in ({}, {"mode": "grpc"}, {"mode": "http"}):
         values = {**VALUE_SETS["tls-on"], "probes": probes}
         container = render(values).container()
-        readiness, liveness = container["readinessProbe"], container["livenessProbe"]
         # The kubelet's native gRPC probe speaks plaintext only: against a TLS listener it
         # would fail forever and no pod would become ready.
-        assert "grpc" not in readiness
-        assert readiness["httpGet"] == {"path": "/readyz", "port": "admin", "scheme": "HTTP"}
-        assert targets_admin_port(readiness["httpGet"], container)
-        assert liveness["httpGet"] == {"path": "/livez", "port": "admin", "scheme": "HTTP"}
+        for name in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert "grpc" not in container[name], name
+        assert container["startupProbe"]["httpGet"] == {"path": "/readyz", "port": "admin", "scheme": "HTTP"}
+        assert container["readinessProbe"]["httpGet"] == {"path": "/livez", "port": "admin", "scheme": "HTTP"}
+        assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "admin", "scheme": "HTTP"}
 
 
 def test_the_client_auth_mode_and_ca_source_reach_graphrpc():
@@ -1036,7 +1060,7 @@ def test_a_catalog_or_access_change_rolls_nothing_while_a_config_change_does():
     # rollout would only drop in-flight calls.
     assert rendered.deployment() == after.deployment()
     annotations = rendered.deployment()["spec"]["template"]["metadata"]["annotations"]
-    assert set(annotations) == {"checksum/config"}
+    assert set(annotations) == {"checksum/config", "checksum/neo4j-password"}
     # The checksum covers the settings ConfigMap, and only it.
     assert annotations["checksum/config"] == hashlib.sha256(
         rendered.files["graphrpc/templates/configmap.yaml"].encode()

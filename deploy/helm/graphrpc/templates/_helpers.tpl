@@ -34,9 +34,31 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "graphrpc.commonLabels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{ include "graphrpc.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/version: {{ include "graphrpc.versionLabel" . | quote }}
 app.kubernetes.io/part-of: graphrpc
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/*
+The version label: the image tag (or appVersion) made a valid label value, which allows
+letters, digits and - _ . only, at most 63 characters, starting and ending alphanumeric.
+*/}}
+{{- define "graphrpc.versionLabel" -}}
+{{- $version := .Values.image.tag | default .Chart.AppVersion | toString -}}
+{{- $version = regexReplaceAll "[^-A-Za-z0-9_.]" $version "_" | trunc 63 -}}
+{{- regexReplaceAll "^[^A-Za-z0-9]+|[^A-Za-z0-9]+$" $version "" -}}
+{{- end -}}
+
+{{/*
+The image reference: repository:tag, or repository:tag@digest when image.digest is set (the
+runtime pulls by the digest; the tag stays for the reader).
+*/}}
+{{- define "graphrpc.image" -}}
+{{- $ref := printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion | toString) -}}
+{{- with .Values.image.digest -}}
+{{- $ref = printf "%s@%s" $ref . -}}
+{{- end -}}
+{{- $ref -}}
 {{- end -}}
 
 {{/* The standard labels on every resource. */}}
@@ -139,11 +161,84 @@ symlink) and graphrpc's reload sees it.
 {{- end -}}
 
 {{/*
-Readiness over HTTP (/readyz on the admin port) when asked, and always with TLS on the
-listener: the kubelet's native gRPC probe cannot do TLS. "true" or "".
+Checks over HTTP on the admin port when asked, and always with TLS on the listener: the
+kubelet's native gRPC probe cannot do TLS. "true" or "".
 */}}
-{{- define "graphrpc.httpReadiness" -}}
+{{- define "graphrpc.httpProbes" -}}
 {{- if or .Values.tls.enabled (eq .Values.probes.mode "http") -}}true{{- end -}}
+{{- end -}}
+
+{{/* "Does this pod reach the database?": gRPC health of GraphQuery, or /readyz. */}}
+{{- define "graphrpc.databaseCheck" -}}
+{{- if include "graphrpc.httpProbes" . -}}
+httpGet:
+  path: /readyz
+  port: admin
+  scheme: HTTP
+{{- else -}}
+grpc:
+  port: {{ .Values.containerPort }}
+  service: graphrpc.v1.GraphQueryService
+{{- end -}}
+{{- end -}}
+
+{{/*
+"Is graphrpc serving?", whatever the database does: gRPC health's "liveness" service through
+the gRPC port (which a drain closes), or /livez.
+*/}}
+{{- define "graphrpc.servingCheck" -}}
+{{- if include "graphrpc.httpProbes" . -}}
+httpGet:
+  path: /livez
+  port: admin
+  scheme: HTTP
+{{- else -}}
+grpc:
+  port: {{ .Values.containerPort }}
+  service: liveness
+{{- end -}}
+{{- end -}}
+
+{{/* The Service port's appProtocol: a mesh must not take a TLS stream for cleartext gRPC. */}}
+{{- define "graphrpc.appProtocol" -}}
+{{- if .Values.service.appProtocol -}}
+{{- .Values.service.appProtocol -}}
+{{- else if .Values.tls.enabled -}}
+https
+{{- else -}}
+grpc
+{{- end -}}
+{{- end -}}
+
+{{/* Environment variables the chart sets itself; extraEnv may not set them again. */}}
+{{- define "graphrpc.ownedEnv" -}}
+{{- $names := list "NEO4J_PASSWORD" "NEO4J_PASSWORD_FILE" "GRAPHRPC_TLS_CERT_FILE" "GRAPHRPC_TLS_KEY_FILE" "GRAPHRPC_TLS_CLIENT_CA_FILE" "NEO4J_TLS_CA_FILE" "GRAPHRPC_CATALOG_FILE" "GRAPHRPC_ACCESS_FILE" -}}
+{{- $config := include (print .Template.BasePath "/configmap.yaml") . | fromYaml -}}
+{{- range $name, $_ := $config.data -}}
+{{- $names = append $names $name -}}
+{{- end -}}
+{{- join "," $names -}}
+{{- end -}}
+
+{{/* Deployment-level values that cannot work together, refused before anything is applied. */}}
+{{- define "graphrpc.checkDeploymentValues" -}}
+{{- with .Values.autoscaling -}}
+{{- if and .enabled (gt (int64 .minReplicas) (int64 .maxReplicas)) -}}
+{{- fail (printf "autoscaling.minReplicas (%d) exceeds autoscaling.maxReplicas (%d): the autoscaler could never satisfy both" (int64 .minReplicas) (int64 .maxReplicas)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (ne .Values.service.type "ClusterIP") (not .Values.tls.enabled) (not .Values.service.allowPlaintextExposure) -}}
+{{- fail (printf "service.type %s exposes graphrpc outside the cluster, but tls.enabled is false: tokens and Cypher would travel in clear. Turn on tls.enabled, or set service.allowPlaintextExposure=true if something in front terminates TLS" .Values.service.type) -}}
+{{- end -}}
+{{- $owned := splitList "," (include "graphrpc.ownedEnv" .) -}}
+{{- range .Values.extraEnv -}}
+{{- if eq .name "NEO4J_PASSWORD" -}}
+{{- fail "extraEnv may not set NEO4J_PASSWORD: the password reaches graphrpc as a file only (neo4j.password or neo4j.existingSecret)" -}}
+{{- end -}}
+{{- if has .name $owned -}}
+{{- fail (printf "extraEnv sets %s, which the chart already sets from its values: set that value instead" .name) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -183,21 +278,6 @@ value alone; graphrpc would refuse most of these at start-up, in a crash-looping
 {{- if and .Values.access.certificates (not .Values.tls.clientAuth.enabled) -}}
 {{- fail "access.certificates needs tls.clientAuth.enabled: without mutual TLS no client presents a certificate" -}}
 {{- end -}}
-{{- end -}}
-
-{{/*
-Liveness failures in a row before a restart. The gRPC liveness probe goes through the gRPC
-listener, which a drain closes: the threshold is raised, if need be, so that the probe cannot
-fail for longer than the drain lasts (shutdown.graceSeconds).
-*/}}
-{{- define "graphrpc.livenessFailureThreshold" -}}
-{{- $l := .Values.probes.liveness -}}
-{{- $threshold := int64 $l.failureThreshold -}}
-{{- if not (include "graphrpc.httpReadiness" .) -}}
-{{- $covering := add1 (div (int64 .Values.shutdown.graceSeconds) (int64 $l.periodSeconds)) -}}
-{{- $threshold = max $threshold $covering -}}
-{{- end -}}
-{{- $threshold -}}
 {{- end -}}
 
 {{/*

@@ -1,0 +1,39 @@
+// The shared scenario as a user would write it. Run: node dist/examples/scenario.js
+// with GRAPHRPC_ENDPOINT and GRAPHRPC_TOKEN set.
+import { Client, DeadlineExceededError, AuthenticationError, GraphRpcError } from "@graphrpc/client";
+
+const endpoint = process.env.GRAPHRPC_ENDPOINT ?? "http://127.0.0.1:50051";
+const client = Client.connect({ endpoint, token: process.env.GRAPHRPC_TOKEN, timeoutMs: 30_000 });
+
+const query = "MATCH (m:Movie) WHERE m.released >= $year RETURN m.title AS title LIMIT 3";
+const movies = await client.run(query, { year: 2000n });
+for (const row of movies.rows) console.log("movie:", row.get<string>("title"));
+
+const stream = client.stream("UNWIND range(1, 100000) AS i RETURN i");
+for await (const row of stream) void row;
+console.log("streamed rows:", (await stream.summary()).rowCount);
+
+await client.executeWrite((tx) => tx.run("CREATE (:Scenario {at: $now})", { now: new Date() }));
+const tx = await client.beginTransaction();
+await tx.run("MATCH (s:Scenario) DETACH DELETE s");
+await tx.rollback();
+const kept = await client.run("MATCH (s:Scenario) RETURN count(s) AS c");
+console.log("kept after rollback:", kept.rows[0]?.get("c"));
+
+const statements = ["CREATE (:Scenario)", "CREATE (:Scenario)", "NOT CYPHER"].map((cypher) => ({ cypher }));
+const failed = (e: GraphRpcError) => console.log("batch failed at index", e.statementIndex, e.neo4jCode);
+await client.batch(statements).catch(failed);
+
+const named = await client.runNamed("movies.by_title", { title: movies.rows[0]?.get<string>("title") ?? "" });
+console.log("named query rows:", named.rows.length);
+
+const slow = "UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b RETURN count(*)";
+await client
+  .run(slow, {}, { timeoutMs: 200 })
+  .catch((e) => console.log("deadline:", e instanceof DeadlineExceededError));
+const anonymous = Client.connect({ endpoint });
+await anonymous.run("RETURN 1").catch((e) => console.log("no token:", e instanceof AuthenticationError));
+
+await client.run("MATCH (s:Scenario) DETACH DELETE s");
+client.close();
+anonymous.close();
