@@ -13,11 +13,12 @@ const stream = client.stream("UNWIND range(1, 100000) AS i RETURN i");
 for await (const row of stream) void row;
 console.log("streamed rows:", (await stream.summary()).rowCount);
 
-await client.executeWrite((tx) => tx.run("CREATE (:Scenario {at: $now})", { now: new Date() }));
+const run = crypto.randomUUID(); // this run's nodes only: other programs share the graph
+await client.executeWrite((tx) => tx.run("CREATE (:Scenario {run: $run, at: $now})", { run, now: new Date() }));
 const tx = await client.beginTransaction();
-await tx.run("MATCH (s:Scenario) DETACH DELETE s");
+await tx.run("MATCH (s:Scenario {run: $run}) DETACH DELETE s", { run });
 await tx.rollback();
-const kept = await client.run("MATCH (s:Scenario) RETURN count(s) AS c");
+const kept = await client.run("MATCH (s:Scenario {run: $run}) RETURN count(s) AS c", { run });
 console.log("kept after rollback:", kept.rows[0]?.get("c"));
 
 const statements = ["CREATE (:Scenario)", "CREATE (:Scenario)", "NOT CYPHER"].map((cypher) => ({ cypher }));
@@ -34,6 +35,6 @@ await client
 const anonymous = Client.connect({ endpoint });
 await anonymous.run("RETURN 1").catch((e) => console.log("no token:", e instanceof AuthenticationError));
 
-await client.run("MATCH (s:Scenario) DETACH DELETE s");
+await client.run("MATCH (s:Scenario {run: $run}) DETACH DELETE s", { run });
 client.close();
 anonymous.close();
