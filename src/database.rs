@@ -112,11 +112,11 @@ impl SpanSettings {
     /// A client span for one statement, following the OpenTelemetry database conventions
     /// (semantic conventions 1.26+: `db.system.name`, integer `server.port`). Parameters are
     /// never recorded, and the statement's text only when asked (`db.query.text`): the span
-    /// name and `db.operation.name` come from [`operation_name`], a fixed set.
+    /// name and `db.operation.name` come from [`operation_name`] (the parser's fixed clause
+    /// names), worked out only for a span that something records.
     fn statement(&self, parent: Option<&Span>, cypher: &str, database: Option<&str>) -> Span {
         // No parent given: the current span (the RPC's).
         let parent = parent.cloned().unwrap_or_else(Span::current);
-        let operation = operation_name(cypher);
         let span = tracing::info_span!(
             parent: &parent,
             "db.statement",
@@ -125,7 +125,7 @@ impl SpanSettings {
             otel.status_code = Empty,
             db.system.name = "neo4j",
             db.namespace = Empty,
-            db.operation.name = operation,
+            db.operation.name = Empty,
             db.query.text = Empty,
             db.response.status_code = Empty,
             server.address = %self.server_address,
@@ -137,6 +137,8 @@ impl SpanSettings {
         if span.is_disabled() {
             return span;
         }
+        let operation = operation_name(cypher);
+        span.record("db.operation.name", operation);
         let namespace = database.unwrap_or("");
         if namespace.is_empty() {
             span.record("otel.name", operation);

@@ -1,46 +1,17 @@
-//! The operation name of a statement, for span names and `db.operation.name`: always one of
-//! a fixed set, never text taken from the statement, so that neither a comment nor a typo
-//! nor a value written into the Cypher reaches a span name, and span names stay as few as
-//! the kinds of statement. When the Cypher parser (reader classification) lands, this is
-//! the one function to point at it.
+//! The operation name of a statement, for span names and `db.operation.name`: taken from the
+//! parsed statement (`cypher::classify`, the reader classifier's parser), so it is always one
+//! of that parser's fixed clause names, never text from the statement: neither a comment nor a
+//! typo nor a value written into the Cypher reaches a span name, and span names stay as few as
+//! the kinds of statement. Text the parser cannot place is [`OTHER`].
 
-/// Clause keywords a statement may start with, as reported. Anything else is [`OTHER`].
-const KEYWORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "DELETE", "DETACH", "SET",
-    "REMOVE", "CALL", "FOREACH", "LOAD", "USE", "SHOW", "DROP", "ALTER", "EXPLAIN", "PROFILE",
-    "START", "STOP", "GRANT", "DENY", "REVOKE", "FINISH", "FILTER", "LET",
-];
-
-/// The operation name of a statement that starts with no known clause keyword.
+/// The operation name of a statement the parser cannot place.
 pub const OTHER: &str = "QUERY";
 
-/// The statement's first clause keyword (after whitespace and comments), upper-case, if it
-/// is one of [`KEYWORDS`]; else [`OTHER`].
+/// The statement's operation name as the parser reports it (e.g. `MATCH`, `OPTIONAL MATCH`,
+/// `CREATE INDEX`), else [`OTHER`]. It parses the statement: call it only for a span that is
+/// recorded.
 pub fn operation_name(cypher: &str) -> &'static str {
-    let word: String = skip_comments(cypher)
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .take(16)
-        .collect();
-    KEYWORDS
-        .iter()
-        .find(|k| k.eq_ignore_ascii_case(&word))
-        .copied()
-        .unwrap_or(OTHER)
-}
-
-/// The text after leading whitespace, `// …` line comments and `/* … */` block comments.
-fn skip_comments(mut text: &str) -> &str {
-    loop {
-        text = text.trim_start();
-        if let Some(rest) = text.strip_prefix("//") {
-            text = rest.split_once('\n').map_or("", |(_, after)| after);
-        } else if let Some(rest) = text.strip_prefix("/*") {
-            text = rest.split_once("*/").map_or("", |(_, after)| after);
-        } else {
-            return text;
-        }
-    }
+    crate::cypher::classify(cypher).map_or(OTHER, |c| c.operation)
 }
 
 #[cfg(test)]
@@ -55,7 +26,10 @@ mod tests {
             operation_name("\n/* a comment */ // another\n return 1"),
             "RETURN"
         );
-        assert_eq!(operation_name("OPTIONAL MATCH (n) RETURN n"), "OPTIONAL");
+        assert_eq!(
+            operation_name("OPTIONAL MATCH (n) RETURN n"),
+            "OPTIONAL MATCH"
+        );
     }
 
     #[test]
