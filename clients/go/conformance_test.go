@@ -105,13 +105,15 @@ func withUnique(t *testing.T, v map[string]any) map[string]any {
 
 func TestConformanceErrors(t *testing.T) {
 	writer := dial(t, "writer")
+	// Setup may hold schema commands, which need the admin role.
+	admin := dial(t, "admin")
 	// The timeout vectors leave their statements running in the database for a while.
 	t.Cleanup(waitForIdleDatabase)
 	for _, raw := range loadVectors(t, "errors.json") {
 		v := withUnique(t, raw)
 		t.Run(v["name"].(string), func(t *testing.T) {
 			for _, s := range asList(v["setup"]) {
-				if _, err := writer.Run(ctxFor(t, 30*time.Second), s.(string), nil); err != nil {
+				if _, err := admin.Run(ctxFor(t, 30*time.Second), s.(string), nil); err != nil {
 					t.Fatalf("setup %q: %v", s, err)
 				}
 			}

@@ -91,7 +91,7 @@ func TestNamedQuery(t *testing.T) {
 
 func TestErrorsCarryCodeReasonAndNeo4jCode(t *testing.T) {
 	c := dial(t, "writer")
-	_, err := c.Run(ctxFor(t, 30*time.Second), "RETURN nonsense(", nil)
+	_, err := c.Run(ctxFor(t, 30*time.Second), "RETURN 1 +", nil)
 	e := assertCode(t, err, codes.InvalidArgument)
 	if e.Reason != "NEO4J_CLIENT_ERROR" || e.ReasonCode() != pb.ErrorReason_NEO4J_CLIENT_ERROR || e.Neo4jCode == "" || e.Domain != "graphrpc.dev/neo4j" {
 		t.Fatalf("syntax error: reason %q neo4j_code %q domain %q", e.Reason, e.Neo4jCode, e.Domain)

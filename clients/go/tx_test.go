@@ -71,7 +71,7 @@ func TestFailedStatementEndsTheTransaction(t *testing.T) {
 	if _, err := tx.Run("CREATE (:GoTx {tag: $tag})", graphrpc.Params{"tag": id}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = tx.Run("RETURN nonsense(", nil)
+	_, err = tx.Run("RETURN 1 +", nil)
 	assertCode(t, err, codes.InvalidArgument)
 	if err := tx.Commit(); err == nil {
 		t.Fatal("a failed transaction committed")

@@ -29,6 +29,12 @@ def writer_token() -> str:
 
 
 @pytest.fixture(scope="session")
+def admin_token() -> str:
+    """Schema commands (a conformance vector's setup) need the admin role."""
+    return setting("GRAPHRPC_TEST_TOKEN_ADMIN")
+
+
+@pytest.fixture(scope="session")
 def reader_token() -> str:
     return setting("GRAPHRPC_TEST_TOKEN_READER")
 

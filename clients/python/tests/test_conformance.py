@@ -46,13 +46,19 @@ def params_of(raw: dict[str, Any] | None) -> dict[str, Any]:
 
 @pytest.mark.parametrize("vector", ERRORS["vectors"], ids=lambda v: v["name"])
 def test_error_vector(
-    client: Client, endpoint: str, writer_token: str, reader_token: str, vector: dict[str, Any]
+    client: Client,
+    endpoint: str,
+    writer_token: str,
+    reader_token: str,
+    admin_token: str,
+    vector: dict[str, Any],
 ) -> None:
     label = f"Conformance_{uuid.uuid4().hex[:12]}"
     tokens = {"writer": writer_token, "reader": reader_token}
     token = vector["token"]
-    for statement in vector.get("setup", []):
-        client.run(unique(statement, label))
+    with Client(endpoint, admin_token, timeout=60) as admin:
+        for statement in vector.get("setup", []):
+            admin.run(unique(statement, label))
     request = vector["request"]
     deadline = vector["deadline_ms"] / 1000 if "deadline_ms" in vector else 30.0
     statement_timeout = request["timeout_ms"] / 1000 if "timeout_ms" in request else None

@@ -10,7 +10,7 @@ from graphrpc import Client, GraphRpcError
 
 def test_a_syntax_error(client: Client) -> None:
     with pytest.raises(GraphRpcError) as caught:
-        client.run("RETRN 1")
+        client.run("RETURN 1 +")
     error = caught.value
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
     assert error.neo4j_code == "Neo.ClientError.Statement.SyntaxError"

@@ -98,7 +98,7 @@ def test_a_failed_statement_ends_the_transaction(client: Client) -> None:
     with client.begin_transaction() as tx:
         tx.run("CREATE (:PyClientTx {tag: $tag})", tag=tag)
         with pytest.raises(GraphRpcError) as caught:
-            tx.run("RETRN 1")
+            tx.run("RETURN 1 +")
         assert caught.value.code == grpc.StatusCode.INVALID_ARGUMENT
         assert caught.value.statement_index == 1
         assert not tx.open

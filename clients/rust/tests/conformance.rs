@@ -69,7 +69,6 @@ fn substitute(v: &J, label: &str) -> J {
 }
 
 async fn error_of(v: &J) -> Error {
-    let writer = writer().await;
     let token = match &v["token"] {
         J::Null => None,
         J::String(t) if t == "writer" => Some(env("GRAPHRPC_TEST_TOKEN_WRITER")),
@@ -81,8 +80,11 @@ async fn error_of(v: &J) -> Error {
     if let Some(ms) = v["deadline_ms"].as_u64() {
         client = client.with_deadline(Duration::from_millis(ms));
     }
+    // Setup may hold schema commands, which need the admin role.
+    let admin_token = env("GRAPHRPC_TEST_TOKEN_ADMIN");
+    let admin = common::client(Some(admin_token.as_str())).await;
     for statement in v["setup"].as_array().into_iter().flatten() {
-        writer
+        admin
             .run(statement.as_str().expect("cypher"))
             .await
             .expect("setup");

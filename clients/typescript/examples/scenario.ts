@@ -14,14 +14,16 @@ for await (const row of stream) void row;
 console.log("streamed rows:", (await stream.summary()).rowCount);
 
 const run = crypto.randomUUID(); // this run's nodes only: other programs share the graph
-await client.executeWrite((tx) => tx.run("CREATE (:Scenario {run: $run, at: $now})", { run, now: new Date() }));
+await client.executeWrite((tx) =>
+  tx.run("CREATE (:Scenario {run: $run, at: $now})", { run, now: new Date() }),
+);
 const tx = await client.beginTransaction();
 await tx.run("MATCH (s:Scenario {run: $run}) DETACH DELETE s", { run });
 await tx.rollback();
 const kept = await client.run("MATCH (s:Scenario {run: $run}) RETURN count(s) AS c", { run });
 console.log("kept after rollback:", kept.rows[0]?.get("c"));
 
-const statements = ["CREATE (:Scenario)", "CREATE (:Scenario)", "NOT CYPHER"].map((cypher) => ({ cypher }));
+const statements = ["CREATE (:Scenario)", "CREATE (:Scenario)", "RETURN 1 +"].map((cypher) => ({ cypher }));
 const failed = (e: GraphRpcError) => console.log("batch failed at index", e.statementIndex, e.neo4jCode);
 await client.batch(statements).catch(failed);
 

@@ -112,7 +112,7 @@ test("a batch failing at statement 3 names index 2 and leaves nothing behind", a
     client.batch([
       { cypher: "CREATE (:TsBatch {marker: $m, n: 1})", params: { m: marker } },
       { cypher: "CREATE (:TsBatch {marker: $m, n: 2})", params: { m: marker } },
-      { cypher: "THIS IS NOT CYPHER" },
+      { cypher: "RETURN 1 +" },
       { cypher: "CREATE (:TsBatch {marker: $m, n: 4})", params: { m: marker } },
     ]),
     (e: unknown) => {

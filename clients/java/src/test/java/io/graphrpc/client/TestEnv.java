@@ -31,6 +31,11 @@ final class TestEnv {
     return client("GRAPHRPC_TEST_TOKEN_WRITER");
   }
 
+  /** Schema commands (a vector's setup) need the admin role. */
+  static GraphRpcClient admin() {
+    return client("GRAPHRPC_TEST_TOKEN_ADMIN");
+  }
+
   static GraphRpcClient reader() {
     return client("GRAPHRPC_TEST_TOKEN_READER");
   }
