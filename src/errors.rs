@@ -247,6 +247,18 @@ pub fn in_statement(status: Status, index: usize, what: &str) -> Status {
     )
 }
 
+/// A call graphrpc refuses on its own account: an ErrorInfo of domain `graphrpc.dev` whose
+/// reason is one of the ErrorReason values of proto/graphrpc/v1/errors.proto, so clients
+/// branch on the reason rather than on the words of the message.
+pub fn refused<const N: usize>(
+    code: Code,
+    message: impl Into<String>,
+    reason: &str,
+    metadata: [(&str, String); N],
+) -> Status {
+    with_info(code, message, reason, SERVICE_DOMAIN, metadata)
+}
+
 fn with_info<const N: usize>(
     code: Code,
     message: impl Into<String>,
