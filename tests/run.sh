@@ -8,7 +8,9 @@
 #   3. cargo test: unit tests, in-process integration tests, process-level tests
 #   4. the interop suite: Python grpcio through reflection, and the real grpcurl
 #      (deploy/local/grpcurl.sh), against the graphrpc binary
-#   5. the client libraries (tests/clients.sh: one graphrpc, every clients/*/test.sh)
+#   5. the client libraries (tests/clients.sh: one graphrpc, every clients/*/test.sh); the
+#      committed generated code of the Go, TypeScript, Python clients is what buf.gen.yaml
+#      makes now (tests/generated.sh)
 #   6. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
 #   (and a second-long smoke run of the benchmark's load program, so it cannot rot)
 # A database that cannot start fails the run; nothing is skipped.
@@ -66,6 +68,9 @@ GRAPHRPC_BIN="$project/target/debug/graphrpc" PYTHONPATH="$project/.local/pylib"
 
 echo "== client libraries against the real server (clients/*/test.sh)"
 GRAPHRPC_BIN="$project/target/debug/graphrpc" tests/clients.sh
+
+echo "== generated client code is fresh (buf generate with buf.gen.yaml into a temp dir)"
+tests/generated.sh
 
 echo "== Helm chart and container image"
 tests/helm/run.sh
