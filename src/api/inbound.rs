@@ -77,7 +77,7 @@ where
                              transaction was rolled back)",
                             MAX_AHEAD_BYTES >> 20
                         ),
-                        "STREAM_AHEAD_LIMIT",
+                        crate::errors::reason::STREAM_AHEAD_LIMIT,
                         [],
                     ));
                 }

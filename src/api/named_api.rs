@@ -89,7 +89,7 @@ fn current(state: &ApiState) -> Result<Arc<Catalog>, Status> {
             errors::refused(
                 tonic::Code::FailedPrecondition,
                 "no catalog configured: set GRAPHRPC_CATALOG_FILE",
-                "CATALOG_NOT_CONFIGURED",
+                crate::errors::reason::CATALOG_NOT_CONFIGURED,
                 [],
             )
         })
@@ -113,8 +113,8 @@ fn lookup<'c>(
         errors::refused(
             tonic::Code::NotFound,
             format!("named query `{name}` is not in the catalog; ListNamedQueries lists the names"),
-            "NAMED_QUERY_NOT_FOUND",
-            [("name", name.to_owned())],
+            crate::errors::reason::NAMED_QUERY_NOT_FOUND,
+            [(errors::NAME_KEY, name.to_owned())],
         )
     })?;
     let what = format!("named query `{name}`");

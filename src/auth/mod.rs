@@ -77,7 +77,7 @@ impl Principal {
             return Ok(());
         }
         Err(self.denied(
-            "RAW_CYPHER_FORBIDDEN",
+            crate::errors::reason::RAW_CYPHER_FORBIDDEN,
             format!(
                 "principal `{}` may call named queries only (RunNamed, RunNamedStream), not {rpc}",
                 self.name
@@ -89,7 +89,7 @@ impl Principal {
     pub fn check_mode(&self, mode: AccessMode, what: &str) -> Result<(), Status> {
         if mode == AccessMode::Write && self.role < Role::Writer {
             return Err(self.denied(
-                "READER_WRITE",
+                crate::errors::reason::READER_WRITE,
                 format!(
                     "principal `{}` has role reader and may not run {what} in WRITE mode; use access_mode READ or a writer's token",
                     self.name
@@ -146,7 +146,7 @@ impl Principal {
         );
         crate::observability::reader_write_detected();
         self.denied(
-            "READER_WRITE",
+            crate::errors::reason::READER_WRITE,
             format!(
                 "principal `{}` has role reader, and the database reported changes for the statement; \
                  graphrpc rolled its transaction back, which undoes them only if the database did not \
@@ -159,15 +159,7 @@ impl Principal {
     /// PERMISSION_DENIED for this principal, with the ErrorInfo `reason` (an ErrorReason of
     /// errors.proto) and the principal's name and role as metadata.
     pub fn denied(&self, reason: &str, message: String) -> Status {
-        crate::errors::refused(
-            tonic::Code::PermissionDenied,
-            message,
-            reason,
-            [
-                ("principal", self.name.to_string()),
-                ("role", self.role.as_str().to_owned()),
-            ],
-        )
+        crate::errors::denied(reason, message, &self.name, self.role.as_str())
     }
 }
 

@@ -47,7 +47,7 @@ impl StatementPolicy {
             Err(error) => {
                 observability::statement_refused("unparsable");
                 Err(principal.denied(
-                    "STATEMENT_FORBIDDEN",
+                    crate::errors::reason::STATEMENT_FORBIDDEN,
                     format!(
                         "principal `{}`: {what} was refused because graphrpc cannot classify it: {error}; \
                          only statements it can parse reach the database",
@@ -73,9 +73,9 @@ impl StatementPolicy {
             // A reader's plain write has its own reason; every other refusal (a command
             // above the role, LOAD CSV, a procedure off the allow-list) is STATEMENT_FORBIDDEN.
             let kind = if c.kind == Kind::Write && principal.role < Role::Writer {
-                "READER_WRITE"
+                crate::errors::reason::READER_WRITE
             } else {
-                "STATEMENT_FORBIDDEN"
+                crate::errors::reason::STATEMENT_FORBIDDEN
             };
             Err(principal.denied(
                 kind,

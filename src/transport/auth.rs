@@ -93,7 +93,7 @@ impl AuthLayer {
         Err(errors::refused(
             Code::Unauthenticated,
             "no credentials: send the metadata `authorization: Bearer <token>`",
-            "CREDENTIALS_MISSING",
+            crate::errors::reason::CREDENTIALS_MISSING,
             [],
         ))
     }
@@ -113,7 +113,7 @@ impl AuthLayer {
                         "principal `{}` is over its rate limit (GRAPHRPC_RATE_LIMIT={} calls/s, GRAPHRPC_RATE_BURST={}); retry after the pushback",
                         principal.name, limiter.rate.per_second, limiter.rate.burst
                     ),
-                    "RATE_LIMITED",
+                    crate::errors::reason::RATE_LIMITED,
                     [],
                 ),
                 pushback: Some(wait),
@@ -124,7 +124,12 @@ impl AuthLayer {
 
 /// UNAUTHENTICATED for credentials that were sent but are malformed or unknown.
 fn invalid_credentials(message: impl Into<String>) -> Status {
-    errors::refused(Code::Unauthenticated, message, "CREDENTIALS_INVALID", [])
+    errors::refused(
+        Code::Unauthenticated,
+        message,
+        crate::errors::reason::CREDENTIALS_INVALID,
+        [],
+    )
 }
 
 /// The token of an `authorization: Bearer <token>` value (the scheme in any case).

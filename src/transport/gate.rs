@@ -160,7 +160,7 @@ impl<S> Gate<S> {
                             token.len(),
                             MAX_AUTHORIZATION_BYTES >> 10
                         ),
-                        "CREDENTIALS_INVALID",
+                        crate::errors::reason::CREDENTIALS_INVALID,
                         [],
                     ),
                     None,
@@ -172,7 +172,7 @@ impl<S> Gate<S> {
                 crate::errors::refused(
                     tonic::Code::Unavailable,
                     "graphrpc is shutting down; retry on another replica",
-                    "SHUTTING_DOWN",
+                    crate::errors::reason::SHUTTING_DOWN,
                     [],
                 ),
                 None,

@@ -117,7 +117,7 @@ fn shed<B: Default>(settings: TrafficSettings) -> Response<LimitedBody<B>> {
     let status = crate::errors::refused(
         tonic::Code::ResourceExhausted,
         "graphrpc is at its concurrent call limit; retry after the pushback",
-        "CALL_LIMIT_REACHED",
+        crate::errors::reason::CALL_LIMIT_REACHED,
         [],
     );
     super::refusal(status, Some(settings.retry_pushback)).map(|inner| LimitedBody {
@@ -148,7 +148,7 @@ pub fn too_large_status(limit: usize) -> tonic::Status {
     crate::errors::refused(
         tonic::Code::ResourceExhausted,
         too_large(limit),
-        "REQUEST_TOO_LARGE",
+        crate::errors::reason::REQUEST_TOO_LARGE,
         [],
     )
 }
