@@ -70,7 +70,8 @@ async def aio_run(endpoint: str, token: str | None, rows: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint")
-    parser.add_argument("token", nargs="?", help="bearer token (none for a server without an access file)")
+    # No token for a server without an access file (make bench's).
+    parser.add_argument("token", nargs="?")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--server-pid")
