@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
-: "${GRPC_ADDR:?graphrpc's address}" "${BOLT_URI:?the database}" "${LOADGEN:?the load program}"
+: "${GRPC_ADDR:?the address of graphrpc}" "${BOLT_URI:?the database}" "${LOADGEN:?the load program}"
 echo "bench: building the Rust client's stream program (release)" >&2
 cargo build --release --locked --quiet -p graphrpc-client --example stream_bench
 deploy/local/pydeps.sh clients/python/requirements.lock "$project/.local/py-client"
