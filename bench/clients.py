@@ -3,7 +3,7 @@ the raw gRPC load program (bench/clients.sh runs it; see there for the environme
 
 Each system streams the same statement (the bench's `stream` workload) at concurrency 1 for
 BENCH_CLIENT_RUNS whole streams; it reports rows/s of the best run, the client process's peak
-RSS (ru_maxrss, from wait4) and graphrpc's peak RSS sampled every 20 ms while the client ran.
+RSS (VmHWM, sampled) and graphrpc's peak RSS sampled every 20 ms while the client ran.
 Writes bench/results/clients.md (and .json) and prints the table.
 """
 
@@ -19,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(HERE)
 ROWS = int(os.environ.get("BENCH_STREAM_ROWS", "1000000"))
 RUNS = int(os.environ.get("BENCH_CLIENT_RUNS", "2"))
+SECONDS = float(os.environ.get("BENCH_CLIENT_SECONDS", "5"))
 GRPC_ADDR = os.environ["GRPC_ADDR"]
 BOLT_URI = os.environ["BOLT_URI"]
 LOADGEN = os.environ["LOADGEN"]
@@ -28,29 +29,32 @@ SERVER_PID = os.environ.get("GRAPHRPC_PID")
 OUT = os.environ.get("BENCH_CLIENTS_OUT", os.path.join(HERE, "results"))
 
 
-def rss_kib(pid):
+def status_kib(pid, field):
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-class ServerPeak:
-    """graphrpc's peak RSS while a client runs (0 when its pid is not given)."""
+class Peaks:
+    """While a client runs, every 20 ms: its peak RSS (VmHWM, which exec resets; wait4's
+    ru_maxrss would keep the forking Python's own size) and graphrpc's RSS (VmRSS)."""
 
-    def __init__(self):
-        self.kib = 0
+    def __init__(self, pid):
+        self.pid = pid
+        self.client = self.server = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self):
         while not self._stop.wait(0.02):
+            self.client = max(self.client, status_kib(self.pid, "VmHWM"))
             if SERVER_PID:
-                self.kib = max(self.kib, rss_kib(SERVER_PID))
+                self.server = max(self.server, status_kib(SERVER_PID, "VmRSS"))
 
     def __enter__(self):
         self._thread.start()
@@ -62,43 +66,33 @@ class ServerPeak:
 
 
 def run(argv, env=None):
-    """stdout of the child and its peak RSS in KiB (ru_maxrss of wait4)."""
-    with ServerPeak() as server:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, **(env or {})})
-        out, err = [], []
-        readers = [threading.Thread(target=lambda s, b: b.append(s.read()), args=(p, b))
-                   for p, b in ((proc.stdout, out), (proc.stderr, err))]
-        for r in readers:
-            r.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        for r in readers:
-            r.join()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"clients bench: {argv[0]} failed ({code}):\n{''.join(err)[-2000:]}")
-    return "".join(out), usage.ru_maxrss, server.kib
+    """stdout of the child, its peak RSS and graphrpc's, in KiB."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    with Peaks(proc.pid) as peaks:
+        out, err = proc.communicate()
+    if proc.returncode != 0:
+        sys.exit(f"clients bench: {argv[0]} failed ({proc.returncode}):\n{err[-2000:]}")
+    return out, peaks.client, peaks.server
 
 
 def loadgen(mode):
+    """The load program's own figure: streams back to back for BENCH_CLIENT_SECONDS, rows/s
+    counting the rows of a stream cut off at the end (as make bench's stream workload)."""
     rates = []
     peak_client = peak_server = 0
     for _ in range(RUNS):
-        # One stream per run: the duration is a floor, the load program finishes the stream.
         argv = [LOADGEN, mode, "--workload", "stream", "--concurrency", "1", "--duration",
-                "1ms", "--stream-rows", str(ROWS)]
+                f"{SECONDS}s", "--stream-rows", str(ROWS)]
         if mode == "grpc":
             argv += ["--addr", GRPC_ADDR]
         else:
             argv += ["--uri", BOLT_URI, "--user", "root", "--database", "graph"]
-        started = time.perf_counter()
         out, maxrss, server = run(argv)
-        seconds = time.perf_counter() - started
         result = json.loads(out.strip().splitlines()[-1])
-        rows = int(result["rows"])
-        if rows < ROWS:
-            sys.exit(f"clients bench: loadgen {mode} delivered {rows} of {ROWS} rows")
-        rates.append(rows / seconds)
+        if result["errors"] or int(result["rows"]) == 0:
+            sys.exit(f"clients bench: loadgen {mode}: {result}")
+        rates.append(float(result["rows_per_s"]))
         peak_client, peak_server = max(peak_client, maxrss), max(peak_server, server)
     return max(rates), peak_client, peak_server
 
@@ -138,9 +132,11 @@ def main():
     lines = [
         f"# {ROWS:,}-row stream through the client libraries".replace(",", " "),
         "",
-        f"One stream at a time, best of {RUNS} runs; rows/s from the client's first call to its "
-        "last row (the Rust and Python clients read every row's integer as an application would). "
-        "*Client peak RSS*: the client process's maxrss; *graphrpc peak RSS*: sampled every 20 ms "
+        f"One stream at a time, best of {RUNS} runs. The client libraries: rows/s of one whole "
+        "stream, from the call to its last row, each row's integer read as an application would. "
+        f"The load programs (direct driver, raw gRPC): streams back to back for {SECONDS:g} s, "
+        "rows/s counting a stream cut off at the end, as make bench's stream workload. "
+        "*Client peak RSS*: the client process's VmHWM; *graphrpc peak RSS*: sampled every 20 ms "
         "while the client ran (not applicable to the direct driver).",
         "",
         "| system | rows/s | vs direct | client peak RSS MiB | graphrpc peak RSS MiB |",
@@ -148,8 +144,9 @@ def main():
     ]
     for r in results:
         server = "" if r is results[0] else f"{r['server_peak_rss_mib']:.1f}"
-        lines.append(f"| {r['system']} | {r['rows_per_s']:,.0f} | {r['rows_per_s'] / direct:.2f}× "
-                     f"| {r['client_peak_rss_mib']:.1f} | {server} |".replace(",", " "))
+        rate = f"{r['rows_per_s']:,.0f}".replace(",", " ")
+        lines.append(f"| {r['system']} | {rate} | {r['rows_per_s'] / direct:.2f}× "
+                     f"| {r['client_peak_rss_mib']:.1f} | {server} |")
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "clients.md"), "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -5,7 +5,7 @@
 #   Environment: GRPC_ADDR (http://host:port of a graphrpc without an access file), BOLT_URI and
 #   LOADGEN_NEO4J_PASSWORD (the database, for the direct driver), LOADGEN (the load program),
 #   GRAPHRPC_PID (optional: graphrpc's peak RSS), BENCH_STREAM_ROWS (1000000),
-#   BENCH_CLIENT_RUNS (2).
+#   BENCH_CLIENT_RUNS (2), BENCH_CLIENT_SECONDS (5: each load-program run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$PWD
