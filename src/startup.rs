@@ -29,6 +29,23 @@ use crate::{
 /// still closes the connection.
 pub const MAX_HEADER_LIST_BYTES: u32 = 128 * 1024;
 
+/// Request bytes one stream may have in flight before graphrpc has read them (HTTP/2's own
+/// default window; hyper's is 1 MiB). Set with [`CONNECTION_WINDOW_BYTES`] so that flow
+/// control, not h2's frame budget, stops a client pipelining small messages without reading
+/// the answers. h2 charges each DATA frame under 256 bytes that it holds unread against a
+/// budget of half the connection window and closes the whole connection (GOAWAY
+/// ENHANCE_YOUR_CALM, "too_many_data_frames") when it runs out; it reads all the socket
+/// holds before any handler runs. Under hyper's defaults (1 MiB windows, 512 KiB budget)
+/// 2 200 pipelined statements did that. Now one stream can hold at most 64 KiB unread: at
+/// one statement of 17 bytes a frame that is 3 855 frames, about 0.9 MiB of budget; at the
+/// smallest gRPC message (5 bytes) about 3.1 MiB; both under the 8 MiB budget.
+pub const STREAM_WINDOW_BYTES: u32 = 64 * 1024;
+
+/// Request bytes a whole connection may have in flight unread. Its half is h2's frame
+/// budget (8 MiB), so several streams can pipeline at once. It grants no extra memory at
+/// the default stream limit: 256 streams × [`STREAM_WINDOW_BYTES`] is this much.
+pub const CONNECTION_WINDOW_BYTES: u32 = 16 * 1024 * 1024;
+
 pub struct Application {
     listener: TcpListener,
     admin_listener: TcpListener,
@@ -188,6 +205,11 @@ impl Application {
             .http2_keepalive_timeout(Some(settings.http2.keepalive_timeout))
             .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
             .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
+            .initial_stream_window_size(STREAM_WINDOW_BYTES)
+            .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
+            // Off (hyper's default, said here): the estimator would grow the stream window
+            // up to the connection's and undo the bound above.
+            .http2_adaptive_window(Some(false))
             .layer(CallLayer)
             .layer(TrafficLayer::new(settings.traffic))
             .layer(GateLayer::new(draining.clone()))

@@ -63,6 +63,19 @@ impl RawConnection {
         path: &str,
         extra: &[(&str, &str)],
     ) -> (h2::client::ResponseFuture, h2::SendStream<Bytes>) {
+        match self.try_open(path, extra).await {
+            Ok(opened) => opened,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`RawConnection::open`], but a connection that is gone is an error to count,
+    /// not a panic.
+    pub async fn try_open(
+        &self,
+        path: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<(h2::client::ResponseFuture, h2::SendStream<Bytes>), String> {
         let mut request = http::Request::builder()
             .method("POST")
             .uri(format!("http://{}{path}", self.authority))
@@ -73,15 +86,14 @@ impl RawConnection {
         for (k, v) in extra {
             request = request.header(*k, *v);
         }
-        let mut send = match self.send.clone().ready().await {
-            Ok(send) => send,
-            Err(e) => panic!(
+        let mut send = self.send.clone().ready().await.map_err(|e| {
+            format!(
                 "the connection is gone ({e}): {:?}",
                 self.ended.lock().expect("lock")
-            ),
-        };
+            )
+        })?;
         send.send_request(request.body(()).expect("request"), false)
-            .expect("send request")
+            .map_err(|e| format!("cannot send the request: {e}"))
     }
 
     /// A whole call: the given frames, the end of the request, and the answer read fully.
