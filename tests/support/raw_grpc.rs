@@ -39,7 +39,15 @@ pub fn frame(message: &impl prost::Message) -> Bytes {
 impl RawConnection {
     pub async fn connect(addr: std::net::SocketAddr) -> RawConnection {
         let tcp = TcpStream::connect(addr).await.expect("connect");
-        let (send, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        // Answers a test leaves unread must not stop the others: h2 as a client counts them
+        // against its connection window (64 KiB by default, after which the server may not
+        // send any answer) and against the same frame budget as the server's.
+        let (send, connection) = h2::client::Builder::new()
+            .initial_connection_window_size(64 << 20)
+            .data_frame_budget(64 << 20)
+            .handshake(tcp)
+            .await
+            .expect("h2 handshake");
         let ended = Arc::new(Mutex::new(None));
         let record = ended.clone();
         tokio::spawn(async move {
