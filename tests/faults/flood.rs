@@ -20,12 +20,19 @@ use crate::{
 
 const RUN: &str = "/graphrpc.v1.GraphQueryService/Run";
 
+/// The app, with a connect timeout that a loaded machine cannot exceed: these tests are about
+/// HTTP/2, and a Begin that timed out connecting to the database would fail them for
+/// another reason.
+async fn spawn_patient_app() -> TestApp {
+    spawn_app_with(&["--connect-timeout", "30s"]).await
+}
+
 /// Runs `calls` Runs one after another on `conn`; how many succeeded. Bounded in time: a
 /// connection that stops answering fails the rest rather than hang the suite.
 async fn bystanders(conn: &RawConnection, calls: i64) -> usize {
     let succeeded = std::sync::atomic::AtomicUsize::new(0);
     let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(60),
+        std::time::Duration::from_secs(120),
         run_bystanders(conn, calls, &succeeded),
     )
     .await;
@@ -57,7 +64,7 @@ async fn run_bystanders(
 /// checks that they all succeed, the connection stays open and each flooding stream is
 /// refused on its own (RESOURCE_EXHAUSTED, from api::inbound).
 async fn flood(test: &str, streams: usize) {
-    let app = spawn_app().await;
+    let app = spawn_patient_app().await;
     let conn = RawConnection::connect(app.addr).await;
     let message = |m: In| frame(&pb::TransactionRequest { message: Some(m) });
     let statement = message(In::Statement(pb::TransactionStatement {
@@ -131,7 +138,7 @@ async fn eight_streams_pipelining_at_once_leave_their_neighbours_running() {
 /// then bounded by flow control alone (one stream window).
 #[tokio::test]
 async fn a_reflection_stream_pipelining_without_reading_leaves_its_neighbours_running() {
-    let app = spawn_app().await;
+    let app = spawn_patient_app().await;
     let conn = RawConnection::connect(app.addr).await;
     let (answer, mut body) = conn
         .open(
