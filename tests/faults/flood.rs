@@ -1,9 +1,11 @@
-//! A greedy call is refused on its own, never by closing the HTTP/2 connection that other
-//! calls share: 10 000 statements pipelined on one Transaction stream without reading, and
-//! a 64 KiB `authorization` header, while bystander calls run on the same connection.
-//! What makes the flood hold is flow control (startup::STREAM_WINDOW_BYTES and
-//! CONNECTION_WINDOW_BYTES): see docs/operations.md, "Limits that protect a shared
-//! connection".
+//! A greedy call is refused on its own or slowed by flow control, never by closing the
+//! HTTP/2 connection that other calls share: 10 000 statements pipelined without reading on
+//! one Transaction stream and on eight at once, 10 000 Server Reflection requests whose
+//! answers are not read, and a 64 KiB `authorization` header, each while bystander Runs go
+//! on over the same connection. What makes the floods hold is flow control
+//! (startup::STREAM_WINDOW_BYTES and CONNECTION_WINDOW_BYTES); with hyper's default windows
+//! h2 closes the connection (GOAWAY ENHANCE_YOUR_CALM). See docs/operations.md, "Limits that
+//! protect a shared connection".
 
 use std::time::Instant;
 
