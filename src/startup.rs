@@ -259,8 +259,18 @@ impl Application {
         probe.abort();
         let _ = stop_probe.send(true);
         health.drain().await;
-        let _ = drain.send(());
         tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
+        // Connections stay open a moment before GOAWAY, so a call already on its way is
+        // answered UNAVAILABLE by the gate (a status every client understands) instead of
+        // racing the GOAWAY, which some clients (tonic) report as CANCELLED.
+        let goaway_at = (tokio::time::Instant::now() + REFUSAL_WINDOW).min(grace_over);
+        tokio::select! {
+            result = &mut server => {
+                return result.context("the server task failed")?.context("the server failed");
+            }
+            () = tokio::time::sleep_until(goaway_at) => {}
+        }
+        let _ = drain.send(());
         match tokio::time::timeout_at(grace_over, &mut server).await {
             Ok(result) => result
                 .context("the server task failed")?
@@ -294,6 +304,10 @@ fn without_userinfo(uri: &str) -> String {
         .map_or(authority, |(_, host)| host);
     format!("{scheme}://{host}{tail}")
 }
+
+/// After SIGTERM, how long connections stay open (new calls refused with UNAVAILABLE)
+/// before GOAWAY tells clients to go elsewhere; counted inside the shutdown grace.
+pub const REFUSAL_WINDOW: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Completes on SIGTERM (Kubernetes stopping the pod) or SIGINT (Ctrl-C).
 pub async fn shutdown_signal() {
