@@ -5,7 +5,7 @@
 //! the killed member used again once it is back.
 
 use std::{
-    collections::HashSet,
+    collections::{BTreeMap, HashSet},
     sync::{
         atomic::{AtomicBool, AtomicI64, Ordering},
         Arc, Mutex,
@@ -287,6 +287,8 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
     let next_id = Arc::new(AtomicI64::new(0));
     let acked: Arc<Mutex<Vec<i64>>> = Arc::default();
     let (reads, writes): (Calls, Calls) = Default::default();
+    // How the failed calls failed, by gRPC code.
+    let failures: Arc<Mutex<BTreeMap<String, usize>>> = Arc::default();
     let mut callers = Vec::new();
     for caller in 0..8 {
         let (client, stop, next_id, acked) = (
@@ -295,6 +297,7 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
             next_id.clone(),
             acked.clone(),
         );
+        let failures = failures.clone();
         let calls = if caller < 4 {
             reads.clone()
         } else {
@@ -320,7 +323,13 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
                 let mut call = tonic::Request::new(message);
                 call.set_timeout(DEADLINE);
                 let started = Instant::now();
-                let ok = client.run(call).await.is_ok();
+                let outcome = client.run(call).await;
+                let ok = outcome.is_ok();
+                if let Err(status) = outcome {
+                    let kind = if caller < 4 { "read" } else { "write" };
+                    let kind = format!("{kind} {:?}", status.code());
+                    *failures.lock().expect("lock").entry(kind).or_default() += 1;
+                }
                 calls
                     .lock()
                     .expect("lock")
@@ -399,11 +408,12 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
     figure(
         "routing failover",
         format_args!(
-            "election {:?} (simulated); first write {first_write_after_kill:?} after the SIGKILL; {} reads ({failed_reads} failed) and {} writes ({failed_writes} failed); {late} calls past their deadline + 250 ms (longest {longest:?}, deadline {DEADLINE:?}); {} writes acknowledged, {lost} lost (found on the members after m1's restart: {per_member:?}; {unacknowledged_but_stored} stored but not acknowledged); the returned member got reads {back_after:?} after it was back in the table",
+            "election {:?} (simulated); first write {first_write_after_kill:?} after the SIGKILL; {} reads ({failed_reads} failed) and {} writes ({failed_writes} failed); {late} calls past their deadline + 250 ms (longest {longest:?}, deadline {DEADLINE:?}); {} writes acknowledged, {lost} lost (found on the members after m1's restart: {per_member:?}; {unacknowledged_but_stored} stored but not acknowledged); the returned member got reads {back_after:?} after it was back in the table; failures by code: {:?}",
             elected - killed,
             reads.len(),
             writes.len(),
             acked.len(),
+            failures.lock().expect("lock"),
         ),
     );
     assert_eq!(late, 0, "calls past their deadline + 250 ms");
