@@ -48,6 +48,30 @@ impl Member {
             .expect("a pid")
     }
 
+    /// Whether the member answers a query over Bolt now, directly (not through graphrpc).
+    async fn answers_a_query(&self) -> bool {
+        let target = self.db.target();
+        let Ok(config) = neo4rs::ConfigBuilder::default()
+            .uri(&target.uri)
+            .user(&target.username)
+            .password(&target.password)
+            .db(target.database.as_str())
+            .max_connections(1)
+            .connection_timeout(Duration::from_secs(2))
+            .build()
+        else {
+            return false;
+        };
+        let Ok(graph) = neo4rs::Graph::connect(config) else {
+            return false;
+        };
+        matches!(
+            tokio::time::timeout(Duration::from_secs(3), graph.run(neo4rs::query("RETURN 1")))
+                .await,
+            Ok(Ok(_))
+        )
+    }
+
     /// The ids of the :Ack nodes on this member, read directly (not through graphrpc).
     async fn acks(&self) -> Vec<i64> {
         let target = self.db.target();
@@ -147,6 +171,14 @@ async fn routing_through_a_front_for_three_standalone_members() {
     set_table(&table, &[m1], &[m2, m3]);
     tokio::time::sleep(Duration::from_millis(1200)).await; // the table above is in use
     the_writer_sigkilled_under_load(&app, &members, &table).await;
+    let versions: Vec<Vec<String>> = std::iter::once(&front)
+        .chain(members.iter().map(|m| &m.proxy))
+        .map(BoltProxy::versions)
+        .collect();
+    figure(
+        "routing bolt",
+        format_args!("Bolt versions negotiated (front, m1, m2, m3): {versions:?}"),
+    );
 }
 
 async fn writes_to_the_writer_and_reads_to_the_readers(app: &TestApp, members: &[Member]) {
@@ -353,8 +385,18 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
     let elected = Instant::now();
     tokio::time::sleep(Duration::from_secs(3)).await;
 
-    // The killed member comes back and is made a reader again.
+    // The killed member comes back, and is made a reader again once it answers Bolt (a
+    // cluster lists a member only once it has rejoined; ArcadeDB reports ready over HTTP
+    // before its Bolt port answers).
     tokio::task::block_in_place(|| m1.db.script("start"));
+    let restart_began = Instant::now();
+    while !m1.answers_a_query().await {
+        assert!(
+            restart_began.elapsed() < Duration::from_secs(60),
+            "the restarted member never answered Bolt"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let returned = Instant::now();
     set_table(table, &[m2], &[m1, m3]);
     let mut back_after = None;
@@ -385,6 +427,18 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
         .max()
         .unwrap_or_default();
     let failed_reads = reads.iter().filter(|c| !c.2).count();
+    // When the failed reads started, counted from the kill (negative: before it).
+    let failed_reads_at: Vec<String> = reads
+        .iter()
+        .filter(|c| !c.2)
+        .map(|(started, _, _)| {
+            let (after, before) = (
+                started.saturating_duration_since(killed),
+                killed.saturating_duration_since(*started),
+            );
+            format!("{:+.2}s", after.as_secs_f64() - before.as_secs_f64())
+        })
+        .collect();
     let failed_writes = writes.iter().filter(|c| !c.2).count();
     let first_write = writes
         .iter()
@@ -408,12 +462,13 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
     figure(
         "routing failover",
         format_args!(
-            "election {:?} (simulated); first write {first_write_after_kill:?} after the SIGKILL; {} reads ({failed_reads} failed) and {} writes ({failed_writes} failed); {late} calls past their deadline + 250 ms (longest {longest:?}, deadline {DEADLINE:?}); {} writes acknowledged, {lost} lost (found on the members after m1's restart: {per_member:?}; {unacknowledged_but_stored} stored but not acknowledged); the returned member got reads {back_after:?} after it was back in the table; failures by code: {:?}",
+            "election {:?} (simulated); first write {first_write_after_kill:?} after the SIGKILL; {} reads ({failed_reads} failed) and {} writes ({failed_writes} failed); {late} calls past their deadline + 250 ms (longest {longest:?}, deadline {DEADLINE:?}); {} writes acknowledged, {lost} lost (found on the members after m1's restart: {per_member:?}; {unacknowledged_but_stored} stored but not acknowledged); the returned member got reads {back_after:?} after it was back in the table; failures by code: {:?}; failed reads started at {failed_reads_at:?} from the kill (m1 back in the table at {:+.2}s)",
             elected - killed,
             reads.len(),
             writes.len(),
             acked.len(),
             failures.lock().expect("lock"),
+            (returned - killed).as_secs_f64(),
         ),
     );
     assert_eq!(late, 0, "calls past their deadline + 250 ms");

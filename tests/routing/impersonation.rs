@@ -182,4 +182,8 @@ async fn a_principals_database_user_is_sent_as_imp_user_and_a_refusal_is_permiss
         );
     }
     bob_after.expect("others are not affected");
+    figure(
+        "imp_user bolt",
+        format_args!("Bolt versions negotiated: {:?}", proxy.versions()),
+    );
 }

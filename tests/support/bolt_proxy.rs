@@ -76,6 +76,8 @@ impl Seen {
 #[derive(Default)]
 struct Shared {
     log: Mutex<Vec<Seen>>,
+    /// The Bolt versions the server agreed to, one per connection ("5.4").
+    versions: Mutex<Vec<String>>,
     table: Option<Arc<Mutex<Table>>>,
     commit_bookmark: Mutex<Option<String>>,
     refuse_impersonation: AtomicBool,
@@ -137,6 +139,14 @@ impl BoltProxy {
             .collect()
     }
 
+    /// The Bolt versions negotiated on the connections so far, each once, sorted.
+    pub fn versions(&self) -> Vec<String> {
+        let mut versions = self.shared.versions.lock().expect("lock").clone();
+        versions.sort();
+        versions.dedup();
+        versions
+    }
+
     /// How many ROUTE requests this proxy answered.
     pub fn routes(&self) -> usize {
         self.seen().iter().filter(|s| s.message == "ROUTE").count()
@@ -178,6 +188,11 @@ async fn serve(mut client: TcpStream, target: &str, shared: &Shared) -> std::io:
     let mut version = [0u8; 4];
     server.read_exact(&mut version).await?;
     client.write_all(&version).await?;
+    shared
+        .versions
+        .lock()
+        .expect("lock")
+        .push(format!("{}.{}", version[3], version[2]));
     // After a FAILURE the proxy made up, the server never saw the request: the proxy
     // ignores what follows until RESET, as a server in the FAILED state does.
     let mut failed = false;
