@@ -27,8 +27,10 @@ pub struct Telemetry {
 }
 
 impl Telemetry {
-    /// Exports the spans still buffered. Call it before the runtime goes away.
+    /// Exports the spans still buffered and writes the buffered log lines. Call it before
+    /// the runtime goes away.
     pub fn shutdown(self) {
+        crate::log_writer::flush();
         if let Some(provider) = self.tracer_provider {
             if let Err(e) = provider.shutdown() {
                 eprintln!("graphrpc: flushing traces failed: {e}");
@@ -52,9 +54,12 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
                 meta.is_span() && meta.target().starts_with("graphrpc")
             }))
     });
+    // Lines go through a buffer written by a thread of its own (see `log_writer`).
+    let writer = crate::log_writer::BufferedStdout;
     let fmt_layer = match format {
-        LogFormat::Human => fmt::layer().with_target(false).boxed(),
+        LogFormat::Human => fmt::layer().with_target(false).with_writer(writer).boxed(),
         LogFormat::Json => fmt::layer()
+            .with_writer(writer)
             .json()
             .flatten_event(true)
             .with_current_span(false)

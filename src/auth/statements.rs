@@ -15,7 +15,7 @@ use tonic::Status;
 
 use super::{Principal, Role};
 use crate::{
-    cypher::{self, procedures::ProcedurePolicy, Classification, Kind},
+    cypher::{cache::ClassificationCache, procedures::ProcedurePolicy, Classification, Kind},
     observability,
 };
 
@@ -26,6 +26,8 @@ use crate::{
 pub struct StatementPolicy {
     procedures: Arc<ProcedurePolicy>,
     enabled: bool,
+    /// Every statement is classified; repeated texts from the cache (see `cypher::cache`).
+    classified: Arc<ClassificationCache>,
 }
 
 impl StatementPolicy {
@@ -33,6 +35,7 @@ impl StatementPolicy {
         StatementPolicy {
             procedures: Arc::new(procedures),
             enabled,
+            classified: Arc::default(),
         }
     }
 
@@ -42,7 +45,7 @@ impl StatementPolicy {
         if !self.enabled {
             return Ok(());
         }
-        match cypher::classify(cypher) {
+        match self.classified.classify(cypher) {
             Ok(classification) => self.check_classified(principal, &classification, what),
             Err(error) => {
                 observability::statement_refused("unparsable");
