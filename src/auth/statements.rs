@@ -15,7 +15,7 @@ use tonic::Status;
 
 use super::{Principal, Role};
 use crate::{
-    cypher::{cache::ClassificationCache, procedures::ProcedurePolicy, Classification, Kind},
+    cypher::{cache::classify_cached, procedures::ProcedurePolicy, Classification, Kind},
     observability,
 };
 
@@ -26,8 +26,6 @@ use crate::{
 pub struct StatementPolicy {
     procedures: Arc<ProcedurePolicy>,
     enabled: bool,
-    /// Every statement is classified; repeated texts from the cache (see `cypher::cache`).
-    classified: Arc<ClassificationCache>,
 }
 
 impl StatementPolicy {
@@ -35,7 +33,6 @@ impl StatementPolicy {
         StatementPolicy {
             procedures: Arc::new(procedures),
             enabled,
-            classified: Arc::default(),
         }
     }
 
@@ -45,7 +42,9 @@ impl StatementPolicy {
         if !self.enabled {
             return Ok(());
         }
-        match self.classified.classify(cypher) {
+        // Every statement is classified; a text seen recently from the cache (see
+        // `cypher::cache`: the answer for exactly this text).
+        match classify_cached(cypher) {
             Ok(classification) => self.check_classified(principal, &classification, what),
             Err(error) => {
                 observability::statement_refused("unparsable");

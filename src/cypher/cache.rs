@@ -12,7 +12,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use super::{classify, Classification, ParseError};
@@ -23,6 +23,13 @@ pub const GENERATION: usize = 512;
 pub const MAX_TEXT: usize = 4096;
 
 type Map = HashMap<Box<str>, Arc<Classification>>;
+
+/// `classify(text)` through the process's cache: the statement check and the database span's
+/// operation name ask for the same text in every call, and get one parse between them.
+pub fn classify_cached(text: &str) -> Result<Arc<Classification>, ParseError> {
+    static CACHE: OnceLock<ClassificationCache> = OnceLock::new();
+    CACHE.get_or_init(ClassificationCache::default).classify(text)
+}
 
 #[derive(Debug, Default)]
 pub struct ClassificationCache {
