@@ -15,7 +15,8 @@
 #   4. runs every workload at concurrency 1 and 32 against every system (bench/bench.py),
 #      then graphrpc and the floor alternated with h2load (the vs-floor targets), then the
 #      h2load cross-check
-#   5. writes bench/results/latest.md and bench/results/chart.png and prints the table
+#   5. profiles graphrpc and the floor under callgrind (bench/profile.sh: instructions per
+#      call by layer), then writes bench/results/latest.md and bench/results/chart.png and prints the table
 # Everything it started is stopped on exit, however the run ends.
 #
 # Settings (environment): BENCH_DURATION (per measured run, default 10s), BENCH_WARMUP (2s),
@@ -34,11 +35,11 @@ export BENCH_DURATION="${BENCH_DURATION:-10s}"
 export BENCH_POOL_SIZE="${BENCH_POOL_SIZE:-16}"
 
 # ---- 1. tools ---------------------------------------------------------------------------
-if ! command -v wrk >/dev/null || ! command -v h2load >/dev/null; then
-  say "installing wrk and nghttp2-client (h2load) with apt-get"
+if ! command -v wrk >/dev/null || ! command -v h2load >/dev/null || ! command -v valgrind >/dev/null; then
+  say "installing wrk, nghttp2-client (h2load) and valgrind (callgrind) with apt-get"
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq wrk nghttp2-client >/dev/null
+  $sudo apt-get install -y -qq wrk nghttp2-client valgrind >/dev/null
 fi
 pylib="$project/.local/bench-pylib"
 deploy/local/pydeps.sh bench/requirements.txt "$pylib"
@@ -151,6 +152,12 @@ LOADGEN="$loadgen" GRPC_ADDR="http://127.0.0.1:$grpc_port" BOLT_URI="$bolt_uri" 
   GRAPHRPC_PID="$graphrpc_pid" FLASK_PID="$flask_pid" FLASK_PR_PID="$flask_pr_pid" \
   DB_PID="$(cat "$GRAPHDB_HOME/server.pid")" BENCH_RAW="$logs" \
   "$python" bench/bench.py
+
+# Per-layer cost from callgrind instruction counts (bench/profile.sh; BENCH_PROFILE=0 skips).
+if [ "${BENCH_PROFILE:-1}" = 1 ]; then
+  PROFILE_GRAPHRPC="$project/target/release/graphrpc" PROFILE_FLOOR="$floor" LOADGEN="$loadgen" \
+    BOLT_URI="$bolt_uri" bench/profile.sh "$logs" >&2
+fi
 
 # ---- 5. the report ----------------------------------------------------------------------
 PYTHONPATH="$pylib" "$python" bench/report.py "$logs" bench/results
