@@ -232,10 +232,7 @@ impl GraphDb {
     /// Runs the statement in an auto-commit transaction and returns its result as a stream
     /// that pulls the configured fetch size of records per round trip.
     pub async fn execute(&self, statement: Statement) -> Result<ResultStream, neo4rs::Error> {
-        // Boxed: the driver's future is many kilobytes, and every future that awaits it
-        // (attempt, retry loop, handler, tonic's boxed handler) would hold and move a copy
-        // of it; callgrind showed those copies at ~50k instructions a call (issue 19).
-        Box::pin(self.execute_recorded(statement, true)).await
+        self.execute_recorded(statement, true).await
     }
 
     /// [`GraphDb::execute`]; `recorded` false leaves the statement out of traces and of the
