@@ -27,6 +27,7 @@ pub mod health;
 pub mod log_writer;
 pub mod observability;
 pub mod operation;
+pub mod pem;
 pub mod proto;
 pub mod query_cli;
 pub mod reload;
