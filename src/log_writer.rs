@@ -76,10 +76,7 @@ impl Shared {
             let mut state = lock(&self.state);
             while state.lines.is_empty() {
                 state.idle = true;
-                state = self
-                    .arrived
-                    .wait(state)
-                    .unwrap_or_else(|e| e.into_inner());
+                state = self.arrived.wait(state).unwrap_or_else(|e| e.into_inner());
             }
             state.idle = false;
             drop(state);
@@ -103,10 +100,7 @@ impl Shared {
     fn append(&self, line: &[u8]) {
         let mut state = lock(&self.state);
         while state.lines.len() >= MAX_BUFFERED && NO_THREAD.get().is_none() {
-            state = self
-                .written
-                .wait(state)
-                .unwrap_or_else(|e| e.into_inner());
+            state = self.written.wait(state).unwrap_or_else(|e| e.into_inner());
         }
         state.lines.extend_from_slice(line);
         if state.idle {

@@ -28,7 +28,9 @@ type Map = HashMap<Box<str>, Arc<Classification>>;
 /// operation name ask for the same text in every call, and get one parse between them.
 pub fn classify_cached(text: &str) -> Result<Arc<Classification>, ParseError> {
     static CACHE: OnceLock<ClassificationCache> = OnceLock::new();
-    CACHE.get_or_init(ClassificationCache::default).classify(text)
+    CACHE
+        .get_or_init(ClassificationCache::default)
+        .classify(text)
 }
 
 #[derive(Debug, Default)]
@@ -96,7 +98,10 @@ mod tests {
         let read = "MATCH (n) RETURN n";
         let write = "MATCH (n) DETACH DELETE n";
         for _ in 0..3 {
-            assert_eq!(*cache.classify(read).expect("parses"), classify(read).expect("parses"));
+            assert_eq!(
+                *cache.classify(read).expect("parses"),
+                classify(read).expect("parses")
+            );
             assert_eq!(cache.classify(write).expect("parses").kind, Kind::Write);
         }
         assert_eq!(cache.len(), 2);
@@ -120,7 +125,13 @@ mod tests {
         assert!(cache.len() <= 2 * GENERATION, "{}", cache.len());
         let long = format!("RETURN '{}'", "x".repeat(MAX_TEXT));
         cache.classify(&long).expect("parses");
-        assert!(cache.generations.lock().expect("lock").0.keys().all(|k| k.len() <= MAX_TEXT));
+        assert!(cache
+            .generations
+            .lock()
+            .expect("lock")
+            .0
+            .keys()
+            .all(|k| k.len() <= MAX_TEXT));
     }
 
     #[test]

@@ -220,10 +220,16 @@ mod tests {
     fn deadlines_get_a_default_and_a_cap() {
         let layer = TrafficLayer::new(settings());
         let mut headers = http::HeaderMap::new();
-        assert_eq!(bound_deadline(&mut headers, &layer), Duration::from_secs(30));
+        assert_eq!(
+            bound_deadline(&mut headers, &layer),
+            Duration::from_secs(30)
+        );
         assert_eq!(headers["grpc-timeout"], "30000m");
         headers.insert("grpc-timeout", HeaderValue::from_static("2H"));
-        assert_eq!(bound_deadline(&mut headers, &layer), Duration::from_secs(60));
+        assert_eq!(
+            bound_deadline(&mut headers, &layer),
+            Duration::from_secs(60)
+        );
         assert_eq!(headers["grpc-timeout"], "60000m");
         headers.insert("grpc-timeout", HeaderValue::from_static("5S"));
         assert_eq!(bound_deadline(&mut headers, &layer), Duration::from_secs(5));

@@ -31,7 +31,10 @@ use tonic::{Request, Response, Status};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "floor", about = "bare gRPC-over-Bolt server: graphrpc's benchmark floor")]
+#[command(
+    name = "floor",
+    about = "bare gRPC-over-Bolt server: graphrpc's benchmark floor"
+)]
 struct Cli {
     #[arg(long, default_value = "127.0.0.1:50052")]
     listen: SocketAddr,
