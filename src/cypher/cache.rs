@@ -117,6 +117,18 @@ mod tests {
     }
 
     #[test]
+    fn a_text_alike_in_length_or_prefix_is_classified_on_its_own() {
+        let cache = ClassificationCache::default();
+        let read = "MATCH (n) RETURN n";
+        let write = "MERGE (n) RETURN n"; // the same length, the same tail
+        assert_eq!(read.len(), write.len());
+        assert_eq!(cache.classify(read).expect("parses").kind, Kind::Read);
+        assert_eq!(cache.classify(write).expect("parses").kind, Kind::Write);
+        assert_eq!(cache.classify(read).expect("parses").kind, Kind::Read);
+        assert_eq!(cache.classify(write).expect("parses").kind, Kind::Write);
+    }
+
+    #[test]
     fn memory_is_bounded() {
         let cache = ClassificationCache::default();
         for i in 0..(5 * GENERATION) {
