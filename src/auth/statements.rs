@@ -142,6 +142,7 @@ mod tests {
             role,
             raw_cypher: true,
             load_csv,
+            database_user: None,
         }
     }
 
