@@ -407,7 +407,7 @@ fn direct_exec(graph: Graph, database: String, load: &Load) -> Exec {
             while let Some(record) = result.next_record().await? {
                 std::hint::black_box(&record);
                 rows += 1;
-                if rows % 500 == 0 {
+                if rows.is_multiple_of(500) {
                     progress.store(rows, Ordering::Relaxed);
                 }
             }
