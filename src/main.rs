@@ -19,6 +19,10 @@ fn main() -> ExitCode {
     let args = match command {
         Command::Serve(args) => args,
         Command::Query(args) => return query(*args),
+        Command::ConfigReference => {
+            print!("{}", graphrpc::configuration::reference::markdown());
+            return ExitCode::SUCCESS;
+        }
     };
     let settings = match args.into_settings() {
         Ok(settings) => settings,
