@@ -105,7 +105,8 @@ fn helm_values_page() -> String {
     page
 }
 
-/// One row per leaf of the schema; objects with declared properties are walked into.
+/// One row per leaf of the schema; objects with declared properties are walked into, and
+/// so are the items of a list of such objects (`key[].field`).
 fn walk(node: &Value, defaults: &Value, path: &str, rows: &mut Vec<String>) {
     if let Some(properties) = node.get("properties").and_then(Value::as_object) {
         for (key, child) in properties {
@@ -159,6 +160,12 @@ fn walk(node: &Value, defaults: &Value, path: &str, rows: &mut Vec<String>) {
         cell(&default),
         cell(&description)
     ));
+    // A list of declared objects (access tokens, say): one row per field of an item.
+    if let Some(items) = node.get("items") {
+        if items.get("properties").is_some() {
+            walk(items, &Value::Null, &format!("{path}[]"), rows);
+        }
+    }
 }
 
 fn type_of(node: &Value) -> String {
@@ -175,6 +182,9 @@ fn type_of(node: &Value) -> String {
         .iter()
         .map(|name| match name.as_str() {
             "array" => match node.get("items").map(type_of) {
+                Some(_) if node["items"].get("properties").is_some() => {
+                    "list of objects".to_owned()
+                }
                 Some(item) if !item.is_empty() => format!("list of {item}"),
                 _ => "list".to_owned(),
             },
