@@ -10,7 +10,7 @@ use graphrpc::{
 // glibc's malloc fragments under graphrpc's mix of small per-row allocations across
 // threads; mimalloc cut the CPU per streamed row and per call (README "Performance").
 // Built without transparent huge pages (feature no_thp): with them a 1 KiB-row stream to a
-// slow reader grew RSS by 54 MiB instead of 17 (tests/process.rs bounds it).
+// slow reader grew RSS by 54 MiB instead of 17 (tests/process/resources.rs bounds it).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -19,6 +19,10 @@ fn main() -> ExitCode {
     let args = match command {
         Command::Serve(args) => args,
         Command::Query(args) => return query(*args),
+        Command::ConfigReference => {
+            print!("{}", graphrpc::configuration::reference::markdown());
+            return ExitCode::SUCCESS;
+        }
     };
     let settings = match args.into_settings() {
         Ok(settings) => settings,

@@ -20,6 +20,10 @@ pub enum Command {
     /// Run Cypher or a named query against a graphrpc server and print the records
     /// (token from GRAPHRPC_TOKEN; exit status: the gRPC code).
     Query(Box<crate::query_cli::QueryArgs>),
+    /// Print the configuration reference (docs/reference/configuration.md), generated
+    /// from these definitions.
+    #[command(hide = true)]
+    ConfigReference,
 }
 
 /// Flags of `graphrpc serve`; each can also be set by the environment variable shown.
@@ -38,6 +42,7 @@ pub struct ServeArgs {
     #[arg(long, env = "NEO4J_URI", default_value = "bolt://127.0.0.1:7687")]
     pub neo4j_uri: String,
 
+    /// The database user.
     #[arg(long, env = "NEO4J_USERNAME", default_value = "neo4j")]
     pub neo4j_username: String,
 

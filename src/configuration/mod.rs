@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::{cypher::procedures::ProcedurePolicy, retry::RetryPolicy};
 
 mod cli;
+pub mod reference;
 mod settings;
 mod validate;
 

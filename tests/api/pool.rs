@@ -1,5 +1,5 @@
 //! The one shared pool: every call and stream goes through it, and it never grows past its
-//! configured size. (The socket-level count against the real binary is in tests/process.rs.)
+//! configured size. (The socket-level count against the real binary is in tests/process/.)
 
 use std::time::Duration;
 

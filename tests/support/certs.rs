@@ -1,5 +1,5 @@
 //! Test certificates made with rcgen: a CA, and server and client certificates it signs.
-//! Shared by the TLS tests in tests/api and tests/process.rs.
+//! Shared by the TLS tests in tests/api and tests/process/.
 
 // Each test crate that includes this uses only part of it.
 #![allow(dead_code)]
