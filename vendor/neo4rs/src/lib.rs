@@ -529,7 +529,7 @@ pub use {
 };
 
 pub use crate::auth::ClientCertificate;
-pub use crate::config::{Config, ConfigBuilder, Database};
+pub use crate::config::{Config, ConfigBuilder, Database, NotificationFilter};
 pub use crate::errors::{
     Error, Neo4jClientErrorKind, Neo4jError, Neo4jErrorKind, Neo4jSecurityErrorKind, Result,
 };
