@@ -66,6 +66,21 @@ pub struct ServeArgs {
     #[arg(long, env = "NEO4J_DATABASE", default_value = "")]
     pub neo4j_database: String,
 
+    /// Bolt protocol version: `auto` negotiates the newest the database speaks (5.4 down to
+    /// 4.0); `4.4`, `5.0`, `5.1`, `5.2`, `5.3` or `5.4` offers only that one.
+    #[arg(long, env = "GRAPHRPC_BOLT_VERSION", default_value = "auto")]
+    pub bolt_version: String,
+
+    /// The least severe notification the database sends (Bolt 5.2+): OFF, WARNING or
+    /// INFORMATION; `default` leaves the database's own setting.
+    #[arg(long, env = "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY", default_value = "default")]
+    pub notifications_min_severity: String,
+
+    /// Notification categories the database should not send (Bolt 5.2+), comma-separated,
+    /// e.g. HINT,DEPRECATION; empty: the database's default.
+    #[arg(long, env = "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES", default_value = "")]
+    pub notifications_disabled_categories: String,
+
     /// Most Bolt connections the driver's pool opens (per cluster member with neo4j://).
     #[arg(long, env = "GRAPHRPC_POOL_SIZE", default_value_t = 16)]
     pub pool_size: usize,
@@ -319,6 +334,77 @@ pub struct DatabaseSettings {
     /// The database server, for the `server.address` / `server.port` span attributes.
     pub server_address: String,
     pub server_port: u16,
+    /// Bolt settings: the version pin (None: negotiate) and the notification filters.
+    pub bolt: BoltSettings,
+    /// Re-read every `reload_interval`; a changed password logs the pool in again.
+    pub password_file: Option<PathBuf>,
+    pub reload_interval: Duration,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BoltSettings {
+    pub version: Option<neo4rs::Version>,
+    pub notifications: neo4rs::NotificationFilter,
+}
+
+/// The notification categories of Bolt 5.2's filter (Neo4j 5.7+).
+const NOTIFICATION_CATEGORIES: [&str; 9] = [
+    "HINT",
+    "UNRECOGNIZED",
+    "UNSUPPORTED",
+    "PERFORMANCE",
+    "DEPRECATION",
+    "SECURITY",
+    "TOPOLOGY",
+    "GENERIC",
+    "SCHEMA",
+];
+
+fn bolt_settings(
+    version: &str,
+    min_severity: &str,
+    disabled: &str,
+) -> Result<BoltSettings, ConfigError> {
+    let version = match version.trim() {
+        "auto" => None,
+        name => Some(neo4rs::Version::from_name(name).ok_or_else(|| {
+            invalid(
+                "GRAPHRPC_BOLT_VERSION",
+                format!("`{name}` is not one of auto, 4.4, 5.0, 5.1, 5.2, 5.3, 5.4"),
+            )
+        })?),
+    };
+    let minimum_severity = match min_severity.trim().to_ascii_uppercase().as_str() {
+        "DEFAULT" => None,
+        level @ ("OFF" | "WARNING" | "INFORMATION") => Some(level.to_owned()),
+        other => {
+            return Err(invalid(
+                "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY",
+                format!("`{other}` is not one of default, OFF, WARNING, INFORMATION"),
+            ))
+        }
+    };
+    let mut categories = Vec::new();
+    for category in disabled.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let upper = category.to_ascii_uppercase();
+        if !NOTIFICATION_CATEGORIES.contains(&upper.as_str()) {
+            return Err(invalid(
+                "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES",
+                format!(
+                    "`{category}` is not one of {}",
+                    NOTIFICATION_CATEGORIES.join(", ")
+                ),
+            ));
+        }
+        categories.push(upper);
+    }
+    Ok(BoltSettings {
+        version,
+        notifications: neo4rs::NotificationFilter {
+            minimum_severity,
+            disabled_categories: (!categories.is_empty()).then_some(categories),
+        },
+    })
 }
 
 // The password never reaches a log line.
@@ -333,6 +419,8 @@ impl fmt::Debug for DatabaseSettings {
             .field("fetch_size", &self.fetch_size)
             .field("connect_timeout", &self.connect_timeout)
             .field("tls_ca_file", &self.tls_ca_file)
+            .field("bolt", &self.bolt)
+            .field("password_file", &self.password_file)
             .finish()
     }
 }
@@ -464,6 +552,11 @@ impl ServeArgs {
             }
         };
 
+        let bolt = bolt_settings(
+            &self.bolt_version,
+            &self.notifications_min_severity,
+            &self.notifications_disabled_categories,
+        )?;
         positive("GRAPHRPC_POOL_SIZE", self.pool_size as u64)?;
         positive("GRAPHRPC_FETCH_SIZE", self.fetch_size as u64)?;
         positive("GRAPHRPC_MAX_ROWS", self.max_rows.into())?;
@@ -632,6 +725,9 @@ impl ServeArgs {
                 trace_statement_text: self.trace_statement_text,
                 server_address,
                 server_port,
+                bolt,
+                password_file: self.neo4j_password_file.clone(),
+                reload_interval: self.reload_interval,
             },
             limits: QueryLimits {
                 default_timeout: self.default_timeout,
@@ -776,6 +872,52 @@ mod tests {
             err.contains("NEO4J_URI") && err.contains("no scheme"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn bolt_version_and_notification_filters_are_parsed() {
+        let pw = ["--neo4j-password", "pw"];
+        let settings = parse(&pw).expect("valid");
+        assert_eq!(settings.database.bolt.version, None, "auto by default");
+        assert_eq!(
+            settings.database.bolt.notifications,
+            neo4rs::NotificationFilter::default()
+        );
+        let settings = parse(&[
+            pw[0],
+            pw[1],
+            "--bolt-version",
+            "4.4",
+            "--notifications-min-severity",
+            "warning",
+            "--notifications-disabled-categories",
+            "hint, DEPRECATION",
+        ])
+        .expect("valid");
+        assert_eq!(settings.database.bolt.version, Some(neo4rs::Version::V4_4));
+        let filter = &settings.database.bolt.notifications;
+        assert_eq!(filter.minimum_severity.as_deref(), Some("WARNING"));
+        assert_eq!(
+            filter.disabled_categories.as_deref(),
+            Some(&["HINT".to_owned(), "DEPRECATION".to_owned()][..])
+        );
+        for (flag, value, setting) in [
+            ("--bolt-version", "5.6", "GRAPHRPC_BOLT_VERSION"),
+            ("--bolt-version", "4.3", "GRAPHRPC_BOLT_VERSION"),
+            (
+                "--notifications-min-severity",
+                "LOUD",
+                "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY",
+            ),
+            (
+                "--notifications-disabled-categories",
+                "HINT,GOSSIP",
+                "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES",
+            ),
+        ] {
+            let err = parse(&[pw[0], pw[1], flag, value]).unwrap_err();
+            assert!(err.to_string().contains(setting), "{err}");
+        }
     }
 
     #[test]

@@ -291,11 +291,17 @@ fn map_from_bolt(map: BoltMap) -> HashMap<String, pb::Value> {
         .collect()
 }
 
+/// Bolt 5 servers send each element's id; Bolt 4 has only the numeric id, which then
+/// stands in for it (as Neo4j 4's `elementId()` did).
+fn element_id(id: Option<BoltString>, legacy: i64) -> String {
+    id.map_or_else(|| legacy.to_string(), |s| s.value)
+}
+
 fn node_from_bolt(node: BoltNode) -> pb::Node {
     let id = node.id.value;
     pb::Node {
         id,
-        element_id: id.to_string(),
+        element_id: element_id(node.element_id, id),
         labels: node
             .labels
             .value
@@ -312,32 +318,32 @@ fn node_from_bolt(node: BoltNode) -> pb::Node {
 fn relationship_from_bolt(rel: BoltRelation) -> pb::Relationship {
     pb::Relationship {
         id: rel.id.value,
-        element_id: rel.id.value.to_string(),
+        element_id: element_id(rel.element_id, rel.id.value),
         start_node_id: rel.start_node_id.value,
-        start_node_element_id: rel.start_node_id.value.to_string(),
+        start_node_element_id: element_id(rel.start_node_element_id, rel.start_node_id.value),
         end_node_id: rel.end_node_id.value,
-        end_node_element_id: rel.end_node_id.value.to_string(),
+        end_node_element_id: element_id(rel.end_node_element_id, rel.end_node_id.value),
         r#type: rel.typ.value,
         properties: map_from_bolt(rel.properties),
     }
 }
 
-fn unbound_relationship(rel: BoltUnboundedRelation, ends: Option<(i64, i64)>) -> pb::Relationship {
-    let (start, end) = ends.unwrap_or_default();
-    let element_id = |id: i64| {
-        if ends.is_some() {
-            id.to_string()
-        } else {
-            String::new()
-        }
-    };
+/// `ends`: the start and end nodes, known when the relationship is a step of a path.
+fn unbound_relationship(
+    rel: BoltUnboundedRelation,
+    ends: Option<(&pb::Node, &pb::Node)>,
+) -> pb::Relationship {
+    let (start, end) = ends.map_or((0, 0), |(s, e)| (s.id, e.id));
+    let (start_element_id, end_element_id) = ends.map_or_else(Default::default, |(s, e)| {
+        (s.element_id.clone(), e.element_id.clone())
+    });
     pb::Relationship {
         id: rel.id.value,
-        element_id: rel.id.value.to_string(),
+        element_id: element_id(rel.element_id.clone(), rel.id.value),
         start_node_id: start,
-        start_node_element_id: element_id(start),
+        start_node_element_id: start_element_id,
         end_node_id: end,
-        end_node_element_id: element_id(end),
+        end_node_element_id: end_element_id,
         r#type: rel.typ.value,
         properties: map_from_bolt(rel.properties),
     }
@@ -380,7 +386,7 @@ fn path_from_bolt(path: BoltPath) -> pb::Path {
     };
     let mut out_nodes = vec![first.clone()];
     let mut out_rels = Vec::with_capacity(indices.len() / 2);
-    let mut previous = first.id;
+    let mut previous = first;
     for step in indices.chunks_exact(2) {
         let (rel_index, node_index) = (step[0], step[1]);
         let Some(node) = usize::try_from(node_index).ok().and_then(|i| nodes.get(i)) else {
@@ -393,13 +399,13 @@ fn path_from_bolt(path: BoltPath) -> pb::Path {
             break;
         };
         let ends = if rel_index > 0 {
-            (previous, node.id)
+            (previous, node)
         } else {
-            (node.id, previous)
+            (node, previous)
         };
         out_rels.push(unbound_relationship(rel.clone(), Some(ends)));
         out_nodes.push(node.clone());
-        previous = node.id;
+        previous = node;
     }
     pb::Path {
         nodes: out_nodes,
@@ -675,6 +681,7 @@ mod tests {
                     BoltString::from("name"),
                     BoltType::String(BoltString::from(name)),
                 )]),
+                element_id: None,
             })
         };
         let Some(Kind::Node(n)) = from_bolt(node(7, "Ada")).kind else {
@@ -692,6 +699,9 @@ mod tests {
             end_node_id: BoltInteger::new(8),
             typ: BoltString::from("KNOWS"),
             properties: BoltMap::default(),
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         });
         let Some(Kind::Relationship(r)) = from_bolt(rel).kind else {
             panic!("not a relationship")
@@ -708,6 +718,7 @@ mod tests {
                 id: BoltInteger::new(id),
                 typ: BoltString::from("KNOWS"),
                 properties: BoltMap::default(),
+                element_id: None,
             })
         };
         let ints = |xs: &[i64]| {
@@ -733,6 +744,72 @@ mod tests {
             .map(|r| (r.id, r.start_node_id, r.end_node_id))
             .collect();
         assert_eq!(ends, vec![(9, 7, 8), (10, 11, 8)]);
+    }
+
+    /// Bolt 5 element ids are carried as the server sent them, also for the steps of a path,
+    /// whose relationships get their ends' element ids.
+    #[test]
+    fn bolt_5_element_ids_are_kept() {
+        let s = |x: &str| Some(BoltString::from(x));
+        let node = |id: i64, eid: &str| {
+            BoltType::Node(BoltNode {
+                id: BoltInteger::new(id),
+                labels: BoltList::new(),
+                properties: BoltMap::default(),
+                element_id: s(eid),
+            })
+        };
+        let Some(Kind::Node(n)) = from_bolt(node(7, "#6:0")).kind else {
+            panic!("not a node")
+        };
+        assert_eq!((n.id, n.element_id.as_str()), (7, "#6:0"));
+        let rel = BoltType::Relation(BoltRelation {
+            id: BoltInteger::new(9),
+            start_node_id: BoltInteger::new(7),
+            end_node_id: BoltInteger::new(8),
+            typ: BoltString::from("R"),
+            properties: BoltMap::default(),
+            element_id: s("#9:0"),
+            start_node_element_id: s("#6:0"),
+            end_node_element_id: s("#6:1"),
+        });
+        let Some(Kind::Relationship(r)) = from_bolt(rel).kind else {
+            panic!("not a relationship")
+        };
+        assert_eq!(
+            (
+                r.element_id.as_str(),
+                r.start_node_element_id.as_str(),
+                r.end_node_element_id.as_str()
+            ),
+            ("#9:0", "#6:0", "#6:1")
+        );
+        let path = BoltType::Path(BoltPath {
+            nodes: BoltList::from(vec![node(7, "#6:0"), node(8, "#6:1")]),
+            rels: BoltList::from(vec![BoltType::UnboundedRelation(BoltUnboundedRelation {
+                id: BoltInteger::new(9),
+                typ: BoltString::from("R"),
+                properties: BoltMap::default(),
+                element_id: s("#9:0"),
+            })]),
+            indices: BoltList::from(vec![
+                BoltType::Integer(BoltInteger::new(-1)),
+                BoltType::Integer(BoltInteger::new(1)),
+            ]),
+        });
+        let Some(Kind::Path(p)) = from_bolt(path).kind else {
+            panic!("not a path")
+        };
+        let r = &p.relationships[0];
+        assert_eq!(
+            (
+                r.element_id.as_str(),
+                r.start_node_element_id.as_str(),
+                r.end_node_element_id.as_str()
+            ),
+            ("#9:0", "#6:1", "#6:0"),
+            "traversed against its direction"
+        );
     }
 
     fn arb_value() -> impl Strategy<Value = pb::Value> {

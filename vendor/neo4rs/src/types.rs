@@ -15,6 +15,8 @@ pub mod relation;
 pub(crate) mod serde;
 pub mod string;
 pub mod time;
+// graphrpc patch: Bolt 5 wire forms of nodes, relationships and date-times.
+mod v5;
 pub use self::time::{BoltLocalTime, BoltTime};
 mod wire;
 pub use binary::BoltBytes;

@@ -353,6 +353,9 @@ impl From<Bolt> for crate::BoltType {
                     end_node_id: BoltInteger::new(end_node_id.try_into().unwrap()),
                     typ,
                     properties,
+                    element_id: None,
+                    start_node_element_id: None,
+                    end_node_element_id: None,
                 })
             }
             Bolt::Path(v) => {
