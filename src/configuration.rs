@@ -73,12 +73,20 @@ pub struct ServeArgs {
 
     /// The least severe notification the database sends (Bolt 5.2+): OFF, WARNING or
     /// INFORMATION; `default` leaves the database's own setting.
-    #[arg(long, env = "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY", default_value = "default")]
+    #[arg(
+        long,
+        env = "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY",
+        default_value = "default"
+    )]
     pub notifications_min_severity: String,
 
     /// Notification categories the database should not send (Bolt 5.2+), comma-separated,
     /// e.g. HINT,DEPRECATION; empty: the database's default.
-    #[arg(long, env = "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES", default_value = "")]
+    #[arg(
+        long,
+        env = "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES",
+        default_value = ""
+    )]
     pub notifications_disabled_categories: String,
 
     /// Most Bolt connections the driver's pool opens (per cluster member with neo4j://).

@@ -226,6 +226,15 @@ fn utc_to_local(utc: i64, zone_id: &str) -> Result<i64> {
         .ok_or_else(|| out_of_range("date-time seconds"))
 }
 
+/// For conversions that cannot fail: the wall clock, or, for a zone this build does not know
+/// (chrono-tz holds the IANA database; servers send IANA ids), the UTC seconds with a warning.
+pub(crate) fn utc_to_local_or_utc(utc: i64, zone_id: &str) -> i64 {
+    utc_to_local(utc, zone_id).unwrap_or_else(|e| {
+        log::warn!("date-time in zone {zone_id:?} left in UTC: {e}");
+        utc
+    })
+}
+
 /// Wall-clock seconds in a zone to UTC seconds, resolved as Neo4j resolves a local time:
 /// in an overlap the earlier instant, in a gap the offset in force before the gap.
 fn local_to_utc(local: i64, zone_id: &str) -> Result<i64> {
