@@ -205,9 +205,47 @@ impl BoltWireFormat for BoltDateTime {
     }
 }
 
-fn zone(name: &str) -> Result<chrono_tz::Tz> {
-    name.parse()
-        .map_err(|_| Error::InvalidTypeMarker(format!("unknown time zone id {name:?}")))
+/// A zone id: an IANA zone, or a fixed offset written as an id (`Z`, `+01:00`, `UTC+2`,
+/// `GMT-0530`), which Neo4j also accepts.
+enum Zone {
+    Iana(chrono_tz::Tz),
+    Fixed(chrono::FixedOffset),
+}
+
+fn zone(name: &str) -> Result<Zone> {
+    if let Ok(tz) = name.parse() {
+        return Ok(Zone::Iana(tz));
+    }
+    fixed_offset(name)
+        .map(Zone::Fixed)
+        .ok_or_else(|| Error::InvalidTypeMarker(format!("unknown time zone id {name:?}")))
+}
+
+fn fixed_offset(name: &str) -> Option<chrono::FixedOffset> {
+    if name == "Z" {
+        return chrono::FixedOffset::east_opt(0);
+    }
+    let rest = ["UTC", "GMT", "UT"]
+        .iter()
+        .find_map(|prefix| name.strip_prefix(prefix))
+        .unwrap_or(name);
+    let (sign, digits) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let digits: String = digits.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let field = |range: std::ops::Range<usize>| digits.get(range).and_then(|d| d.parse::<i32>().ok());
+    let (h, m, s) = match digits.len() {
+        1 | 2 => (field(0..digits.len())?, 0, 0),
+        4 => (field(0..2)?, field(2..4)?, 0),
+        6 => (field(0..2)?, field(2..4)?, field(4..6)?),
+        _ => return None,
+    };
+    chrono::FixedOffset::east_opt(sign * (h * 3600 + m * 60 + s))
 }
 
 fn naive(seconds: i64) -> Result<NaiveDateTime> {
@@ -218,10 +256,11 @@ fn naive(seconds: i64) -> Result<NaiveDateTime> {
 
 /// UTC seconds to the zone's wall-clock seconds at that instant.
 fn utc_to_local(utc: i64, zone_id: &str) -> Result<i64> {
-    let offset = zone(zone_id)?
-        .offset_from_utc_datetime(&naive(utc)?)
-        .fix()
-        .local_minus_utc();
+    let offset = match zone(zone_id)? {
+        Zone::Iana(tz) => tz.offset_from_utc_datetime(&naive(utc)?).fix(),
+        Zone::Fixed(offset) => offset,
+    }
+    .local_minus_utc();
     utc.checked_add(offset.into())
         .ok_or_else(|| out_of_range("date-time seconds"))
 }
@@ -238,7 +277,14 @@ pub(crate) fn utc_to_local_or_utc(utc: i64, zone_id: &str) -> i64 {
 /// Wall-clock seconds in a zone to UTC seconds, resolved as Neo4j resolves a local time:
 /// in an overlap the earlier instant, in a gap the offset in force before the gap.
 fn local_to_utc(local: i64, zone_id: &str) -> Result<i64> {
-    let tz = zone(zone_id)?;
+    let tz = match zone(zone_id)? {
+        Zone::Iana(tz) => tz,
+        Zone::Fixed(offset) => {
+            return local
+                .checked_sub(offset.local_minus_utc().into())
+                .ok_or_else(|| out_of_range("date-time seconds"));
+        }
+    };
     let wall = naive(local)?;
     let offset = match tz.offset_from_local_datetime(&wall) {
         chrono::LocalResult::Single(o) | chrono::LocalResult::Ambiguous(o, _) => o.fix(),
@@ -343,6 +389,12 @@ mod tests {
         // The 02:30 that does not exist on 2024-03-31 takes the winter offset (+01:00).
         assert_eq!(local_to_utc(1_711_852_200, "Europe/Paris").unwrap(), 1_711_848_600);
         assert!(local_to_utc(0, "Mars/Olympus").is_err());
+        // Offsets written as zone ids.
+        assert_eq!(local_to_utc(7200, "+02:00").unwrap(), 0);
+        assert_eq!(local_to_utc(0, "UTC-0530").unwrap(), 19_800);
+        assert_eq!(utc_to_local(0, "GMT+2").unwrap(), 7200);
+        assert_eq!(utc_to_local(0, "Z").unwrap(), 0);
+        assert!(utc_to_local(0, "+2x").is_err());
     }
 
     #[test]
