@@ -34,6 +34,7 @@ test:
 	tests/run.sh
 
 lint:
+	$(PYTHON) tests/layout.py
 	cargo fmt --all -- --check
 	cargo clippy --all-targets --locked -- -D warnings
 
