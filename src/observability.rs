@@ -294,7 +294,11 @@ pub fn record_pool(status: Option<PoolStatus>) {
         gauge!(POOL_MAX).set(status.max_size as f64);
         gauge!(POOL_WAITING).set(status.waiting as f64);
     }
-    if let Some(version) = db.bolt_version() {
+}
+
+/// The negotiated Bolt version as major.minor, read at scrape time like the pool gauges.
+pub fn record_bolt_version(version: Option<neo4rs::Version>) {
+    if let Some(version) = version {
         let (major, minor) = version.major_minor();
         gauge!(BOLT_VERSION).set(f64::from(major) + f64::from(minor) / 10.0);
     }
