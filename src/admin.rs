@@ -36,6 +36,7 @@ async fn metrics(
     State(state): State<AdminState>,
 ) -> ([(axum::http::HeaderName, &'static str); 1], String) {
     observability::record_pool(state.db.pool_status());
+    observability::record_bolt_version(state.db.bolt_version());
     (
         [(
             axum::http::header::CONTENT_TYPE,

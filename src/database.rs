@@ -101,6 +101,9 @@ impl AccessMode {
 #[derive(Clone)]
 pub struct GraphDb {
     graph: Graph,
+    /// Keeps the NEO4J_PASSWORD_FILE watcher running as long as the driver lives.
+    #[allow(dead_code)]
+    password_watch: Option<crate::credentials::PasswordWatch>,
     default_database: Option<String>,
     spans: SpanSettings,
 }
@@ -230,6 +233,8 @@ impl GraphDb {
             .fetch_size(settings.fetch_size)
             .connection_timeout(settings.connect_timeout)
             .recv_timeout(settings.response_timeout)
+            .bolt_version(settings.bolt.version)
+            .notification_filter(settings.bolt.notifications.clone())
             // graphrpc retries by its own policy (see `retry`), which knows the deadline
             // and whether a write may run twice.
             .retries(false);
@@ -243,8 +248,19 @@ impl GraphDb {
             crate::pem::load_roots("NEO4J_TLS_CA_FILE", ca_file)?;
             config = config.with_client_certificate(ca_file);
         }
+        let graph = Graph::connect(config.build()?)?;
+        let password_watch = match &settings.password_file {
+            Some(path) => Some(crate::credentials::watch_password_file(
+                graph.clone(),
+                settings.username.clone(),
+                path.clone(),
+                settings.reload_interval,
+            )?),
+            None => None,
+        };
         Ok(GraphDb {
-            graph: Graph::connect(config.build()?)?,
+            graph,
+            password_watch,
             default_database: settings.database.clone(),
             spans: SpanSettings {
                 server_address: settings.server_address.clone(),
@@ -404,6 +420,12 @@ impl GraphDb {
     /// The pool's state; None for a routed (`neo4j://`) driver, which pools per member.
     pub fn pool_status(&self) -> Option<PoolStatus> {
         self.graph.pool_status()
+    }
+
+    /// The Bolt version the most recently opened connection negotiated; None before the
+    /// first connection.
+    pub fn bolt_version(&self) -> Option<neo4rs::Version> {
+        self.graph.bolt_version()
     }
 }
 

@@ -4,7 +4,8 @@
 //! - `configuration`: typed settings, parsed and validated once at start-up.
 //! - `telemetry`: the tracing subscriber; `log_writer`: its buffered stdout.
 //! - `startup`: builds the application (driver, services, listener) and runs it until shutdown.
-//! - `database`: the one pooled driver and the statements it runs; `operation`: a statement's
+//! - `database`: the one pooled driver and the statements it runs; `credentials`: its
+//!   password file, re-read while it runs; `operation`: a statement's
 //!   bounded operation name for traces.
 //! - `conversions`: every proto <-> domain conversion (values, requests, summaries).
 //! - `errors`: the table from database and service errors to gRPC statuses.
@@ -20,6 +21,7 @@ pub mod auth;
 pub mod catalog;
 pub mod configuration;
 pub mod conversions;
+pub mod credentials;
 pub mod cypher;
 pub mod database;
 pub mod errors;

@@ -22,6 +22,7 @@ pub const DB_ERRORS: &str = "graphrpc_db_errors_total";
 pub const POOL_CONNECTIONS: &str = "graphrpc_db_pool_connections";
 pub const POOL_MAX: &str = "graphrpc_db_pool_max_connections";
 pub const POOL_WAITING: &str = "graphrpc_db_pool_waiting";
+pub const BOLT_VERSION: &str = "graphrpc_db_bolt_version";
 pub const TRANSACTIONS_OPEN: &str = "graphrpc_transactions_open";
 pub const RETRIES: &str = "graphrpc_retries_total";
 pub const RELOADS: &str = "graphrpc_file_reloads_total";
@@ -108,6 +109,10 @@ pub fn describe_metrics() {
         POOL_WAITING,
         Unit::Count,
         "Callers waiting for a pooled connection."
+    );
+    describe_gauge!(
+        BOLT_VERSION,
+        "The Bolt protocol version the database connections negotiated, as major.minor (5.4)."
     );
     describe_gauge!(
         TRANSACTIONS_OPEN,
@@ -335,5 +340,13 @@ pub fn record_pool(status: Option<PoolStatus>) {
         gauge!(POOL_CONNECTIONS, "state" => "idle").set(idle as f64);
         gauge!(POOL_MAX).set(status.max_size as f64);
         gauge!(POOL_WAITING).set(status.waiting as f64);
+    }
+}
+
+/// The negotiated Bolt version as major.minor, read at scrape time like the pool gauges.
+pub fn record_bolt_version(version: Option<neo4rs::Version>) {
+    if let Some(version) = version {
+        let (major, minor) = version.major_minor();
+        gauge!(BOLT_VERSION).set(f64::from(major) + f64::from(minor) / 10.0);
     }
 }

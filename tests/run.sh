@@ -5,7 +5,8 @@
 #      buf lint, buf breaking against the committed v1 baseline (proto/baseline/v1.binpb)
 #   2. a test database of its own (ArcadeDB with Bolt, on free ports), seeded with the
 #      demo graph; stopped on exit however the run ends
-#   3. cargo test: unit tests, in-process integration tests, process-level tests
+#   3. cargo test: unit tests, in-process integration tests, process-level tests (on the
+#      Bolt version negotiated, 5.4); then the value, pool and Bolt tests pinned to Bolt 4.4
 #   4. the interop suite: Python grpcio through reflection, and the real grpcurl
 #      (deploy/local/grpcurl.sh), against the graphrpc binary
 #   5. the client libraries (tests/clients.sh: one graphrpc, every clients/*/test.sh); the
@@ -60,6 +61,13 @@ unset NEO4J_URI NEO4J_USERNAME NEO4J_PASSWORD NEO4J_PASSWORD_FILE NEO4J_DATABASE
 
 echo "== cargo test"
 cargo test --locked -- --nocapture 2>&1 | grep -v '^graphdb: ' || exit "${PIPESTATUS[0]}"
+
+# The suites above ran on the Bolt version negotiated with the database (5.4 here). The value
+# round trips, the pool and the Bolt tests run once more with the version pinned to 4.4, the
+# fallback an older database gets (legacy date-time structs, no element ids, no LOGON).
+echo "== cargo test on Bolt 4.4: values, pool, bolt (GRAPHRPC_BOLT_VERSION=4.4)"
+GRAPHRPC_BOLT_VERSION=4.4 cargo test --locked --test api -- --nocapture values:: pool:: bolt:: 2>&1 \
+  | grep -v '^graphdb: ' || exit "${PIPESTATUS[0]}"
 
 echo "== benchmark load program smoke run"
 bench/smoke.sh

@@ -63,6 +63,29 @@ pub struct ServeArgs {
     #[arg(long, env = "NEO4J_DATABASE", default_value = "")]
     pub neo4j_database: String,
 
+    /// Bolt protocol version: `auto` negotiates the newest the database speaks (5.4 down to
+    /// 4.0); `4.4`, `5.0`, `5.1`, `5.2`, `5.3` or `5.4` offers only that one.
+    #[arg(long, env = "GRAPHRPC_BOLT_VERSION", default_value = "auto")]
+    pub bolt_version: String,
+
+    /// The least severe notification the database sends (Bolt 5.2+): OFF, WARNING or
+    /// INFORMATION; `default` leaves the database's own setting.
+    #[arg(
+        long,
+        env = "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY",
+        default_value = "default"
+    )]
+    pub notifications_min_severity: String,
+
+    /// Notification categories the database should not send (Bolt 5.2+), comma-separated,
+    /// e.g. HINT,DEPRECATION; empty: the database's default.
+    #[arg(
+        long,
+        env = "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES",
+        default_value = ""
+    )]
+    pub notifications_disabled_categories: String,
+
     /// Most Bolt connections the driver's pool opens (per cluster member with neo4j://).
     #[arg(long, env = "GRAPHRPC_POOL_SIZE", default_value_t = 16)]
     pub pool_size: usize,

@@ -42,6 +42,17 @@ pub struct DatabaseSettings {
     /// The database server, for the `server.address` / `server.port` span attributes.
     pub server_address: String,
     pub server_port: u16,
+    /// Bolt settings: the version pin (None: negotiate) and the notification filters.
+    pub bolt: BoltSettings,
+    /// Re-read every `reload_interval`; a changed password logs the pool in again.
+    pub password_file: Option<PathBuf>,
+    pub reload_interval: Duration,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BoltSettings {
+    pub version: Option<neo4rs::Version>,
+    pub notifications: neo4rs::NotificationFilter,
 }
 
 // The password never reaches a log line.
@@ -56,6 +67,8 @@ impl fmt::Debug for DatabaseSettings {
             .field("fetch_size", &self.fetch_size)
             .field("connect_timeout", &self.connect_timeout)
             .field("tls_ca_file", &self.tls_ca_file)
+            .field("bolt", &self.bolt)
+            .field("password_file", &self.password_file)
             .finish()
     }
 }

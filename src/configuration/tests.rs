@@ -62,6 +62,52 @@ fn a_wrong_scheme_names_the_setting() {
 }
 
 #[test]
+fn bolt_version_and_notification_filters_are_parsed() {
+    let pw = ["--neo4j-password", "pw"];
+    let settings = parse(&pw).expect("valid");
+    assert_eq!(settings.database.bolt.version, None, "auto by default");
+    assert_eq!(
+        settings.database.bolt.notifications,
+        neo4rs::NotificationFilter::default()
+    );
+    let settings = parse(&[
+        pw[0],
+        pw[1],
+        "--bolt-version",
+        "4.4",
+        "--notifications-min-severity",
+        "warning",
+        "--notifications-disabled-categories",
+        "hint, DEPRECATION",
+    ])
+    .expect("valid");
+    assert_eq!(settings.database.bolt.version, Some(neo4rs::Version::V4_4));
+    let filter = &settings.database.bolt.notifications;
+    assert_eq!(filter.minimum_severity.as_deref(), Some("WARNING"));
+    assert_eq!(
+        filter.disabled_categories.as_deref(),
+        Some(&["HINT".to_owned(), "DEPRECATION".to_owned()][..])
+    );
+    for (flag, value, setting) in [
+        ("--bolt-version", "5.6", "GRAPHRPC_BOLT_VERSION"),
+        ("--bolt-version", "4.3", "GRAPHRPC_BOLT_VERSION"),
+        (
+            "--notifications-min-severity",
+            "LOUD",
+            "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY",
+        ),
+        (
+            "--notifications-disabled-categories",
+            "HINT,GOSSIP",
+            "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES",
+        ),
+    ] {
+        let err = parse(&[pw[0], pw[1], flag, value]).unwrap_err();
+        assert!(err.to_string().contains(setting), "{err}");
+    }
+}
+
+#[test]
 fn a_password_is_required_and_read_from_a_file() {
     let err = parse(&[]).unwrap_err();
     assert!(err.contains("NEO4J_PASSWORD"), "{err}");

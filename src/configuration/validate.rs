@@ -18,6 +18,66 @@ pub(super) const URI_SCHEMES: &[&str] = &[
     "neo4j+ssc",
 ];
 
+/// The notification categories of Bolt 5.2's filter (Neo4j 5.7+).
+const NOTIFICATION_CATEGORIES: [&str; 9] = [
+    "HINT",
+    "UNRECOGNIZED",
+    "UNSUPPORTED",
+    "PERFORMANCE",
+    "DEPRECATION",
+    "SECURITY",
+    "TOPOLOGY",
+    "GENERIC",
+    "SCHEMA",
+];
+
+pub(super) fn bolt_settings(
+    version: &str,
+    min_severity: &str,
+    disabled: &str,
+) -> Result<BoltSettings, ConfigError> {
+    let version = match version.trim() {
+        "auto" => None,
+        name => Some(neo4rs::Version::from_name(name).ok_or_else(|| {
+            invalid(
+                "GRAPHRPC_BOLT_VERSION",
+                format!("`{name}` is not one of auto, 4.4, 5.0, 5.1, 5.2, 5.3, 5.4"),
+            )
+        })?),
+    };
+    let minimum_severity = match min_severity.trim().to_ascii_uppercase().as_str() {
+        "DEFAULT" => None,
+        level @ ("OFF" | "WARNING" | "INFORMATION") => Some(level.to_owned()),
+        other => {
+            return Err(invalid(
+                "GRAPHRPC_NOTIFICATIONS_MIN_SEVERITY",
+                format!("`{other}` is not one of default, OFF, WARNING, INFORMATION"),
+            ))
+        }
+    };
+    let mut categories = Vec::new();
+    for category in disabled.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let upper = category.to_ascii_uppercase();
+        if !NOTIFICATION_CATEGORIES.contains(&upper.as_str()) {
+            return Err(invalid(
+                "GRAPHRPC_NOTIFICATIONS_DISABLED_CATEGORIES",
+                format!(
+                    "`{category}` is not one of {}",
+                    NOTIFICATION_CATEGORIES.join(", ")
+                ),
+            ));
+        }
+        categories.push(upper);
+    }
+    Ok(BoltSettings {
+        version,
+        notifications: neo4rs::NotificationFilter {
+            minimum_severity,
+            disabled_categories: (!categories.is_empty()).then_some(categories),
+        },
+    })
+}
+
 impl ServeArgs {
     /// Parses and validates the flags into [`Settings`]; reads the password file.
     pub fn into_settings(self) -> Result<Settings, ConfigError> {
@@ -66,6 +126,11 @@ impl ServeArgs {
             }
         };
 
+        let bolt = bolt_settings(
+            &self.bolt_version,
+            &self.notifications_min_severity,
+            &self.notifications_disabled_categories,
+        )?;
         positive("GRAPHRPC_POOL_SIZE", self.pool_size as u64)?;
         positive("GRAPHRPC_FETCH_SIZE", self.fetch_size as u64)?;
         positive("GRAPHRPC_MAX_ROWS", self.max_rows.into())?;
@@ -234,6 +299,9 @@ impl ServeArgs {
                 trace_statement_text: self.trace_statement_text,
                 server_address,
                 server_port,
+                bolt,
+                password_file: self.neo4j_password_file.clone(),
+                reload_interval: self.reload_interval,
             },
             limits: QueryLimits {
                 default_timeout: self.default_timeout,

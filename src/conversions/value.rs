@@ -291,11 +291,17 @@ fn map_from_bolt(map: BoltMap) -> HashMap<String, pb::Value> {
         .collect()
 }
 
+/// Bolt 5 servers send each element's id; Bolt 4 has only the numeric id, which then
+/// stands in for it (as Neo4j 4's `elementId()` did).
+fn element_id(id: Option<BoltString>, legacy: i64) -> String {
+    id.map_or_else(|| legacy.to_string(), |s| s.value)
+}
+
 fn node_from_bolt(node: BoltNode) -> pb::Node {
     let id = node.id.value;
     pb::Node {
         id,
-        element_id: id.to_string(),
+        element_id: element_id(node.element_id, id),
         labels: node
             .labels
             .value
@@ -312,32 +318,32 @@ fn node_from_bolt(node: BoltNode) -> pb::Node {
 fn relationship_from_bolt(rel: BoltRelation) -> pb::Relationship {
     pb::Relationship {
         id: rel.id.value,
-        element_id: rel.id.value.to_string(),
+        element_id: element_id(rel.element_id, rel.id.value),
         start_node_id: rel.start_node_id.value,
-        start_node_element_id: rel.start_node_id.value.to_string(),
+        start_node_element_id: element_id(rel.start_node_element_id, rel.start_node_id.value),
         end_node_id: rel.end_node_id.value,
-        end_node_element_id: rel.end_node_id.value.to_string(),
+        end_node_element_id: element_id(rel.end_node_element_id, rel.end_node_id.value),
         r#type: rel.typ.value,
         properties: map_from_bolt(rel.properties),
     }
 }
 
-fn unbound_relationship(rel: BoltUnboundedRelation, ends: Option<(i64, i64)>) -> pb::Relationship {
-    let (start, end) = ends.unwrap_or_default();
-    let element_id = |id: i64| {
-        if ends.is_some() {
-            id.to_string()
-        } else {
-            String::new()
-        }
-    };
+/// `ends`: the start and end nodes, known when the relationship is a step of a path.
+fn unbound_relationship(
+    rel: BoltUnboundedRelation,
+    ends: Option<(&pb::Node, &pb::Node)>,
+) -> pb::Relationship {
+    let (start, end) = ends.map_or((0, 0), |(s, e)| (s.id, e.id));
+    let (start_element_id, end_element_id) = ends.map_or_else(Default::default, |(s, e)| {
+        (s.element_id.clone(), e.element_id.clone())
+    });
     pb::Relationship {
         id: rel.id.value,
-        element_id: rel.id.value.to_string(),
+        element_id: element_id(rel.element_id.clone(), rel.id.value),
         start_node_id: start,
-        start_node_element_id: element_id(start),
+        start_node_element_id: start_element_id,
         end_node_id: end,
-        end_node_element_id: element_id(end),
+        end_node_element_id: end_element_id,
         r#type: rel.typ.value,
         properties: map_from_bolt(rel.properties),
     }
@@ -380,7 +386,7 @@ fn path_from_bolt(path: BoltPath) -> pb::Path {
     };
     let mut out_nodes = vec![first.clone()];
     let mut out_rels = Vec::with_capacity(indices.len() / 2);
-    let mut previous = first.id;
+    let mut previous = first;
     for step in indices.chunks_exact(2) {
         let (rel_index, node_index) = (step[0], step[1]);
         let Some(node) = usize::try_from(node_index).ok().and_then(|i| nodes.get(i)) else {
@@ -393,13 +399,13 @@ fn path_from_bolt(path: BoltPath) -> pb::Path {
             break;
         };
         let ends = if rel_index > 0 {
-            (previous, node.id)
+            (previous, node)
         } else {
-            (node.id, previous)
+            (node, previous)
         };
         out_rels.push(unbound_relationship(rel.clone(), Some(ends)));
         out_nodes.push(node.clone());
-        previous = node.id;
+        previous = node;
     }
     pb::Path {
         nodes: out_nodes,

@@ -288,15 +288,21 @@ impl Drop for OwnGraphDb {
 /// connection at once, the way a database restart does.
 pub struct BoltRelay {
     port: u16,
+    /// Connections accepted so far.
+    accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     sent: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
     pipes: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl BoltRelay {
     pub async fn start() -> BoltRelay {
+        BoltRelay::start_to(&test_db().uri).await
+    }
+
+    /// A relay to the database at `uri` (bolt://host:port).
+    pub async fn start_to(uri: &str) -> BoltRelay {
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let target = test_db()
-            .uri
+        let target = uri
             .split_once("://")
             .map(|(_, rest)| rest.to_owned())
             .expect("a bolt:// test uri");
@@ -306,9 +312,11 @@ impl BoltRelay {
         let port = listener.local_addr().expect("addr").port();
         let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let pipes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (log, registry) = (sent.clone(), pipes.clone());
+        let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (log, registry, count) = (sent.clone(), pipes.clone(), accepted.clone());
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let server = tokio::net::TcpStream::connect(&target)
                     .await
                     .expect("reach the database");
@@ -335,11 +343,21 @@ impl BoltRelay {
                 registry.push(downstream.abort_handle());
             }
         });
-        BoltRelay { port, sent, pipes }
+        BoltRelay {
+            port,
+            accepted,
+            sent,
+            pipes,
+        }
     }
 
     pub fn uri(&self) -> String {
         format!("bolt://127.0.0.1:{}", self.port)
+    }
+
+    /// Connections opened through the relay so far.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every byte sent to the database so far.

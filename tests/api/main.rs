@@ -1,6 +1,7 @@
 //! Integration tests: the real application against the real database, through real clients.
 
 mod auth;
+mod bolt;
 #[path = "../support/certs.rs"]
 mod certs;
 mod errors;

@@ -46,6 +46,17 @@ async fn metrics_count_exactly_what_happened_and_the_pool_returns_to_idle() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // The Bolt version the pool negotiated: the pin, else the newest the local database
+    // speaks (5.4).
+    let expected_bolt = match std::env::var("GRAPHRPC_BOLT_VERSION").as_deref() {
+        Ok("auto") | Err(_) => 5.4,
+        Ok(pinned) => pinned.parse().expect("a version like 4.4"),
+    };
+    assert_eq!(
+        sample(&text, "graphrpc_db_bolt_version"),
+        Some(expected_bolt),
+        "{text}"
+    );
     let run = r#"rpc_method="/graphrpc.v1.GraphQueryService/Run""#;
     let stream_method = r#"rpc_method="/graphrpc.v1.GraphQueryService/RunStream""#;
     assert_eq!(

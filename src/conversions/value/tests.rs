@@ -253,6 +253,7 @@ fn graph_structures_convert_from_bolt() {
                 BoltString::from("name"),
                 BoltType::String(BoltString::from(name)),
             )]),
+            element_id: None,
         })
     };
     let Some(Kind::Node(n)) = from_bolt(node(7, "Ada")).kind else {
@@ -270,6 +271,9 @@ fn graph_structures_convert_from_bolt() {
         end_node_id: BoltInteger::new(8),
         typ: BoltString::from("KNOWS"),
         properties: BoltMap::default(),
+        element_id: None,
+        start_node_element_id: None,
+        end_node_element_id: None,
     });
     let Some(Kind::Relationship(r)) = from_bolt(rel).kind else {
         panic!("not a relationship")
@@ -286,6 +290,7 @@ fn graph_structures_convert_from_bolt() {
             id: BoltInteger::new(id),
             typ: BoltString::from("KNOWS"),
             properties: BoltMap::default(),
+            element_id: None,
         })
     };
     let ints = |xs: &[i64]| {
@@ -311,6 +316,72 @@ fn graph_structures_convert_from_bolt() {
         .map(|r| (r.id, r.start_node_id, r.end_node_id))
         .collect();
     assert_eq!(ends, vec![(9, 7, 8), (10, 11, 8)]);
+}
+
+/// Bolt 5 element ids are carried as the server sent them, also for the steps of a path,
+/// whose relationships get their ends' element ids.
+#[test]
+fn bolt_5_element_ids_are_kept() {
+    let s = |x: &str| Some(BoltString::from(x));
+    let node = |id: i64, eid: &str| {
+        BoltType::Node(BoltNode {
+            id: BoltInteger::new(id),
+            labels: BoltList::new(),
+            properties: BoltMap::default(),
+            element_id: s(eid),
+        })
+    };
+    let Some(Kind::Node(n)) = from_bolt(node(7, "#6:0")).kind else {
+        panic!("not a node")
+    };
+    assert_eq!((n.id, n.element_id.as_str()), (7, "#6:0"));
+    let rel = BoltType::Relation(BoltRelation {
+        id: BoltInteger::new(9),
+        start_node_id: BoltInteger::new(7),
+        end_node_id: BoltInteger::new(8),
+        typ: BoltString::from("R"),
+        properties: BoltMap::default(),
+        element_id: s("#9:0"),
+        start_node_element_id: s("#6:0"),
+        end_node_element_id: s("#6:1"),
+    });
+    let Some(Kind::Relationship(r)) = from_bolt(rel).kind else {
+        panic!("not a relationship")
+    };
+    assert_eq!(
+        (
+            r.element_id.as_str(),
+            r.start_node_element_id.as_str(),
+            r.end_node_element_id.as_str()
+        ),
+        ("#9:0", "#6:0", "#6:1")
+    );
+    let path = BoltType::Path(BoltPath {
+        nodes: BoltList::from(vec![node(7, "#6:0"), node(8, "#6:1")]),
+        rels: BoltList::from(vec![BoltType::UnboundedRelation(BoltUnboundedRelation {
+            id: BoltInteger::new(9),
+            typ: BoltString::from("R"),
+            properties: BoltMap::default(),
+            element_id: s("#9:0"),
+        })]),
+        indices: BoltList::from(vec![
+            BoltType::Integer(BoltInteger::new(-1)),
+            BoltType::Integer(BoltInteger::new(1)),
+        ]),
+    });
+    let Some(Kind::Path(p)) = from_bolt(path).kind else {
+        panic!("not a path")
+    };
+    let r = &p.relationships[0];
+    assert_eq!(
+        (
+            r.element_id.as_str(),
+            r.start_node_element_id.as_str(),
+            r.end_node_element_id.as_str()
+        ),
+        ("#9:0", "#6:1", "#6:0"),
+        "traversed against its direction"
+    );
 }
 
 fn arb_value() -> impl Strategy<Value = pb::Value> {

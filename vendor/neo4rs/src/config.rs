@@ -143,6 +143,79 @@ pub struct Config {
     pub(crate) max_lifetime: Option<Duration>,
     pub(crate) recv_timeout: Option<Duration>,
     pub(crate) retries: bool,
+    /// graphrpc patch: Bolt version pin, notification filters, replaceable credentials.
+    pub(crate) bolt: BoltSettings,
+}
+
+/// graphrpc patch: what graphrpc sets about the Bolt session itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BoltSettings {
+    /// `None`: negotiate the newest the server speaks (5.4 down to 4.0).
+    pub(crate) version: Option<crate::Version>,
+    pub(crate) notifications: NotificationFilter,
+    /// Shared by every pool of one `Graph` (a routed driver has one pool per member), so a
+    /// credential change reaches them all. Set by `Graph::connect`.
+    pub(crate) credentials: Option<Arc<Credentials>>,
+    /// The version the most recent new connection negotiated, shared like `credentials`.
+    pub(crate) negotiated: Arc<std::sync::Mutex<Option<crate::Version>>>,
+}
+
+/// graphrpc patch: the notifications the server should send (Bolt 5.2+), set once per
+/// connection in HELLO. `None` fields leave the server's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotificationFilter {
+    /// `OFF`, `WARNING` or `INFORMATION`: the least severe notification still sent.
+    pub minimum_severity: Option<String>,
+    /// Categories the server should not send, e.g. `HINT`, `UNRECOGNIZED`, `DEPRECATION`.
+    pub disabled_categories: Option<Vec<String>>,
+}
+
+/// graphrpc patch: the credentials connections log in with, replaceable while the pool runs.
+/// Each change bumps a generation; a pooled connection that logged in with an older one is
+/// re-authenticated (Bolt 5.1+: LOGOFF, LOGON) or replaced (older Bolt) at its next checkout.
+pub struct Credentials {
+    current: std::sync::RwLock<(Arc<str>, Arc<str>, u64)>,
+}
+
+impl Credentials {
+    pub(crate) fn new(user: &str, password: &str) -> Self {
+        Credentials {
+            current: std::sync::RwLock::new((user.into(), password.into(), 0)),
+        }
+    }
+
+    /// (user, password, generation).
+    pub(crate) fn current(&self) -> (Arc<str>, Arc<str>, u64) {
+        // A poisoned lock still holds consistent data: it is only ever replaced whole.
+        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
+        guard.clone()
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).2
+    }
+
+    /// Replaces the credentials; returns whether they changed.
+    pub(crate) fn replace(&self, user: &str, password: &str) -> bool {
+        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if &*guard.0 == user && &*guard.1 == password {
+            return false;
+        }
+        let generation = guard.2 + 1;
+        *guard = (user.into(), password.into(), generation);
+        true
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (user, _, generation) = self.current();
+        f.debug_struct("Credentials")
+            .field("user", &user)
+            .field("password", &"***")
+            .field("generation", &generation)
+            .finish()
+    }
 }
 
 impl Config {
@@ -171,6 +244,7 @@ pub struct ConfigBuilder {
     max_lifetime: Option<Duration>,
     recv_timeout: Option<Duration>,
     retries: bool,
+    bolt: BoltSettings,
 }
 
 impl ConfigBuilder {
@@ -306,6 +380,19 @@ impl ConfigBuilder {
         self
     }
 
+    /// graphrpc patch: speak only this Bolt version (the handshake offers it alone).
+    /// `None` (the default) negotiates the newest the server speaks, 5.4 down to 4.0.
+    pub fn bolt_version(mut self, version: Option<crate::Version>) -> Self {
+        self.bolt.version = version;
+        self
+    }
+
+    /// graphrpc patch: notification filters sent in HELLO (Bolt 5.2+; ignored before).
+    pub fn notification_filter(mut self, filter: NotificationFilter) -> Self {
+        self.bolt.notifications = filter;
+        self
+    }
+
     pub fn build(self) -> Result<Config> {
         if let (Some(uri), Some(user), Some(password)) = (self.uri, self.user, self.password) {
             Ok(Config {
@@ -323,6 +410,7 @@ impl ConfigBuilder {
                 max_lifetime: self.max_lifetime,
                 recv_timeout: self.recv_timeout,
                 retries: self.retries,
+                bolt: self.bolt,
             })
         } else {
             Err(Error::InvalidConfig)
@@ -347,6 +435,7 @@ impl Default for ConfigBuilder {
             max_lifetime: None,
             recv_timeout: None,
             retries: true,
+            bolt: BoltSettings::default(),
         }
     }
 }

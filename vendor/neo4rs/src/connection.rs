@@ -4,8 +4,8 @@ use crate::messages::HelloBuilder;
 #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
 use {
     crate::bolt::{
-        ConnectionsHints, ExpectedResponse, Hello, HelloBuilder, Message, MessageResponse, Reset,
-        Summary,
+        ConnectionsHints, ExpectedResponse, Hello, HelloBuilder, Logoff, Logon, Message,
+        MessageResponse, Reset, Summary,
     },
     log::debug,
 };
@@ -14,6 +14,7 @@ use {
 use crate::routing::{Route, RoutingTable};
 use crate::{
     BoltMap, BoltString, BoltType,
+    config::{Credentials, NotificationFilter},
     connection::stream::ConnectionStream,
     errors::{Error, Result},
     messages::{BoltRequest, BoltResponse},
@@ -65,6 +66,8 @@ pub struct Connection {
     known_ready: bool,
     /// graphrpc patch: BEGIN was sent and neither COMMIT, ROLLBACK nor RESET has ended it.
     in_transaction: bool,
+    /// graphrpc patch: the generation of the `Credentials` this connection logged in with.
+    auth_generation: u64,
     #[allow(unused)]
     #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
     hints: Option<ConnectionsHints>,
@@ -73,9 +76,59 @@ pub struct Connection {
 impl Connection {
     pub(crate) async fn new(info: &ConnectionInfo) -> Result<Self> {
         let mut connection = Self::prepare(&info.prepare).await?;
-        let hello = info.init.to_hello(connection.version);
+        // graphrpc patch: the credentials are read at each new connection, so a change
+        // reaches every connection opened after it. From Bolt 5.1 they go in LOGON.
+        let (user, password, generation) = info.init.credentials.current();
+        let hello = info.init.to_hello(connection.version, &user, &password);
         connection.hello(hello).await?;
+        #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+        if connection.version >= Version::V5_1 {
+            connection.logon(&user, &password).await?;
+        }
+        connection.auth_generation = generation;
         Ok(connection)
+    }
+
+    /// graphrpc patch: whether this connection logged in with the credentials' latest
+    /// generation.
+    pub(crate) fn logged_in_with(&self, credentials: &Credentials) -> bool {
+        self.auth_generation == credentials.generation()
+    }
+
+    /// graphrpc patch: logs this connection in again with the current credentials without
+    /// closing it (Bolt 5.1+: LOGOFF then LOGON). The server must be READY. Older versions
+    /// cannot; the pool replaces their connections instead.
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub(crate) async fn reauthenticate(&mut self, credentials: &Credentials) -> Result<()> {
+        if self.version < Version::V5_1 {
+            return Err(Error::UnexpectedMessage(format!(
+                "Bolt {} has no LOGOFF/LOGON",
+                self.version
+            )));
+        }
+        let (user, password, generation) = credentials.current();
+        self.known_ready = false;
+        match self.send_recv_as(Logoff).await? {
+            Summary::Success(_) => {}
+            Summary::Ignored => return Err(Error::RequestIgnoredError),
+            Summary::Failure(f) => return Err(f.into_error()),
+        }
+        self.logon(&user, &password).await?;
+        self.auth_generation = generation;
+        Ok(())
+    }
+
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    async fn logon(&mut self, user: &str, password: &str) -> Result<()> {
+        self.known_ready = false;
+        match self.send_recv_as(Logon::basic(user, password)).await? {
+            Summary::Success(_) => {
+                self.known_ready = true;
+                Ok(())
+            }
+            Summary::Ignored => Err(Error::RequestIgnoredError),
+            Summary::Failure(msg) => Err(Error::AuthenticationError(msg.message)),
+        }
     }
 
     pub fn version(&self) -> Version {
@@ -115,23 +168,31 @@ impl Connection {
         Ok(match &opts.encryption {
             Some((connector, domain)) => {
                 let mut stream = connector.connect(domain.clone(), stream).await?;
-                let version = Self::init(&mut stream).await?;
+                let version = Self::init(&mut stream, opts.bolt_version).await?;
                 Self::create(stream, version, opts.recv_timeout.unwrap_or(timeout_dur))
             }
             None => {
                 let mut stream = stream;
-                let version = Self::init(&mut stream).await?;
+                let version = Self::init(&mut stream, opts.bolt_version).await?;
                 Self::create(stream, version, opts.recv_timeout.unwrap_or(timeout_dur))
             }
         })
     }
 
-    async fn init<A: AsyncWrite + AsyncRead + Unpin>(stream: &mut A) -> Result<Version> {
-        stream.write_all_buf(&mut Self::init_msg()).await?;
+    async fn init<A: AsyncWrite + AsyncRead + Unpin>(
+        stream: &mut A,
+        pinned: Option<Version>,
+    ) -> Result<Version> {
+        stream.write_all_buf(&mut Self::init_msg(pinned)).await?;
         stream.flush().await?;
 
         let mut response = [0, 0, 0, 0];
         stream.read_exact(&mut response).await?;
+        // graphrpc patch: a refused pin names the version that was refused.
+        if let (Some(pinned), [0, 0, 0, 0]) = (pinned, response) {
+            let (major, minor) = pinned.major_minor();
+            return Err(Error::UnsupportedVersion(major, minor));
+        }
         let version = Version::parse(response)?;
         info!("Connected to Neo4j with version {version}");
         Ok(version)
@@ -150,15 +211,16 @@ impl Connection {
             io_in_progress: false,
             known_ready: false,
             in_transaction: false,
+            auth_generation: 0,
             #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
             hints: None,
         }
     }
 
-    fn init_msg() -> Bytes {
+    fn init_msg(pinned: Option<Version>) -> Bytes {
         let mut init = BytesMut::with_capacity(20);
         init.put_slice(&[0x60, 0x60, 0xB0, 0x17]);
-        Version::add_supported_versions(&mut init);
+        Version::add_supported_versions(&mut init, pinned);
         init.freeze()
     }
 
@@ -504,6 +566,8 @@ pub(crate) struct PrepareOpts {
     /// graphrpc patch: how long to wait for a server response; `None` keeps the upstream
     /// behaviour of reusing `connection_timeout`, which would cut off any query slower than it.
     pub(crate) recv_timeout: Option<Duration>,
+    /// graphrpc patch: the one Bolt version to offer; `None` offers 5.4 down to 4.0.
+    pub(crate) bolt_version: Option<Version>,
 }
 
 impl Debug for PrepareOpts {
@@ -518,16 +582,17 @@ impl Debug for PrepareOpts {
 
 #[derive(Clone)]
 pub(crate) struct InitOpts {
-    pub(crate) user: Arc<str>,
-    pub(crate) password: Arc<str>,
+    /// graphrpc patch: shared and replaceable (see `Credentials`), read at each login.
+    pub(crate) credentials: Arc<Credentials>,
     pub(crate) routing: Routing,
+    /// graphrpc patch: sent in HELLO from Bolt 5.2 on.
+    pub(crate) notifications: NotificationFilter,
 }
 
 impl Debug for InitOpts {
     fn fmt(&self, f: &mut Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InitOpts")
-            .field("user", &self.user)
-            .field("password", &"***")
+            .field("credentials", &self.credentials)
             .field("routing", &self.routing)
             .finish()
     }
@@ -535,17 +600,23 @@ impl Debug for InitOpts {
 
 impl InitOpts {
     #[cfg(not(feature = "unstable-bolt-protocol-impl-v2"))]
-    pub(crate) fn to_hello(&self, version: Version) -> BoltRequest {
-        HelloBuilder::new(&*self.user, &*self.password)
+    pub(crate) fn to_hello(&self, version: Version, user: &str, password: &str) -> BoltRequest {
+        HelloBuilder::new(user, password)
             .with_routing(self.routing.clone())
             .build(version)
     }
 
     #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
-    pub(crate) fn to_hello(&self, version: Version) -> Hello<'_> {
+    pub(crate) fn to_hello<'a>(
+        &'a self,
+        version: Version,
+        user: &'a str,
+        password: &'a str,
+    ) -> Hello<'a> {
+        let builder = HelloBuilder::new(user, password).with_notifications(&self.notifications);
         match self.routing {
-            Routing::No => HelloBuilder::new(&self.user, &self.password).build(version),
-            Routing::Yes(ref routing) => HelloBuilder::new(&self.user, &self.password)
+            Routing::No => builder.build(version),
+            Routing::Yes(ref routing) => builder
                 .with_routing(
                     routing
                         .iter()
@@ -565,8 +636,7 @@ pub(crate) struct ConnectionInfo {
 impl Debug for ConnectionInfo {
     fn fmt(&self, f: &mut Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectionInfo")
-            .field("user", &self.init.user)
-            .field("password", &"***")
+            .field("credentials", &self.init.credentials)
             .field("host", &self.prepare.host)
             .field("port", &self.prepare.port)
             .field("routing", &self.init.routing)
@@ -639,12 +709,13 @@ impl ConnectionInfo {
             connection_timeout,
             tcp_keepalive,
             recv_timeout: None,
+            bolt_version: None,
         };
 
         let init = InitOpts {
-            user: user.into(),
-            password: password.into(),
+            credentials: Arc::new(Credentials::new(user, password)),
             routing,
+            notifications: NotificationFilter::default(),
         };
 
         Ok(Self { prepare, init })

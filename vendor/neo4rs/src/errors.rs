@@ -63,7 +63,7 @@ pub enum Error {
     #[error("invalid config")]
     InvalidConfig,
 
-    #[error("Bolt Version {0}.{1} is not supported")]
+    #[error("Bolt version {0}.{1} is not supported: the server refused it in the handshake (0.0: refused every version offered) or chose one the driver did not offer")]
     UnsupportedVersion(u8, u8),
 
     #[error(

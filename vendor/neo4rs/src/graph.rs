@@ -83,6 +83,8 @@ pub struct PoolStatus {
 pub struct Graph {
     config: LiveConfig,
     pool: ConnectionPoolManager,
+    /// graphrpc patch: see `update_credentials` and `bolt_version`.
+    bolt: crate::config::BoltSettings,
 }
 
 /// Returns a [`Query`] which provides methods like [`Query::param`] to add parameters to the query
@@ -94,7 +96,15 @@ impl Graph {
     /// Connects to the database with configurations provided.
     ///
     /// You can build a config using [`ConfigBuilder::default()`].
-    pub fn connect(config: Config) -> Result<Self> {
+    pub fn connect(mut config: Config) -> Result<Self> {
+        // graphrpc patch: one set of credentials shared by every pool of this graph.
+        if config.bolt.credentials.is_none() {
+            config.bolt.credentials = Some(Arc::new(crate::config::Credentials::new(
+                &config.user,
+                &config.password,
+            )));
+        }
+        let bolt = config.bolt.clone();
         #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
         {
             let info = ConnectionInfo::new(
@@ -114,12 +124,14 @@ impl Graph {
                 Ok(Graph {
                     config: config.into_live_config(),
                     pool,
+                    bolt,
                 })
             } else {
                 let pool = ConnectionPoolManager::Direct(create_pool(&config)?);
                 Ok(Graph {
                     config: config.into_live_config(),
                     pool,
+                    bolt,
                 })
             }
         }
@@ -129,11 +141,29 @@ impl Graph {
             Ok(Graph {
                 config: config.into_live_config(),
                 pool,
+                bolt,
             })
         }
     }
 
     /// Connects to the database with default configurations
+    /// graphrpc patch: replaces the credentials connections log in with. Connections opened
+    /// after this use them; pooled ones log in again at their next checkout (Bolt 5.1+:
+    /// LOGOFF/LOGON on the open socket; older versions: closed and reopened). Returns whether
+    /// anything changed.
+    pub fn update_credentials(&self, user: &str, password: &str) -> bool {
+        self.bolt
+            .credentials
+            .as_ref()
+            .is_some_and(|c| c.replace(user, password))
+    }
+
+    /// graphrpc patch: the Bolt version the most recently opened connection negotiated;
+    /// `None` before the first connection.
+    pub fn bolt_version(&self) -> Option<crate::Version> {
+        *self.bolt.negotiated.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// graphrpc patch: the state of the connection pool of a direct (`bolt://`) driver.
     /// `None` for a routed (`neo4j://`) driver, which keeps one pool per cluster member.
     pub fn pool_status(&self) -> Option<PoolStatus> {

@@ -529,8 +529,9 @@ pub use {
 };
 
 pub use crate::auth::ClientCertificate;
-// graphrpc patch: ImpersonateUser exported, for a per-call impersonated user.
-pub use crate::config::{Config, ConfigBuilder, Database, ImpersonateUser};
+// graphrpc patch: ImpersonateUser exported, for a per-call impersonated user;
+// NotificationFilter, for Bolt 5.2's notification filters.
+pub use crate::config::{Config, ConfigBuilder, Database, ImpersonateUser, NotificationFilter};
 pub use crate::errors::{
     Error, Neo4jClientErrorKind, Neo4jError, Neo4jErrorKind, Neo4jSecurityErrorKind, Result,
 };

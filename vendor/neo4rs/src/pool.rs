@@ -2,13 +2,15 @@ use std::time::Duration;
 
 use crate::auth::ConnectionTLSConfig;
 use crate::{
+    Version,
     config::Config,
     connection::{Connection, ConnectionInfo},
     errors::{Error, Result},
 };
 use backon::ExponentialBuilder;
 use deadpool::managed::{Manager, Metrics, Object, Pool, RecycleResult};
-use log::{info, trace};
+use log::{info, trace, warn};
+use std::sync::{Arc, Mutex};
 
 pub type ConnectionPool = Pool<ConnectionManager>;
 pub type ManagedConnection = Object<ConnectionManager>;
@@ -16,6 +18,8 @@ pub type ManagedConnection = Object<ConnectionManager>;
 pub struct ConnectionManager {
     info: ConnectionInfo,
     backoff: ExponentialBuilder,
+    /// graphrpc patch: where each new connection records the Bolt version it negotiated.
+    negotiated: Arc<Mutex<Option<Version>>>,
 }
 
 impl ConnectionManager {
@@ -36,7 +40,11 @@ impl ConnectionManager {
             tcp_keepalive,
         )?;
         let backoff = backoff();
-        Ok(ConnectionManager { info, backoff })
+        Ok(ConnectionManager {
+            info,
+            backoff,
+            negotiated: Arc::default(),
+        })
     }
 
     pub fn backoff(&self) -> ExponentialBuilder {
@@ -73,16 +81,23 @@ impl Manager for ConnectionManager {
         // bounded by the connect timeout. Upstream bounded only the TCP connect, so a port
         // that accepts and stays silent (a restarting server does for seconds) held the
         // caller for the response timeout instead.
-        tokio::time::timeout(
+        let connection = tokio::time::timeout(
             self.info.prepare.connection_timeout,
             Connection::new(&self.info),
         )
         .await
-        .map_err(|_| Error::ConnectionTimedOut)?
+        .map_err(|_| Error::ConnectionTimedOut)??;
+        *self.negotiated.lock().unwrap_or_else(|e| e.into_inner()) = Some(connection.version());
+        Ok(connection)
     }
 
     async fn recycle(&self, obj: &mut Self::Type, _: &Metrics) -> RecycleResult<Self::Error> {
         trace!("recycling connection");
+        // graphrpc patch: a connection that logged in with replaced credentials logs in again
+        // (Bolt 5.1+: LOGOFF/LOGON on the same socket) or, older, is dropped and reopened.
+        if !obj.logged_in_with(&self.info.init.credentials) {
+            return self.reauthenticate(obj).await;
+        }
         // graphrpc patch: a connection whose last exchange left the server READY needs no
         // RESET; checking that its socket is still open costs no round trip.
         if obj.is_known_ready() {
@@ -107,6 +122,40 @@ impl Manager for ConnectionManager {
     }
 }
 
+impl ConnectionManager {
+    /// graphrpc patch: see `recycle`. Any failure drops the connection; the pool then opens
+    /// a new one, which logs in with the new credentials or reports why it cannot.
+    async fn reauthenticate(&self, obj: &mut Connection) -> RecycleResult<Error> {
+        #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+        if obj.version() >= Version::V5_1 {
+            let relogin = async {
+                if !obj.is_known_ready() {
+                    obj.drain_pending_responses().await?;
+                    obj.reset().await?;
+                }
+                obj.reauthenticate(&self.info.init.credentials).await
+            };
+            return match tokio::time::timeout(Duration::from_secs(5), relogin).await {
+                Ok(Ok(())) => {
+                    info!("re-authenticated a pooled connection with the new credentials");
+                    Ok(())
+                }
+                Ok(Err(e)) => {
+                    warn!("re-authenticating a pooled connection failed: {e}");
+                    Err(deadpool::managed::RecycleError::Backend(e))
+                }
+                Err(_) => Err(deadpool::managed::RecycleError::message(
+                    "re-authentication timed out",
+                )),
+            };
+        }
+        Err(deadpool::managed::RecycleError::message(format!(
+            "credentials changed; Bolt {} cannot re-authenticate, the connection is replaced",
+            obj.version()
+        )))
+    }
+}
+
 pub fn create_pool(config: &Config) -> Result<ConnectionPool> {
     let mgr = ConnectionManager::new(
         &config.uri,
@@ -123,6 +172,12 @@ pub fn create_pool(config: &Config) -> Result<ConnectionPool> {
     );
     let mut mgr = mgr;
     mgr.info.prepare.recv_timeout = config.recv_timeout;
+    mgr.info.prepare.bolt_version = config.bolt.version;
+    mgr.info.init.notifications = config.bolt.notifications.clone();
+    if let Some(credentials) = &config.bolt.credentials {
+        mgr.info.init.credentials = credentials.clone();
+    }
+    mgr.negotiated = config.bolt.negotiated.clone();
     mgr.backoff = backoff_for(config);
     let mut builder = ConnectionPool::builder(mgr).max_size(config.max_connections);
 

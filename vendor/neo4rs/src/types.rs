@@ -15,6 +15,9 @@ pub mod relation;
 pub(crate) mod serde;
 pub mod string;
 pub mod time;
+// graphrpc patch: Bolt 5 wire forms of nodes, relationships and date-times.
+mod v5;
+pub(crate) use v5::utc_to_local_or_utc;
 pub use self::time::{BoltLocalTime, BoltTime};
 mod wire;
 pub use binary::BoltBytes;

@@ -14,8 +14,8 @@ mod structs;
 mod summary;
 
 pub use request::{
-    Begin, Commit, ConnectionsHints, Discard, Goodbye, Hello, HelloBuilder, Pull, Reset, Rollback,
-    WrapExtra,
+    Begin, Commit, ConnectionsHints, Discard, Goodbye, Hello, HelloBuilder, Logoff, Logon,
+    Pull, Reset, Rollback, WrapExtra,
 };
 pub use structs::{
     Bolt, BoltRef, Date, DateDuration, DateTime, DateTimeZoneId, DateTimeZoneIdRef, Duration,

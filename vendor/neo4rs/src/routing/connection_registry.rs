@@ -200,6 +200,7 @@ mod tests {
             max_lifetime: None,
             recv_timeout: None,
             retries: true,
+            bolt: Default::default(),
         }
     }
 

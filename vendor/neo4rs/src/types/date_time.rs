@@ -4,8 +4,9 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, Timelike, Utc};
 use neo4rs_macros::BoltStruct;
 use std::convert::TryInto;
 
-#[derive(Debug, PartialEq, Eq, Clone, BoltStruct)]
-#[signature(0xB3, 0x46)]
+// graphrpc patch: wire format in types/v5.rs ('F' with local seconds on Bolt 4, 'I' with
+// UTC seconds on Bolt 5); `seconds` is the wall clock of the offset on every version.
+#[derive(Debug, PartialEq, Eq, Clone)]
 pub struct BoltDateTime {
     pub seconds: BoltInteger,
     pub nanoseconds: BoltInteger,
@@ -19,8 +20,9 @@ pub struct BoltLocalDateTime {
     pub nanoseconds: BoltInteger,
 }
 
-#[derive(Debug, PartialEq, Eq, Clone, BoltStruct)]
-#[signature(0xB3, 0x66)]
+// graphrpc patch: wire format in types/v5.rs ('f' local / 'i' UTC); `seconds` is the wall
+// clock of the zone on every version.
+#[derive(Debug, PartialEq, Eq, Clone)]
 pub struct BoltDateTimeZoneId {
     pub seconds: BoltInteger,
     pub nanoseconds: BoltInteger,

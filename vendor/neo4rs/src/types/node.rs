@@ -1,13 +1,16 @@
-use crate::types::{BoltInteger, BoltList, BoltMap, BoltType, Result, serde::DeError};
+use crate::types::{
+    BoltInteger, BoltList, BoltMap, BoltString, BoltType, Result, serde::DeError,
+};
 use ::serde::Deserialize;
-use neo4rs_macros::BoltStruct;
 
-#[derive(Debug, PartialEq, Clone, BoltStruct)]
-#[signature(0xB3, 0x4E)]
+// graphrpc patch: wire format in types/v5.rs (3 fields on Bolt 4, 4 on Bolt 5).
+#[derive(Debug, PartialEq, Clone)]
 pub struct BoltNode {
     pub id: BoltInteger,
     pub labels: BoltList,
     pub properties: BoltMap,
+    /// graphrpc patch: the server's element id (Bolt 5+); `None` on Bolt 4.
+    pub element_id: Option<BoltString>,
 }
 
 impl BoltNode {
@@ -16,6 +19,7 @@ impl BoltNode {
             id,
             labels,
             properties,
+            element_id: None,
         }
     }
 }
@@ -67,6 +71,7 @@ mod tests {
             id,
             labels,
             properties,
+            element_id: None,
         };
 
         let bytes: Bytes = node.into_bytes(Version::V4_1).unwrap();

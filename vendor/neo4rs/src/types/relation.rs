@@ -1,23 +1,27 @@
 use crate::types::{BoltInteger, BoltMap, BoltString, BoltType, Result, serde::DeError};
 use ::serde::Deserialize;
-use neo4rs_macros::BoltStruct;
 
-#[derive(Debug, PartialEq, Clone, BoltStruct)]
-#[signature(0xB5, 0x52)]
+// graphrpc patch: wire formats in types/v5.rs (Bolt 5 adds the element ids).
+#[derive(Debug, PartialEq, Clone)]
 pub struct BoltRelation {
     pub id: BoltInteger,
     pub start_node_id: BoltInteger,
     pub end_node_id: BoltInteger,
     pub typ: BoltString,
     pub properties: BoltMap,
+    /// graphrpc patch: the server's element ids (Bolt 5+); `None` on Bolt 4.
+    pub element_id: Option<BoltString>,
+    pub start_node_element_id: Option<BoltString>,
+    pub end_node_element_id: Option<BoltString>,
 }
 
-#[derive(Debug, PartialEq, Clone, BoltStruct)]
-#[signature(0xB3, 0x72)]
+#[derive(Debug, PartialEq, Clone)]
 pub struct BoltUnboundedRelation {
     pub id: BoltInteger,
     pub typ: BoltString,
     pub properties: BoltMap,
+    /// graphrpc patch: the server's element id (Bolt 5+); `None` on Bolt 4.
+    pub element_id: Option<BoltString>,
 }
 
 impl BoltUnboundedRelation {
@@ -26,6 +30,7 @@ impl BoltUnboundedRelation {
             id,
             typ,
             properties,
+            element_id: None,
         }
     }
 }
@@ -80,6 +85,9 @@ mod tests {
             end_node_id,
             typ,
             properties,
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         };
 
         let bytes: Bytes = relation.into_bytes(Version::V4_1).unwrap();

@@ -2,6 +2,7 @@ use std::borrow::Borrow;
 
 use crate::{
     Version,
+    config::NotificationFilter,
     bolt::{ExpectedResponse, Summary},
 };
 use serde::{Deserialize, Deserializer, Serialize, ser::SerializeMap};
@@ -17,6 +18,7 @@ pub struct HelloBuilder<'a> {
     credentials: &'a str,
     user_agent: &'a str,
     routing: ServerRouting<'a>,
+    notifications: Option<&'a NotificationFilter>,
 }
 
 impl<'a> HelloBuilder<'a> {
@@ -27,6 +29,7 @@ impl<'a> HelloBuilder<'a> {
             credentials,
             user_agent: "neo4rs",
             routing: ServerRouting::No,
+            notifications: None,
         }
     }
 
@@ -43,6 +46,16 @@ impl<'a> HelloBuilder<'a> {
         HelloBuilder { routing, ..self }
     }
 
+    /// graphrpc patch: notification filters, sent from Bolt 5.2 on (ignored before).
+    pub fn with_notifications(self, notifications: &'a NotificationFilter) -> HelloBuilder<'a> {
+        HelloBuilder {
+            notifications: Some(notifications),
+            ..self
+        }
+    }
+
+    /// graphrpc patch: the fields each version expects. From 5.1 the credentials move to
+    /// LOGON (see `Logon`), 5.2 adds notification filters, 5.3 requires `bolt_agent`.
     pub fn build(self, version: Version) -> Hello<'a> {
         let Self {
             scheme,
@@ -50,20 +63,46 @@ impl<'a> HelloBuilder<'a> {
             credentials,
             user_agent,
             mut routing,
+            notifications,
         } = self;
 
         if version < Version::V4_1 {
             routing = ServerRouting::No;
         }
+        let auth = (version < Version::V5_1).then_some((scheme, principal, credentials));
+        let notifications = notifications.filter(|_| version >= Version::V5_2);
 
         let metadata = Meta {
+            scheme: auth.map(|a| a.0),
+            principal: auth.map(|a| a.1),
+            credentials: auth.map(|a| a.2),
             user_agent,
-            scheme,
-            principal,
-            credentials,
             routing,
+            notifications_minimum_severity: notifications
+                .and_then(|n| n.minimum_severity.as_deref()),
+            notifications_disabled_categories: notifications
+                .and_then(|n| n.disabled_categories.as_deref()),
+            bolt_agent: (version >= Version::V5_3).then(BoltAgent::this_driver),
         };
         Hello { metadata }
+    }
+}
+
+/// graphrpc patch: Bolt 5.3's required description of the driver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct BoltAgent {
+    product: &'static str,
+    platform: &'static str,
+    language: &'static str,
+}
+
+impl BoltAgent {
+    fn this_driver() -> Self {
+        BoltAgent {
+            product: concat!("neo4rs/", env!("CARGO_PKG_VERSION")),
+            platform: std::env::consts::OS,
+            language: "Rust",
+        }
     }
 }
 
@@ -75,12 +114,77 @@ impl<'a> Hello<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 struct Meta<'a> {
-    scheme: &'a str,
-    principal: &'a str,
-    credentials: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheme: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credentials: Option<&'a str>,
     user_agent: &'a str,
     #[serde(skip_serializing_if = "ServerRouting::is_none")]
     routing: ServerRouting<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notifications_minimum_severity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notifications_disabled_categories: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bolt_agent: Option<BoltAgent>,
+}
+
+/// graphrpc patch: LOGON (Bolt 5.1+), the credentials HELLO no longer carries. Sent after
+/// HELLO, and after LOGOFF to re-authenticate a connection without closing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logon<'a> {
+    auth: LogonMeta<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct LogonMeta<'a> {
+    scheme: &'a str,
+    principal: &'a str,
+    credentials: &'a str,
+}
+
+impl<'a> Logon<'a> {
+    pub fn basic(principal: &'a str, credentials: &'a str) -> Self {
+        Logon {
+            auth: LogonMeta {
+                scheme: "basic",
+                principal,
+                credentials,
+            },
+        }
+    }
+}
+
+impl ExpectedResponse for Logon<'_> {
+    type Response = Summary<serde::de::IgnoredAny>;
+}
+
+impl Serialize for Logon<'_> {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        serializer.serialize_newtype_variant("Request", 0x6A, "LOGON", &self.auth)
+    }
+}
+
+/// graphrpc patch: LOGOFF (Bolt 5.1+): the connection stays open, unauthenticated.
+#[derive(Debug, Copy, Clone, Default, PartialEq, Eq)]
+pub struct Logoff;
+
+impl ExpectedResponse for Logoff {
+    type Response = Summary<serde::de::IgnoredAny>;
+}
+
+impl Serialize for Logoff {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        serializer.serialize_unit_variant("Request", 0x6B, "LOGOFF")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +349,52 @@ mod tests {
             .build();
 
         assert_eq!(bytes, expected);
+    }
+
+    #[test]
+    fn serialize_bolt_5_4_moves_credentials_to_logon() {
+        let filter = NotificationFilter {
+            minimum_severity: Some("WARNING".into()),
+            disabled_categories: Some(vec!["HINT".into()]),
+        };
+        let hello = Hello::builder("user", "pass")
+            .with_notifications(&filter)
+            .build(Version::V5_4);
+        let bytes = hello.to_bytes().unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("pass") && !text.contains("principal"), "{text}");
+        for field in [
+            "notifications_minimum_severity",
+            "WARNING",
+            "notifications_disabled_categories",
+            "HINT",
+            "bolt_agent",
+            "product",
+        ] {
+            assert!(text.contains(field), "{field} missing from {text}");
+        }
+        // 5.0 keeps the credentials in HELLO and knows neither filters nor bolt_agent.
+        let bytes = Hello::builder("user", "pass")
+            .with_notifications(&filter)
+            .build(Version::V5_0)
+            .to_bytes()
+            .unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("pass") && !text.contains("WARNING") && !text.contains("bolt_agent"));
+
+        let logon = Logon::basic("user", "pass").to_bytes().unwrap();
+        let expected = bolt()
+            .structure(1, 0x6A)
+            .tiny_map(3)
+            .tiny_string("scheme")
+            .tiny_string("basic")
+            .tiny_string("principal")
+            .tiny_string("user")
+            .tiny_string("credentials")
+            .tiny_string("pass")
+            .build();
+        assert_eq!(logon, expected);
+        assert_eq!(Logoff.to_bytes().unwrap(), bolt().structure(0, 0x6B).build());
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub use commit::Commit;
 pub use discard::Discard;
 pub use extra::WrapExtra;
 pub use goodbye::Goodbye;
-pub use hello::{ConnectionsHints, Hello, HelloBuilder};
+pub use hello::{ConnectionsHints, Hello, HelloBuilder, Logoff, Logon};
 pub use pull::Pull;
 pub use reset::Reset;
 pub use rollback::Rollback;

@@ -294,13 +294,18 @@ impl From<Bolt> for crate::BoltType {
 
         fn conv_unrel(rel: urel::UnboundRelationship) -> BoltUnboundedRelation {
             let id = BoltInteger::new(rel.id().try_into().unwrap());
+            // graphrpc patch: Bolt 5's element id is kept.
+            let element_id = rel.element_id().map(BoltString::from);
             let typ = BoltString::from(rel.typ());
             let properties = rel.into::<Bolt>().unwrap();
             let properties = BoltType::from(properties);
             let BoltType::Map(properties) = properties else {
                 panic!("properties should be a map");
             };
-            BoltUnboundedRelation::new(id, typ, properties)
+            BoltUnboundedRelation {
+                element_id,
+                ..BoltUnboundedRelation::new(id, typ, properties)
+            }
         }
 
         match value {
@@ -320,6 +325,8 @@ impl From<Bolt> for crate::BoltType {
             ),
             Bolt::Node(v) => {
                 let id = v.id();
+                // graphrpc patch: Bolt 5's element id is kept.
+                let element_id = v.element_id().map(BoltString::from);
                 let labels = v
                     .labels()
                     .iter()
@@ -331,14 +338,21 @@ impl From<Bolt> for crate::BoltType {
                 let BoltType::Map(properties) = properties else {
                     panic!("properties should be a map");
                 };
-                Self::Node(BoltNode::new(
-                    BoltInteger::new(id.try_into().unwrap()),
-                    BoltList::from(labels),
-                    properties,
-                ))
+                Self::Node(BoltNode {
+                    element_id,
+                    ..BoltNode::new(
+                        BoltInteger::new(id.try_into().unwrap()),
+                        BoltList::from(labels),
+                        properties,
+                    )
+                })
             }
             Bolt::Relationship(v) => {
                 let id = v.id();
+                // graphrpc patch: Bolt 5's element ids are kept.
+                let element_id = v.element_id().map(BoltString::from);
+                let start_node_element_id = v.start_node_element_id().map(BoltString::from);
+                let end_node_element_id = v.end_node_element_id().map(BoltString::from);
                 let start_node_id = v.start_node_id();
                 let end_node_id = v.end_node_id();
                 let typ = BoltString::from(v.typ());
@@ -353,6 +367,9 @@ impl From<Bolt> for crate::BoltType {
                     end_node_id: BoltInteger::new(end_node_id.try_into().unwrap()),
                     typ,
                     properties,
+                    element_id,
+                    start_node_element_id,
+                    end_node_element_id,
                 })
             }
             Bolt::Path(v) => {
@@ -394,13 +411,23 @@ impl From<Bolt> for crate::BoltType {
             Bolt::LocalTime(v) => Self::LocalTime(BoltLocalTime {
                 nanoseconds: BoltInteger::new(v.nanoseconds_since_midnight().try_into().unwrap()),
             }),
+            // graphrpc patch: Bolt 5's DateTime counts UTC seconds; `BoltDateTime` holds the
+            // wall clock of its offset, as the legacy struct does (see types/v5.rs).
             Bolt::DateTime(v) => Self::DateTime(BoltDateTime {
-                seconds: v.seconds_since_epoch().into(),
+                seconds: v
+                    .seconds_since_epoch()
+                    .saturating_add(v.timezone_offset_seconds().into())
+                    .into(),
                 nanoseconds: BoltInteger::new(v.nanoseconds().into()),
                 tz_offset_seconds: v.timezone_offset_seconds().into(),
             }),
+            // graphrpc patch: likewise UTC seconds to the zone's wall clock.
             Bolt::DateTimeZoneId(v) => Self::DateTimeZoneId(BoltDateTimeZoneId {
-                seconds: v.seconds_since_epoch().into(),
+                seconds: crate::types::utc_to_local_or_utc(
+                    v.seconds_since_epoch(),
+                    v.timezone_identifier(),
+                )
+                .into(),
                 nanoseconds: BoltInteger::new(v.nanoseconds().into()),
                 tz_id: v.timezone_identifier().into(),
             }),

@@ -216,6 +216,7 @@ mod tests {
             max_lifetime: None,
             recv_timeout: None,
             retries: true,
+            bolt: Default::default(),
         };
         let registry = Arc::new(ConnectionRegistry::new(
             &config,

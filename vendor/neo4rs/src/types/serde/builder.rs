@@ -34,6 +34,7 @@ impl BoltNodeBuilder {
             id,
             labels,
             properties,
+            element_id: None,
         })
     }
 }
@@ -73,6 +74,9 @@ impl BoltRelationBuilder {
             end_node_id,
             typ,
             properties,
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         })
     }
 }
@@ -100,6 +104,7 @@ impl BoltUnboundedRelationBuilder {
             id,
             typ,
             properties,
+            element_id: None,
         })
     }
 }

@@ -744,6 +744,9 @@ mod tests {
             end_node_id: BoltInteger::new(2),
             typ: BoltString::from("KNOWS"),
             properties: [("since".into(), 2017.into())].into_iter().collect(),
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         };
 
         assert_eq!(
@@ -973,6 +976,9 @@ mod tests {
             end_node_id: BoltInteger::new(2),
             typ: BoltString::from("KNOWS"),
             properties: [("since".into(), 2017.into())].into_iter().collect(),
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         };
 
         let id = Id::deserialize(ElementDataDeserializer::new(&rel)).unwrap();
@@ -1074,6 +1080,9 @@ mod tests {
             end_node_id: BoltInteger::new(2),
             typ: BoltString::from("KNOWS"),
             properties: [("since".into(), 2017.into())].into_iter().collect(),
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         };
 
         let knows = HashMap::<ElementDataKey, BoltType>::deserialize(MapAccessDeserializer::new(

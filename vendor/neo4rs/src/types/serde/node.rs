@@ -248,6 +248,7 @@ mod tests {
             id,
             labels,
             properties,
+            element_id: None,
         }
     }
 

@@ -259,6 +259,9 @@ mod tests {
             end_node_id,
             properties,
             typ,
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         }
     }
 

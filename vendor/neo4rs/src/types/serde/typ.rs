@@ -1188,6 +1188,7 @@ mod tests {
             id,
             labels,
             properties,
+            element_id: None,
         };
         let node = BoltType::Node(node);
 
@@ -1232,6 +1233,9 @@ mod tests {
             end_node_id,
             properties,
             typ,
+            element_id: None,
+            start_node_element_id: None,
+            end_node_element_id: None,
         };
         let relation = BoltType::Relation(relation);
 
@@ -1272,6 +1276,7 @@ mod tests {
             id,
             properties,
             typ,
+            element_id: None,
         };
         let relation = BoltType::UnboundedRelation(relation);
 

@@ -250,6 +250,7 @@ mod tests {
             id,
             properties,
             typ,
+            element_id: None,
         }
     }
 
