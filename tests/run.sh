@@ -9,6 +9,9 @@
 #   4. the interop suite: Python grpcio through reflection, against the graphrpc binary
 #   5. the client libraries (tests/clients.sh: one graphrpc, every clients/*/test.sh)
 #   6. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
+#   7. the docs: every shell command of README.md, docs/, the chart README, NOTES.txt and the
+#      text `make run` prints, run against a real graphrpc (tests/docs/run.sh); links checked
+#      first, with the linters
 #   (and a second-long smoke run of the benchmark's load program, so it cannot rot)
 # A database that cannot start fails the run; nothing is skipped.
 set -euo pipefail
@@ -23,6 +26,9 @@ deploy/local/buf.sh breaking --against proto/baseline/v1.binpb
 echo "== lint"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== docs: relative links, anchors, SUMMARY.md"
+"$python" tests/docs/doctest.py links
 
 echo "== building the tests"
 cargo build --tests --examples --locked
@@ -67,3 +73,6 @@ GRAPHRPC_BIN="$project/target/debug/graphrpc" tests/clients.sh
 
 echo "== Helm chart and container image"
 tests/helm/run.sh
+
+echo "== docs: every documented command, against a real graphrpc"
+GRAPHRPC_BIN="$project/target/debug/graphrpc" tests/docs/run.sh

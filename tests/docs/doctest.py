@@ -368,6 +368,19 @@ def notes_page(text):
     return "\n".join(out) + "\n"
 
 
+def make_run_page():
+    """The text `make run` prints, from the Makefile's echo lines (make -n prints them without
+    running anything), as a page of its commands: the indented lines under each heading."""
+    recipe = subprocess.run(["make", "-s", "-n", "run"], cwd=ROOT, capture_output=True, text=True).stdout
+    echoes = "\n".join(l for l in recipe.splitlines() if l.startswith("echo "))
+    printed = subprocess.run(["bash", "-c", echoes], capture_output=True, text=True).stdout
+    out = []
+    for line in printed.splitlines():
+        if line.startswith("  ") and line.strip():
+            out += ["```sh run", line.strip(), "```"]
+    return "\n".join(out) + "\n"
+
+
 def main_run(files, extra_pages=()):
     ports = {}
     for pair in os.environ.get("DOCTEST_PORTS", "").split(","):
@@ -428,7 +441,7 @@ if __name__ == "__main__":
         sys.exit(0 if self_test() else 1)
     if mode == "run":
         wanted = [pathlib.Path(a).resolve() for a in sys.argv[2:]] or doc_files()
-        notes = []
+        notes = [("Makefile: the text `make run` prints", make_run_page())]
         notes_file = os.environ.get("DOCTEST_NOTES")
         if notes_file and not sys.argv[2:]:
             rendered = pathlib.Path(notes_file).read_text()
