@@ -29,6 +29,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== docs: relative links, anchors, SUMMARY.md"
 "$python" tests/docs/doctest.py links
+book=$(mktemp -d)
+deploy/local/mdbook.sh build docs --dest-dir "$book" 2>&1 | grep -v ' INFO ' || true
+[ -f "$book/index.html" ] || { echo "mdbook did not build the book" >&2; exit 1; }
+rm -rf "$book"
 
 echo "== building the tests"
 cargo build --tests --examples --locked

@@ -441,10 +441,10 @@ if __name__ == "__main__":
         sys.exit(0 if self_test() else 1)
     if mode == "run":
         wanted = [pathlib.Path(a).resolve() for a in sys.argv[2:]] or doc_files()
-        notes = [("Makefile: the text `make run` prints", make_run_page())]
+        notes = [("Makefile: the text `make run` prints", make_run_page())] if not sys.argv[2:] else []
         notes_file = os.environ.get("DOCTEST_NOTES")
         if notes_file and not sys.argv[2:]:
             rendered = pathlib.Path(notes_file).read_text()
-            notes = [("deploy/helm/graphrpc/templates/NOTES.txt (rendered)", notes_page(rendered))]
+            notes.append(("deploy/helm/graphrpc/templates/NOTES.txt (rendered)", notes_page(rendered)))
         sys.exit(0 if main_run(wanted, notes) else 1)
     sys.exit(__doc__)
