@@ -252,23 +252,31 @@ class Page:
             return 124, (e.stdout or b"").decode(errors="replace") + f"\n[timed out after {COMMAND_TIMEOUT}s]"
 
     def start(self, body):
+        m = re.search(r"(?:--listen[ =]|GRAPHRPC_LISTEN=)(\S+):(\d+)", body)
+        if not m:
+            return 1, "a background block must name its --listen address, away from 127.0.0.1:50051"
+        host, port = m.group(1).replace("0.0.0.0", "127.0.0.1"), int(m.group(2))
+        # An earlier page's server may still be letting go of the port: wait for it, so the
+        # check below cannot be answered by the old one.
+        for _ in range(100):
+            try:
+                socket.create_connection((host, port), 0.2).close()
+                time.sleep(0.1)
+            except OSError:
+                break
         log = open(self.dir / f".doctest-bg-{len(self.background)}.log", "w+")
         proc = subprocess.Popen(
             ["bash", "-c", self.script(body)], stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
         self.background.append(proc)
-        m = re.search(r"(?:--listen[ =]|GRAPHRPC_LISTEN=)(\S+):(\d+)", body)
-        if not m:
-            return 1, "a background block must name its --listen address, away from 127.0.0.1:50051"
-        host, port = m.group(1), int(m.group(2))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 log.seek(0)
                 return 1, f"the server exited ({proc.returncode}) before it listened:\n{log.read()[-2000:]}"
             try:
-                socket.create_connection((host.replace("0.0.0.0", "127.0.0.1"), port), 0.5).close()
+                socket.create_connection((host, port), 0.5).close()
                 return 0, ""
             except OSError:
                 time.sleep(0.2)
@@ -347,25 +355,65 @@ def run_blocks(name, blocks, ports, tally):
     return failures
 
 
-def notes_page(text):
+def notes_page(text, setup="", elsewhere=False):
     """The chart's NOTES.txt, rendered, as a page: each command it prints (indented lines
-    starting with kubectl or grpcurl, with continuations) becomes a block. Through the
-    port-forward NOTES describe, 127.0.0.1:50051 is graphrpc: here the runner's server is."""
-    out, lines, i = [], text.splitlines(), 0
+    starting with kubectl, grpcurl or curl, with continuations) becomes a block. Through the
+    port-forwards NOTES describe, 127.0.0.1:50051 and :9464 are graphrpc: here a graphrpc the
+    runner started stands in, `make run`'s or (elsewhere) one that the setup starts on
+    50052/9465 with the access file or TLS the values describe."""
+    out, lines, i = [setup], text.splitlines(), 0
     while i < len(lines):
         line = lines[i].strip()
-        if re.match(r"^(kubectl|grpcurl) ", line):
+        if re.match(r"^(kubectl|grpcurl|curl) ", line):
             cmd = [line]
             while cmd[-1].endswith("\\") and i + 1 < len(lines):
                 i += 1
                 cmd.append(lines[i].strip())
             if line.startswith("kubectl"):
-                out.append("```sh norun: needs a Kubernetes cluster (the runner's graphrpc stands in for the port-forward)")
+                out.append("```sh norun: needs a Kubernetes cluster (a local graphrpc stands in for the port-forward)")
             else:
                 out.append("```sh run")
-            out += cmd + ["```"]
+            body = "\n".join(cmd)
+            if elsewhere:
+                body = body.replace("127.0.0.1:50051", "127.0.0.1:50052").replace("127.0.0.1:9464", "127.0.0.1:9465")
+            out += [body, "```"]
         i += 1
     return "\n".join(out) + "\n"
+
+
+DB_ENV = 'set -a; eval "$(deploy/local/graphdb.sh env)"; set +a\n'
+SERVE = "target/release/graphrpc serve --listen 127.0.0.1:50052 --admin-listen 127.0.0.1:9465 "
+
+# The NOTES variants tests/docs/run.sh renders, and what each needs set up first: the same
+# token whose hash the values list; the certificates the Secrets would hold.
+NOTES_SETUP = {
+    "open": "",
+    "token": (
+        "```sh run\n"
+        "export TOKEN=$DOCTEST_NOTES_TOKEN\n"
+        "printf 'tokens:\\n  - principal: notes\\n    sha256: %s\\n    role: reader\\n    raw_cypher: true\\n' "
+        '"$(printf %s "$TOKEN" | sha256sum | cut -d" " -f1)" > access.yaml\n'
+        "```\n"
+        "```sh run background\n" + DB_ENV + SERVE + "--access-file access.yaml\n```\n"
+    ),
+    "mtls": (
+        "```sh run\n"
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 -subj /CN=ca "
+        "-keyout ca.key -out ca.crt -addext basicConstraints=critical,CA:TRUE 2>/dev/null\n"
+        "for who in server client; do\n"
+        "  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj /CN=$who -keyout $who.key -out $who.csr 2>/dev/null\n"
+        "done\n"
+        "printf 'subjectAltName=DNS:demo-graphrpc.graph.svc\\n' > server.ext\n"
+        "printf 'extendedKeyUsage=clientAuth\\n' > client.ext\n"
+        "for who in server client; do\n"
+        "  openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile $who.ext -out $who.crt 2>/dev/null\n"
+        "done\n"
+        "```\n"
+        "```sh run background\n" + DB_ENV +
+        "GRAPHRPC_TLS_CERT_FILE=server.crt GRAPHRPC_TLS_KEY_FILE=server.key GRAPHRPC_TLS_CLIENT_CA_FILE=ca.crt \\\n"
+        + SERVE + "\n```\n"
+    ),
+}
 
 
 def make_run_page():
@@ -442,9 +490,11 @@ if __name__ == "__main__":
     if mode == "run":
         wanted = [pathlib.Path(a).resolve() for a in sys.argv[2:]] or doc_files()
         notes = [("Makefile: the text `make run` prints", make_run_page())] if not sys.argv[2:] else []
-        notes_file = os.environ.get("DOCTEST_NOTES")
-        if notes_file and not sys.argv[2:]:
-            rendered = pathlib.Path(notes_file).read_text()
-            notes.append(("deploy/helm/graphrpc/templates/NOTES.txt (rendered)", notes_page(rendered)))
+        notes_dir = os.environ.get("DOCTEST_NOTES_DIR")
+        if notes_dir and not sys.argv[2:]:
+            for variant, setup in NOTES_SETUP.items():
+                rendered = (pathlib.Path(notes_dir) / f"NOTES-{variant}.txt").read_text()
+                page = notes_page(rendered, setup, elsewhere=bool(setup))
+                notes.append((f"deploy/helm/graphrpc/templates/NOTES.txt (rendered, {variant})", page))
         sys.exit(0 if main_run(wanted, notes) else 1)
     sys.exit(__doc__)

@@ -76,14 +76,25 @@ for _ in $(seq 1 150); do
 done
 curl -fsS "http://127.0.0.1:$(port_of 9464)/readyz" >/dev/null || { echo "doctest: graphrpc not ready" >&2; cat "$work/server.log"; exit 1; }
 
-# The chart's NOTES.txt as `helm install` prints it for the default values (access.open).
+# The chart's NOTES.txt as `helm install` prints it, for three values sets: open (the
+# default with access.open), a token in the access file, TLS with client certificates required.
 if [ $# -eq 0 ]; then
   "$project/deploy/local/pydeps.sh" "$project/tests/helm/requirements.txt" "$project/.local/helm-pylib"
+  DOCTEST_NOTES_TOKEN=$(head -c 32 /dev/urandom | base64 | tr -d '/+=')
+  export DOCTEST_NOTES_TOKEN DOCTEST_NOTES_DIR="$work"
   PYTHONPATH="$project/.local/helm-pylib:$project/tests/helm" "$python" -c '
-import sys
+import hashlib, os, pathlib
 from chart import render, with_password
-sys.stdout.write(render(with_password()).notes())' >"$work/NOTES.txt"
-  export DOCTEST_NOTES="$work/NOTES.txt"
+out = pathlib.Path(os.environ["DOCTEST_NOTES_DIR"])
+digest = hashlib.sha256(os.environ["DOCTEST_NOTES_TOKEN"].encode()).hexdigest()
+variants = {
+    "open": with_password(),
+    "token": with_password(access={"tokens": [{"principal": "notes", "sha256": digest, "role": "reader", "raw_cypher": True}]}),
+    "mtls": with_password(tls={"enabled": True, "existingSecret": "graphrpc-tls",
+                               "clientAuth": {"enabled": True, "existingSecret": "graphrpc-tls"}}),
+}
+for name, values in variants.items():
+    (out / f"NOTES-{name}.txt").write_text(render(values).notes())'
 fi
 
 started=$(date +%s)
