@@ -84,8 +84,14 @@ def blocks_of(path, text):
 
 def doc_files():
     files = [ROOT / "README.md", ROOT / "deploy/helm/graphrpc/README.md"]
-    files += sorted((ROOT / "docs").rglob("*.md"))
-    return [f for f in files if f.exists() and f.name != "SUMMARY.md"]
+    files += sorted(docs_pages())
+    return [f for f in files if f.exists()]
+
+
+def docs_pages():
+    """The pages of docs/, less SUMMARY.md and the built book."""
+    book = ROOT / "docs" / "book"
+    return [p for p in (ROOT / "docs").rglob("*.md") if p.name != "SUMMARY.md" and book not in p.parents]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,8 +136,8 @@ def check_links():
             (summary.parent / m.group(1)).resolve()
             for m in re.finditer(r"\]\(([^)#]+\.md)\)", summary.read_text())
         }
-        for page in sorted((ROOT / "docs").rglob("*.md")):
-            if page.name != "SUMMARY.md" and page.resolve() not in listed:
+        for page in sorted(docs_pages()):
+            if page.resolve() not in listed:
                 problems.append(f"docs/SUMMARY.md: does not list {page.relative_to(ROOT)}")
     for p in problems:
         print(f"doclinks: {p}")
