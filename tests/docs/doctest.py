@@ -66,7 +66,7 @@ def blocks_of(path, text):
         indent, fence, info = m.groups()
         body, j = [], i + 1
         while j < len(lines) and not re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[j]):
-            body.append(lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j])
+            body.append(lines[j].removeprefix(indent))
             j += 1
         lang, attrs, reason = parse_info(info)
         # A marker may instead be an HTML comment on the line before the fence, for blocks
@@ -106,8 +106,8 @@ def slug(heading):
 
 
 def anchors(path):
-    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.S)
-    return {slug(m.group(1)) for m in re.finditer(r"^#{1,6}\s+(.*)$", text, re.M)}
+    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.DOTALL)
+    return {slug(m.group(1)) for m in re.finditer(r"^#{1,6}\s+(.*)$", text, re.MULTILINE)}
 
 
 def check_links():
@@ -117,7 +117,7 @@ def check_links():
         if not path.exists():
             problems.append(f"{path.relative_to(ROOT)}: missing")
             continue
-        text = re.sub(r"```.*?```", "", path.read_text(), flags=re.S)
+        text = re.sub(r"```.*?```", "", path.read_text(), flags=re.DOTALL)
         text = re.sub(r"`[^`\n]*`", "", text)
         for m in re.finditer(r"\[[^\]]*\]\(([^)\s]+)\)", text):
             target = m.group(1)
@@ -228,11 +228,12 @@ class Page:
         self.state.write_text("")
         self.cwd.write_text(str(self.dir))
         self.background = []
+        self.logs = []
 
     def script(self, body):
         keep = (
-            'for v in $(compgen -v); do [[ $v =~ ' + BASH_OWN.pattern + ' ]] || declare -p "$v"; done'
-            f' >{shlex.quote(str(self.state))} 2>/dev/null; pwd >{shlex.quote(str(self.cwd))}'
+            "for v in $(compgen -v); do [[ $v =~ " + BASH_OWN.pattern + ' ]] || declare -p "$v"; done'
+            f" >{shlex.quote(str(self.state))} 2>/dev/null; pwd >{shlex.quote(str(self.cwd))}"
         )
         return (
             f"source {shlex.quote(str(self.state))} 2>/dev/null\n"
@@ -273,10 +274,15 @@ class Page:
                 time.sleep(0.1)
             except OSError:
                 break
-        log = open(self.dir / f".doctest-bg-{len(self.background)}.log", "w+")
+        # open until the page ends: the server writes to it while later blocks run
+        log = open(self.dir / f".doctest-bg-{len(self.background)}.log", "w+")  # noqa: SIM115
+        self.logs.append(log)
         proc = subprocess.Popen(
-            ["bash", "-c", self.script(body)], stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            ["bash", "-c", self.script(body)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self.background.append(proc)
         deadline = time.monotonic() + 60
@@ -292,6 +298,8 @@ class Page:
         return 1, f"nothing listened on {host}:{port} within 60 s"
 
     def close(self):
+        for log in self.logs:
+            log.close()
         for proc in self.background:
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -301,7 +309,7 @@ class Page:
                     os.killpg(proc.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        subprocess.run(["rm", "-rf", str(self.dir)])
+        subprocess.run(["rm", "-rf", str(self.dir)], check=False)
 
 
 def run_blocks(name, blocks, ports, tally):
@@ -343,11 +351,18 @@ def run_blocks(name, blocks, ports, tally):
                     code, out = page.run(cmd)
                     fails = "fails" in b.attrs
                     if (code != 0) != fails:
-                        ok, why = False, f"`{cmd}` exited {code}{' (expected a failure)' if fails else ''}:\n{out}"
+                        ok, why = (
+                            False,
+                            f"`{cmd}` exited {code}{' (expected a failure)' if fails else ''}:\n{out}",
+                        )
                         break
                     if expected and not matches(expected, out.splitlines()):
                         ok = False
-                        why = f"`{cmd}`: output differs.\n--- expected\n" + "\n".join(expected) + f"\n--- got\n{out}"
+                        why = (
+                            f"`{cmd}`: output differs.\n--- expected\n"
+                            + "\n".join(expected)
+                            + f"\n--- got\n{out}"
+                        )
                         break
             else:
                 tally["run"] += 1
@@ -379,12 +394,16 @@ def notes_page(text, setup="", elsewhere=False):
                 i += 1
                 cmd.append(lines[i].strip())
             if line.startswith("kubectl"):
-                out.append("```sh norun: needs a Kubernetes cluster (a local graphrpc stands in for the port-forward)")
+                out.append(
+                    "```sh norun: needs a Kubernetes cluster (a local graphrpc stands in for the port-forward)"
+                )
             else:
                 out.append("```sh run")
             body = "\n".join(cmd)
             if elsewhere:
-                body = body.replace("127.0.0.1:50051", "127.0.0.1:50052").replace("127.0.0.1:9464", "127.0.0.1:9465")
+                body = body.replace("127.0.0.1:50051", "127.0.0.1:50052").replace(
+                    "127.0.0.1:9464", "127.0.0.1:9465"
+                )
             out += [body, "```"]
         i += 1
     return "\n".join(out) + "\n"
@@ -418,9 +437,11 @@ NOTES_SETUP = {
         "  openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile $who.ext -out $who.crt 2>/dev/null\n"
         "done\n"
         "```\n"
-        "```sh run background\n" + DB_ENV +
-        "GRAPHRPC_TLS_CERT_FILE=server.crt GRAPHRPC_TLS_KEY_FILE=server.key GRAPHRPC_TLS_CLIENT_CA_FILE=ca.crt \\\n"
-        + SERVE + "\n```\n"
+        "```sh run background\n"
+        + DB_ENV
+        + "GRAPHRPC_TLS_CERT_FILE=server.crt GRAPHRPC_TLS_KEY_FILE=server.key GRAPHRPC_TLS_CLIENT_CA_FILE=ca.crt \\\n"
+        + SERVE
+        + "\n```\n"
     ),
 }
 
@@ -428,9 +449,11 @@ NOTES_SETUP = {
 def make_run_page():
     """The text `make run` prints, from the Makefile's echo lines (make -n prints them without
     running anything), as a page of its commands: the indented lines under each heading."""
-    recipe = subprocess.run(["make", "-s", "-n", "run"], cwd=ROOT, capture_output=True, text=True).stdout
+    recipe = subprocess.run(
+        ["make", "-s", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
     echoes = "\n".join(l for l in recipe.splitlines() if l.startswith("echo "))
-    printed = subprocess.run(["bash", "-c", echoes], capture_output=True, text=True).stdout
+    printed = subprocess.run(["bash", "-c", echoes], capture_output=True, text=True, check=False).stdout
     out = []
     for line in printed.splitlines():
         if line.startswith("  ") and line.strip():
