@@ -40,6 +40,7 @@ docs:
 	@echo "the book: docs/book/index.html"
 
 lint:
+	$(PYTHON) tests/layout.py
 	cargo fmt --all -- --check
 	cargo clippy --all-targets --locked -- -D warnings
 

@@ -35,7 +35,7 @@ pub async fn serve(
 async fn metrics(
     State(state): State<AdminState>,
 ) -> ([(axum::http::HeaderName, &'static str); 1], String) {
-    observability::record_pool(&state.db);
+    observability::record_pool(state.db.pool_status());
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -215,7 +215,7 @@ impl GraphDb {
             // The driver reads this file itself (neo4rs calls it a "client certificate") but
             // skips what it cannot parse, so a wrong file would only show as refused handshakes:
             // check it here, by the setting's name.
-            crate::transport::tls::load_roots("NEO4J_TLS_CA_FILE", ca_file)?;
+            crate::pem::load_roots("NEO4J_TLS_CA_FILE", ca_file)?;
             config = config.with_client_certificate(ca_file);
         }
         Ok(GraphDb {

@@ -26,6 +26,7 @@ pub mod errors;
 pub mod health;
 pub mod observability;
 pub mod operation;
+pub mod pem;
 pub mod proto;
 pub mod query_cli;
 pub mod reload;

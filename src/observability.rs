@@ -8,7 +8,7 @@ use metrics::{
     counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram, Unit,
 };
 
-use crate::database::GraphDb;
+use neo4rs::PoolStatus;
 
 pub const CALLS: &str = "graphrpc_rpc_calls_total";
 pub const CALL_DURATION: &str = "graphrpc_rpc_duration_seconds";
@@ -279,9 +279,10 @@ pub fn export_failed() {
     counter!(EXPORT_FAILURES).increment(1);
 }
 
-/// Pool gauges are read at scrape time, so they are never stale.
-pub fn record_pool(db: &GraphDb) {
-    if let Some(status) = db.pool_status() {
+/// Pool gauges are read at scrape time, so they are never stale. The caller reads the
+/// driver's pool status, so metrics need no database type (no import circle).
+pub fn record_pool(status: Option<PoolStatus>) {
+    if let Some(status) = status {
         let idle = status.available;
         gauge!(POOL_CONNECTIONS, "state" => "in_use").set(status.size.saturating_sub(idle) as f64);
         gauge!(POOL_CONNECTIONS, "state" => "idle").set(idle as f64);

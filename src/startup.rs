@@ -9,7 +9,7 @@ use tonic::transport::{server::TcpIncoming, Server};
 use crate::{
     admin,
     api::{ApiState, GraphQueryService},
-    auth::access::AccessTable,
+    auth::{access::AccessTable, statements::StatementPolicy},
     catalog::{self, Catalog},
     configuration::Settings,
     database::GraphDb,
@@ -173,7 +173,10 @@ impl Application {
             limits: settings.limits,
             retry: settings.retry,
             catalog,
-            statements: settings.security.statements.clone(),
+            statements: StatementPolicy::new(
+                settings.security.procedures.clone(),
+                settings.security.classify_statements,
+            ),
         });
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: everything the tests need is installed and started here, from the
 # project's own files, then every suite runs.
-#   1. lint: cargo fmt --check, cargo clippy --all-targets -D warnings; the proto contract:
+#   1. lint: the layout check (tests/layout.py), cargo fmt --check, cargo clippy --all-targets -D warnings; the proto contract:
 #      buf lint, buf breaking against the committed v1 baseline (proto/baseline/v1.binpb)
 #   2. a test database of its own (ArcadeDB with Bolt, on free ports), seeded with the
 #      demo graph; stopped on exit however the run ends
@@ -24,6 +24,8 @@ deploy/local/buf.sh lint
 deploy/local/buf.sh breaking --against proto/baseline/v1.binpb
 
 echo "== lint"
+# No import circle between src/'s top-level modules, no file over 700 lines of non-test code.
+"$python" tests/layout.py
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

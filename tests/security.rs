@@ -14,7 +14,6 @@ mod helpers;
 use std::{io::Write as _, path::Path};
 
 use graphrpc::{
-    auth::statements::StatementPolicy,
     cypher::procedures::ProcedurePolicy,
     proto::v1::{self as pb, transaction_request::Message as In},
     startup::Application,
@@ -338,7 +337,8 @@ async fn no_bypass_changes_the_graph_through_any_rpc_and_without_the_classifier_
     // The same with the classifier switched off: only the second layer (rollback and the
     // counters check) is left, and the database keeps what it committed on its own.
     let mut settings = settings(&test_db(), &["--access-file", &access]);
-    settings.security.statements = StatementPolicy::new(ProcedurePolicy::default(), false);
+    settings.security.procedures = ProcedurePolicy::default();
+    settings.security.classify_statements = false;
     let app = spawn_with_settings(settings).await;
     let mut changed = 0;
     let results = attack(&app, &graph).await;

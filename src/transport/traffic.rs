@@ -12,7 +12,6 @@ use std::{
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
-    time::Duration,
 };
 
 use http::{HeaderValue, Response};
@@ -21,21 +20,8 @@ use pin_project_lite::pin_project;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::{Layer, Service};
 
+pub use crate::configuration::TrafficSettings;
 use crate::{conversions::request::grpc_timeout_value, observability};
-
-#[derive(Debug, Clone, Copy)]
-pub struct TrafficSettings {
-    /// Calls (streams included) served at once; more are shed.
-    pub max_concurrent_calls: usize,
-    /// What a shed call is told to wait before retrying.
-    pub retry_pushback: Duration,
-    /// The deadline of a call that sets none.
-    pub default_deadline: Duration,
-    /// The longest deadline a call may have.
-    pub max_deadline: Duration,
-    /// GRAPHRPC_MAX_REQUEST_BYTES, named when tonic refuses a larger message.
-    pub max_request_bytes: usize,
-}
 
 #[derive(Debug, Clone)]
 pub struct TrafficLayer {
@@ -196,6 +182,8 @@ impl<B: Body> Body for LimitedBody<B> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn settings() -> TrafficSettings {
