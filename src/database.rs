@@ -42,6 +42,8 @@ pub struct Statement {
     /// Run in an explicit transaction that is always rolled back, never committed: a
     /// reader's statement, on a database that may ignore the READ access mode.
     pub roll_back: bool,
+    /// Run as this database user (Bolt `imp_user`); None: as graphrpc's own login.
+    pub database_user: Option<String>,
 }
 
 impl Statement {
@@ -63,6 +65,7 @@ impl Statement {
             timeout,
             metadata: Vec::new(),
             roll_back: false,
+            database_user: None,
         }
     }
 }
@@ -82,6 +85,8 @@ pub struct TxOptions {
     /// Sent in BEGIN: the database ends the transaction after this long.
     pub timeout: Duration,
     pub metadata: Vec<(String, String)>,
+    /// Run as this database user (Bolt `imp_user` in BEGIN); None: as graphrpc's login.
+    pub database_user: Option<String>,
 }
 
 impl AccessMode {
@@ -193,6 +198,26 @@ fn record_error(span: &Span, error: &neo4rs::Error) {
     };
 }
 
+/// A refusal by the database of a statement run as a principal's database user says so:
+/// Neo4j answers Security.Forbidden both when graphrpc's login may not impersonate that
+/// user and when the user lacks a privilege the statement needs.
+fn as_database_user(error: neo4rs::Error, database_user: Option<&str>) -> neo4rs::Error {
+    match (&error, database_user) {
+        (neo4rs::Error::Neo4j(e), Some(user)) if e.code().starts_with("Neo.ClientError.Security.Forbidden") => {
+            neo4rs::Error::Neo4j(neo4rs::Neo4jError::new(
+                e.code().to_owned(),
+                format!(
+                    "{}; the statement ran as database user `{user}` (the principal's database_user): \
+                     graphrpc's database login needs the IMPERSONATE ({user}) privilege, and `{user}` \
+                     the privileges this statement needs",
+                    e.message()
+                ),
+            ))
+        }
+        _ => error,
+    }
+}
+
 impl GraphDb {
     /// Creates the driver and its pool. No connection is opened until the first statement,
     /// so graphrpc starts even while the database is still down.
@@ -250,6 +275,10 @@ impl GraphDb {
         if let Some(db) = &database {
             session_config = session_config.with_db(db.as_str().into());
         }
+        if let Some(user) = &statement.database_user {
+            session_config = session_config.with_imp_user(user.as_str().into());
+        }
+        let database_user = statement.database_user;
         let timeout_ms = i64::try_from(statement.timeout.as_millis()).unwrap_or(i64::MAX);
         let span = if recorded {
             self.spans
@@ -275,13 +304,15 @@ impl GraphDb {
             AccessMode::Read => session.execute_read(query).instrument(span.clone()).await,
             AccessMode::Write => session.execute_write(query).instrument(span.clone()).await,
         };
-        let inner = opened.inspect_err(|e| {
-            record_error(&span, e);
-            // A statement that failed to start is timed too.
-            if recorded {
-                observability::statement_finished(started.elapsed());
-            }
-        })?;
+        let inner = opened
+            .inspect_err(|e| {
+                record_error(&span, e);
+                // A statement that failed to start is timed too.
+                if recorded {
+                    observability::statement_finished(started.elapsed());
+                }
+            })
+            .map_err(|e| as_database_user(e, database_user.as_deref()))?;
         let keys = inner.keys().map(str::to_owned).collect();
         Ok(ResultStream {
             inner: Some(Source::AutoCommit(inner)),
@@ -305,6 +336,7 @@ impl GraphDb {
                 bookmarks: statement.bookmarks,
                 timeout: statement.timeout,
                 metadata: statement.metadata,
+                database_user: statement.database_user,
             })
             .await?;
         let started = Instant::now();
@@ -336,11 +368,13 @@ impl GraphDb {
                 BeginOptions {
                     timeout: Some(options.timeout),
                     metadata: options.metadata,
+                    imp_user: options.database_user.as_deref().map(Into::into),
                 },
             )
             .instrument(span.clone())
             .await
-            .inspect_err(|e| record_error(&span, e))?;
+            .inspect_err(|e| record_error(&span, e))
+            .map_err(|e| as_database_user(e, options.database_user.as_deref()))?;
         observability::transaction_opened();
         Ok(Transaction {
             txn: Some(txn),

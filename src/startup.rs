@@ -29,6 +29,23 @@ use crate::{
 /// still closes the connection.
 pub const MAX_HEADER_LIST_BYTES: u32 = 128 * 1024;
 
+/// Request bytes one stream may have in flight before graphrpc has read them (HTTP/2's own
+/// default window; hyper's is 1 MiB). Set with [`CONNECTION_WINDOW_BYTES`] so that flow
+/// control, not h2's frame budget, stops a client pipelining small messages without reading
+/// the answers. h2 charges each DATA frame under 256 bytes that it holds unread against a
+/// budget of half the connection window and closes the whole connection (GOAWAY
+/// ENHANCE_YOUR_CALM, "too_many_data_frames") when it runs out; it reads all the socket
+/// holds before any handler runs. Under hyper's defaults (1 MiB windows, 512 KiB budget)
+/// 2 200 pipelined statements did that. Now one stream can hold at most 64 KiB unread: at
+/// one statement of 17 bytes a frame that is 3 855 frames, about 0.9 MiB of budget; at the
+/// smallest gRPC message (5 bytes) about 3.1 MiB; both under the 8 MiB budget.
+pub const STREAM_WINDOW_BYTES: u32 = 64 * 1024;
+
+/// Request bytes a whole connection may have in flight unread. Its half is h2's frame
+/// budget (8 MiB), so several streams can pipeline at once. It grants no extra memory at
+/// the default stream limit: 256 streams × [`STREAM_WINDOW_BYTES`] is this much.
+pub const CONNECTION_WINDOW_BYTES: u32 = 16 * 1024 * 1024;
+
 pub struct Application {
     listener: TcpListener,
     admin_listener: TcpListener,
@@ -191,6 +208,11 @@ impl Application {
             .http2_keepalive_timeout(Some(settings.http2.keepalive_timeout))
             .max_concurrent_streams(Some(settings.http2.max_concurrent_streams))
             .http2_max_header_list_size(MAX_HEADER_LIST_BYTES)
+            .initial_stream_window_size(STREAM_WINDOW_BYTES)
+            .initial_connection_window_size(CONNECTION_WINDOW_BYTES)
+            // Off (hyper's default, said here): the estimator would grow the stream window
+            // up to the connection's and undo the bound above.
+            .http2_adaptive_window(Some(false))
             .layer(CallLayer)
             .layer(TrafficLayer::new(settings.traffic))
             .layer(GateLayer::new(draining.clone()))
@@ -237,8 +259,18 @@ impl Application {
         probe.abort();
         let _ = stop_probe.send(true);
         health.drain().await;
-        let _ = drain.send(());
         tracing::info!(grace = ?settings.shutdown_grace, "shutting down: draining calls");
+        // Connections stay open a moment before GOAWAY, so a call already on its way is
+        // answered UNAVAILABLE by the gate (a status every client understands) instead of
+        // racing the GOAWAY, which some clients (tonic) report as CANCELLED.
+        let goaway_at = (tokio::time::Instant::now() + REFUSAL_WINDOW).min(grace_over);
+        tokio::select! {
+            result = &mut server => {
+                return result.context("the server task failed")?.context("the server failed");
+            }
+            () = tokio::time::sleep_until(goaway_at) => {}
+        }
+        let _ = drain.send(());
         match tokio::time::timeout_at(grace_over, &mut server).await {
             Ok(result) => result
                 .context("the server task failed")?
@@ -272,6 +304,10 @@ fn without_userinfo(uri: &str) -> String {
         .map_or(authority, |(_, host)| host);
     format!("{scheme}://{host}{tail}")
 }
+
+/// After SIGTERM, how long connections stay open (new calls refused with UNAVAILABLE)
+/// before GOAWAY tells clients to go elsewhere; counted inside the shutdown grace.
+pub const REFUSAL_WINDOW: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Completes on SIGTERM (Kubernetes stopping the pod) or SIGINT (Ctrl-C).
 pub async fn shutdown_signal() {

@@ -76,11 +76,30 @@ except Exception:
 PY
 }
 
+# Whether something accepts TCP connections on 127.0.0.1:PORT.
+port_taken() {
+  "$python" - "$1" <<'PY'
+import socket, sys
+with socket.socket() as s:
+    s.settimeout(1)
+    sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
+PY
+}
+
 start() {
   install
   if running; then
     say "already running (pid $(cat "$pid_file")), Bolt on 127.0.0.1:$bolt_port"
   else
+    # A port someone else already serves would answer the readiness check below for that
+    # server, and `seed` would then load into it: refuse instead.
+    local port
+    for port in "$bolt_port" "$http_port"; do
+      if port_taken "$port"; then
+        say "port $port on 127.0.0.1 is already in use by another process: choose other GRAPHDB_BOLT_PORT / GRAPHDB_HTTP_PORT"
+        exit 1
+      fi
+    done
     mkdir -p "$home/root"
     local dir; dir=$(arcade_dir)
     # setsid: the server outlives the shell that started it, and a Ctrl-C in `make run`

@@ -1,14 +1,14 @@
 //! Reading a client stream ahead of its consumer, with a bound, so that a greedy stream is
-//! refused on its own rather than by closing the whole HTTP/2 connection.
+//! refused on its own rather than slowed for ever or allowed to close the HTTP/2 connection.
 //!
 //! Why: h2 charges every small DATA frame it holds unread against a per-connection budget
-//! (about half the connection window) and, when the budget runs out, closes the connection
-//! with GOAWAY ENHANCE_YOUR_CALM, taking every other call on it down. A Transaction client
-//! that pipelines thousands of statements without reading the answers filled that budget
-//! while graphrpc, waiting for the client to read, stopped reading the stream. So the
-//! stream is read at once, always, into a queue of its own; a client that gets more than
-//! [`MAX_AHEAD`] messages (or [`MAX_AHEAD_BYTES`]) ahead of their answers has its stream
-//! refused with RESOURCE_EXHAUSTED, and what it sends afterwards is read and dropped.
+//! and, when the budget runs out, closes the connection with GOAWAY ENHANCE_YOUR_CALM,
+//! taking every other call on it down. Flow control bounds what one stream can make h2 hold
+//! (startup::STREAM_WINDOW_BYTES); reading at once, always, into a queue of its own releases
+//! even that as soon as this task runs, and lets a Transaction client that pipelines
+//! thousands of statements without reading its answers be told why: one that gets more
+//! than [`MAX_AHEAD`] messages (or [`MAX_AHEAD_BYTES`]) ahead of their answers has its
+//! stream refused with RESOURCE_EXHAUSTED, and what it sends afterwards is read and dropped.
 
 use tokio::sync::{mpsc, oneshot};
 use tonic::{Status, Streaming};

@@ -142,7 +142,7 @@ impl Conversation {
         let mut plan = begin_plan(begin, metadata, &self.state.limits)?;
         self.principal
             .check_mode(plan.options.access_mode, "a Transaction")?;
-        self.principal.stamp(&mut plan.options.metadata);
+        self.principal.stamp(&mut plan.options);
         let deadline = Instant::now() + plan.time_limit;
         let bounds = TxBounds {
             deadline,
@@ -423,7 +423,7 @@ pub async fn run_batch(
             .statements
             .check(&principal, cypher, &format!("RunBatch statements[{index}]"))?;
     }
-    principal.stamp(&mut plan.options.metadata);
+    principal.stamp(&mut plan.options);
     let deadline = Instant::now() + plan.time_limit;
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {
         batch_once(&state.db, &plan, &principal, deadline)

@@ -9,6 +9,8 @@
 //!     role: reader          # reader | writer | admin
 //!     raw_cypher: false     # false (default): named queries only
 //!     load_csv: false       # true: may run LOAD CSV (reads the database host's files)
+//!     database_user: alice  # optional: statements run as this database user (Bolt
+//!                           # imp_user); graphrpc's login needs IMPERSONATE on it
 //! certificates:
 //!   - subject: "CN=billing,O=Acme"
 //!     principal: billing
@@ -43,6 +45,8 @@ struct TokenEntry {
     raw_cypher: bool,
     #[serde(default)]
     load_csv: bool,
+    #[serde(default)]
+    database_user: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +59,8 @@ struct CertificateEntry {
     raw_cypher: bool,
     #[serde(default)]
     load_csv: bool,
+    #[serde(default)]
+    database_user: Option<String>,
 }
 
 /// The access file, checked and ready for lookups.
@@ -81,6 +87,7 @@ impl AccessTable {
         for (index, entry) in parsed.tokens.into_iter().enumerate() {
             let at = |reason: String| format!("access file {file}: tokens[{index}]: {reason}");
             check_principal(&entry.principal).map_err(at)?;
+            check_database_user(entry.database_user.as_deref()).map_err(at)?;
             let hash = decode_hash(&entry.sha256).map_err(at)?;
             if !hashes.insert(hash) {
                 return Err(at("the same sha256 is listed twice".to_owned()));
@@ -92,6 +99,7 @@ impl AccessTable {
                     entry.role,
                     entry.raw_cypher,
                     entry.load_csv,
+                    entry.database_user,
                 ),
             ));
         }
@@ -101,6 +109,7 @@ impl AccessTable {
             let at =
                 |reason: String| format!("access file {file}: certificates[{index}]: {reason}");
             check_principal(&entry.principal).map_err(at)?;
+            check_database_user(entry.database_user.as_deref()).map_err(at)?;
             let subject = normalize_subject(&entry.subject).ok_or_else(|| {
                 at(format!(
                     "subject `{}` is not like CN=name,O=org",
@@ -117,6 +126,7 @@ impl AccessTable {
                     entry.role,
                     entry.raw_cypher,
                     entry.load_csv,
+                    entry.database_user,
                 ),
             ));
         }
@@ -154,12 +164,37 @@ impl AccessTable {
     }
 }
 
-fn principal(name: String, role: Role, raw_cypher: bool, load_csv: bool) -> Principal {
+fn principal(
+    name: String,
+    role: Role,
+    raw_cypher: bool,
+    load_csv: bool,
+    database_user: Option<String>,
+) -> Principal {
     Principal {
         name: Arc::from(name),
         role,
         raw_cypher,
         load_csv,
+        database_user: database_user.map(Arc::from),
+    }
+}
+
+/// A database user name goes into every BEGIN and RUN of its principal and into error
+/// messages: Neo4j's user names are plain, so anything else is a typo caught at load.
+fn check_database_user(name: Option<&str>) -> Result<(), String> {
+    let Some(name) = name else { return Ok(()) };
+    let valid = !name.is_empty()
+        && name.len() <= 128
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "database_user `{name}` must be 1 to 128 characters of letters, digits and - _ . @"
+        ))
     }
 }
 
@@ -221,7 +256,7 @@ mod tests {
     fn tokens_and_subjects_map_to_principals() {
         let table = parse(&format!(
             "tokens:\n  - principal: reports\n    sha256: {PASSWORD}\n    role: reader\n  \
-             - principal: ops\n    sha256: {}\n    role: admin\n    raw_cypher: true\n    load_csv: true\n\
+             - principal: ops\n    sha256: {}\n    role: admin\n    raw_cypher: true\n    load_csv: true\n    database_user: ops_db\n\
              certificates:\n  - subject: 'cn=billing, O=Acme'\n    principal: billing\n    role: writer\n",
             HUNTER2.to_uppercase()
         ))
@@ -233,6 +268,11 @@ mod tests {
         );
         let ops = table.by_token("hunter2").expect("known");
         assert_eq!((ops.role, ops.load_csv), (Role::Admin, true));
+        assert_eq!(ops.database_user.as_deref(), Some("ops_db"));
+        assert_eq!(
+            reports.database_user, None,
+            "no database_user: graphrpc's own login"
+        );
         assert!(!reports.load_csv, "LOAD CSV is off unless granted");
         assert!(table.by_token("Password").is_none());
         assert!(table.by_token("").is_none());
@@ -273,6 +313,10 @@ mod tests {
             (
                 "certificates:\n  - subject: billing\n    principal: b\n    role: reader\n",
                 "certificates[0]: subject `billing`",
+            ),
+            (
+                &format!("tokens:\n  - principal: a\n    sha256: {PASSWORD}\n    role: reader\n    database_user: 'al ice'\n"),
+                "tokens[0]: database_user `al ice`",
             ),
         ];
         for (yaml, expected) in cases {

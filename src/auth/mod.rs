@@ -10,7 +10,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use tonic::{Request, Status};
 
-use crate::{conversions::request::RunPlan, database::AccessMode};
+use crate::{
+    conversions::request::RunPlan,
+    database::{AccessMode, TxOptions},
+};
 
 /// The transaction-metadata key that carries the principal's name.
 pub const METADATA_KEY: &str = "graphrpc_principal";
@@ -47,6 +50,10 @@ pub struct Principal {
     pub raw_cypher: bool,
     /// Whether LOAD CSV (files and URLs read by the database host) is allowed.
     pub load_csv: bool,
+    /// The database user this principal's statements run as (Bolt `imp_user`), so that the
+    /// database's own access control applies per caller on the one shared pool. None: as
+    /// graphrpc's own database login.
+    pub database_user: Option<Arc<str>>,
 }
 
 impl Principal {
@@ -58,6 +65,7 @@ impl Principal {
             role: Role::Admin,
             raw_cypher: true,
             load_csv: false,
+            database_user: None,
         }
     }
 
@@ -118,13 +126,16 @@ impl Principal {
     pub fn bind(&self, mut plan: RunPlan) -> RunPlan {
         plan.statement.metadata.push(self.metadata());
         plan.statement.roll_back = self.must_not_write();
+        plan.statement.database_user = self.database_user.as_deref().map(str::to_owned);
         plan
     }
 
-    /// Sets the principal in a transaction's metadata, replacing a client's value for it.
-    pub fn stamp(&self, metadata: &mut Vec<(String, String)>) {
-        metadata.retain(|(key, _)| key != METADATA_KEY);
-        metadata.push(self.metadata());
+    /// Sets the principal in a transaction's metadata, replacing a client's value for it,
+    /// and the database user the transaction runs as.
+    pub fn stamp(&self, options: &mut TxOptions) {
+        options.metadata.retain(|(key, _)| key != METADATA_KEY);
+        options.metadata.push(self.metadata());
+        options.database_user = self.database_user.as_deref().map(str::to_owned);
     }
 
     /// The second layer fired: the classifier let a reader's statement through, yet the
@@ -158,6 +169,7 @@ mod tests {
             role: Role::Reader,
             raw_cypher: false,
             load_csv: false,
+            database_user: None,
         }
     }
 

@@ -140,6 +140,7 @@ mod tests {
             role,
             raw_cypher: true,
             load_csv,
+            database_user: None,
         }
     }
 

@@ -408,6 +408,7 @@ fn tx_options(
         bookmarks: bookmarks(given_bookmarks),
         timeout,
         metadata: metadata.into_iter().collect(),
+        database_user: None,
     }
 }
 

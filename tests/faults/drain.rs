@@ -1,9 +1,15 @@
 //! SIGTERM on the real binary while the database stalls: health turns NOT_SERVING and new
 //! calls are refused at once, and the process exits 0 within its grace period, whatever
 //! the database does.
+//!
+//! "A new call" is one sent after the process has taken the signal (its log line says so): a
+//! call that reaches the server in the same instant as SIGTERM is in flight, not new, and no
+//! server can promise which of the two it sees first.
 
 use std::{
+    io::{BufRead as _, BufReader},
     process::{Command, Stdio},
+    sync::mpsc,
     time::{Duration, Instant},
 };
 
@@ -47,12 +53,22 @@ async fn sigterm_during_a_stalled_statement_refuses_at_once_and_exits_within_the
             "--shutdown-grace",
             "2s",
             "--log",
-            "warn",
+            "info",
         ])
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .spawn()
         .expect("start graphrpc");
     let pid = Pid::from_raw(i32::try_from(child.id()).expect("pid"));
+    // The log is read on a thread of its own; the test waits only for the signal's line.
+    let (signal_taken, signal_seen) = mpsc::channel::<()>();
+    let log = BufReader::new(child.stdout.take().expect("stdout"));
+    std::thread::spawn(move || {
+        for line in log.lines().map_while(Result::ok) {
+            if line.contains("SIGTERM received") {
+                let _ = signal_taken.send(());
+            }
+        }
+    });
 
     let started = Instant::now();
     let channel = loop {
@@ -97,6 +113,12 @@ async fn sigterm_during_a_stalled_statement_refuses_at_once_and_exits_within_the
 
     signal::kill(pid, signal::Signal::SIGTERM).expect("SIGTERM");
     let sent = Instant::now();
+    let taken =
+        tokio::task::spawn_blocking(move || signal_seen.recv_timeout(Duration::from_secs(5)))
+            .await
+            .expect("log reader");
+    assert!(taken.is_ok(), "graphrpc never logged taking SIGTERM");
+    let signal_taken_after = sent.elapsed();
     let refused = async {
         let answer = client.run(request("RETURN 3", vec![])).await;
         (answer, sent.elapsed())
@@ -130,7 +152,7 @@ async fn sigterm_during_a_stalled_statement_refuses_at_once_and_exits_within_the
     figure(
         "sigterm",
         format_args!(
-            "NOT_SERVING {not_serving_after:?} after SIGTERM; a new call {code:?} after {refused_after:?}; exit {exit} after {exit_after:?} (grace {grace:?})"
+            "signal taken {signal_taken_after:?} after SIGTERM; NOT_SERVING {not_serving_after:?}; a new call {code:?} after {refused_after:?}; exit {exit} after {exit_after:?} (grace {grace:?})"
         ),
     );
     assert!(

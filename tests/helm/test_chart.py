@@ -341,6 +341,9 @@ def test_no_password_and_no_existing_secret_fails_with_a_clear_message():
         ({"access": {"tokens": [{"principal": "team reports", "sha256": "a" * 64, "role": "reader"}]}}, "principal"),
         ({"access": {"tokens": [{"principal": "", "sha256": "a" * 64, "role": "reader"}]}}, "principal"),
         ({"access": {"certificates": [{"principal": "a", "role": "reader"}]}}, "subject"),
+        # A database user as graphrpc accepts it: letters, digits and - _ . @
+        ({"access": {"tokens": [{"principal": "a", "sha256": "a" * 64, "role": "reader", "database_user": "al ice"}]}},
+         "database_user"),
         ({"config": {"reloadInterval": "0s"}}, "reloadInterval"),
         ({"config": {"rateLimit": -1}}, "rateLimit"),
         ({"config": {"rateBurst": 1.5}}, "rateBurst"),
@@ -1083,7 +1086,7 @@ def test_the_access_secret_holds_the_access_file():
                 "tokens": ACCESS_TOKENS,
                 "certificates": [
                     {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True,
-                     "load_csv": True},
+                     "load_csv": True, "database_user": "billing_db"},
                     # Characters YAML cares about stay in the string.
                     {"subject": 'CN=ops: "night", O=Acme #2', "principal": "ops", "role": "admin"},
                 ],
@@ -1102,8 +1105,9 @@ def test_the_access_secret_holds_the_access_file():
              "load_csv": False},
         ],
         "certificates": [
+            # database_user only where it is set: the statements run as that database user.
             {"subject": "CN=billing,O=Acme", "principal": "billing-svc", "role": "writer", "raw_cypher": True,
-             "load_csv": True},
+             "load_csv": True, "database_user": "billing_db"},
             {"subject": 'CN=ops: "night", O=Acme #2', "principal": "ops", "role": "admin", "raw_cypher": False,
              "load_csv": False},
         ],

@@ -39,7 +39,15 @@ pub fn frame(message: &impl prost::Message) -> Bytes {
 impl RawConnection {
     pub async fn connect(addr: std::net::SocketAddr) -> RawConnection {
         let tcp = TcpStream::connect(addr).await.expect("connect");
-        let (send, connection) = h2::client::handshake(tcp).await.expect("h2 handshake");
+        // Answers a test leaves unread must not stop the others: h2 as a client counts them
+        // against its connection window (64 KiB by default, after which the server may not
+        // send any answer) and against the same frame budget as the server's.
+        let (send, connection) = h2::client::Builder::new()
+            .initial_connection_window_size(64 << 20)
+            .data_frame_budget(64 << 20)
+            .handshake(tcp)
+            .await
+            .expect("h2 handshake");
         let ended = Arc::new(Mutex::new(None));
         let record = ended.clone();
         tokio::spawn(async move {
@@ -63,6 +71,19 @@ impl RawConnection {
         path: &str,
         extra: &[(&str, &str)],
     ) -> (h2::client::ResponseFuture, h2::SendStream<Bytes>) {
+        match self.try_open(path, extra).await {
+            Ok(opened) => opened,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`RawConnection::open`], but a connection that is gone is an error to count,
+    /// not a panic.
+    pub async fn try_open(
+        &self,
+        path: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<(h2::client::ResponseFuture, h2::SendStream<Bytes>), String> {
         let mut request = http::Request::builder()
             .method("POST")
             .uri(format!("http://{}{path}", self.authority))
@@ -73,15 +94,14 @@ impl RawConnection {
         for (k, v) in extra {
             request = request.header(*k, *v);
         }
-        let mut send = match self.send.clone().ready().await {
-            Ok(send) => send,
-            Err(e) => panic!(
+        let mut send = self.send.clone().ready().await.map_err(|e| {
+            format!(
                 "the connection is gone ({e}): {:?}",
                 self.ended.lock().expect("lock")
-            ),
-        };
+            )
+        })?;
         send.send_request(request.body(()).expect("request"), false)
-            .expect("send request")
+            .map_err(|e| format!("cannot send the request: {e}"))
     }
 
     /// A whole call: the given frames, the end of the request, and the answer read fully.

@@ -262,7 +262,9 @@ pub struct Neo4jError {
 }
 
 impl Neo4jError {
-    pub(crate) fn new(code: String, message: String) -> Self {
+    /// graphrpc patch: public, so that graphrpc can add what it knows (the database user a
+    /// call ran as) to the server's message while keeping its code.
+    pub fn new(code: String, message: String) -> Self {
         Neo4jErrorKind::new(&code).new_error(code, message)
     }
 

@@ -231,16 +231,18 @@ impl Graph {
         options: crate::txn::BeginOptions,
     ) -> Result<Txn> {
         let db = db.or_else(|| self.config.db.clone());
+        // graphrpc patch: a per-transaction impersonated user wins over the driver-wide one.
+        let imp_user = options.imp_user.clone().or_else(|| self.config.imp_user.clone());
         let connection = self
             .pool
-            .get(Some(operation), db.clone(), self.config.imp_user.clone(), bookmarks)
+            .get(Some(operation), db.clone(), imp_user.clone(), bookmarks)
             .await?;
         Txn::new(
             db,
             fetch_size.unwrap_or(self.config.fetch_size),
             connection,
             operation,
-            self.config.imp_user.clone(),
+            imp_user,
             bookmarks,
             &options,
         )

@@ -529,7 +529,8 @@ pub use {
 };
 
 pub use crate::auth::ClientCertificate;
-pub use crate::config::{Config, ConfigBuilder, Database};
+// graphrpc patch: ImpersonateUser exported, for a per-call impersonated user.
+pub use crate::config::{Config, ConfigBuilder, Database, ImpersonateUser};
 pub use crate::errors::{
     Error, Neo4jClientErrorKind, Neo4jError, Neo4jErrorKind, Neo4jSecurityErrorKind, Result,
 };

@@ -24,6 +24,9 @@ pub struct BeginOptions {
     pub timeout: Option<std::time::Duration>,
     /// Sent as `tx_metadata`, shown in the server's query log and `SHOW TRANSACTIONS`.
     pub metadata: Vec<(String, String)>,
+    /// graphrpc patch: sent as `imp_user` (Bolt 4.4+): the transaction runs as this database
+    /// user, per call, instead of the driver-wide `Config::imp_user`.
+    pub imp_user: Option<ImpersonateUser>,
 }
 
 pub struct Txn {
@@ -79,6 +82,9 @@ impl Txn {
         }
         if !options.metadata.is_empty() {
             begin = begin.with_tx_metadata(options.metadata.clone());
+        }
+        if let Some(user) = imp_user.as_deref() {
+            begin = begin.with_imp_user(user); // graphrpc patch
         }
         let begin = begin.build(connection.version());
         connection.transaction_started(); // graphrpc patch
