@@ -123,5 +123,7 @@ LOADGEN="$loadgen" GRPC_ADDR="http://127.0.0.1:$grpc_port" BOLT_URI="$bolt_uri" 
   DB_PID="$(cat "$GRAPHDB_HOME/server.pid")" BENCH_RAW="$logs" \
   "$python" bench/bench.py
 
+GRPC_ADDR="http://127.0.0.1:$grpc_port" BOLT_URI="$bolt_uri" LOADGEN="$loadgen" GRAPHRPC_PID="$graphrpc_pid" LOADGEN_NEO4J_PASSWORD="$GRAPHDB_PASSWORD" bench/clients.sh  # the 1M-row stream through the client libraries: bench/results/clients.md
+
 # ---- 5. the report ----------------------------------------------------------------------
 PYTHONPATH="$pylib" "$python" bench/report.py "$logs" bench/results

@@ -14,6 +14,8 @@ use crate::observability;
 
 /// ErrorInfo domain of errors reported by the database.
 pub const NEO4J_DOMAIN: &str = "graphrpc.dev/neo4j";
+/// ErrorInfo metadata key of NAMED_QUERY_NOT_FOUND: the name asked for.
+pub const NAME_KEY: &str = "name";
 /// ErrorInfo domain of errors raised by graphrpc itself.
 pub const SERVICE_DOMAIN: &str = "graphrpc.dev";
 
@@ -244,6 +246,49 @@ pub fn in_statement(status: Status, index: usize, what: &str) -> Status {
             status.message()
         ),
         details,
+    )
+}
+
+/// The ErrorInfo reasons of the calls graphrpc refuses on its own account before they run
+/// (ErrorReason in proto/graphrpc/v1/errors.proto says when each is sent); kept here so that
+/// tests/contract.rs sees every reason the server sends in this one file.
+pub mod reason {
+    pub const NAMED_QUERY_NOT_FOUND: &str = "NAMED_QUERY_NOT_FOUND";
+    pub const READER_WRITE: &str = "READER_WRITE";
+    pub const STATEMENT_FORBIDDEN: &str = "STATEMENT_FORBIDDEN";
+    pub const RAW_CYPHER_FORBIDDEN: &str = "RAW_CYPHER_FORBIDDEN";
+    pub const CREDENTIALS_MISSING: &str = "CREDENTIALS_MISSING";
+    pub const CREDENTIALS_INVALID: &str = "CREDENTIALS_INVALID";
+    pub const CATALOG_NOT_CONFIGURED: &str = "CATALOG_NOT_CONFIGURED";
+    pub const CALL_LIMIT_REACHED: &str = "CALL_LIMIT_REACHED";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const REQUEST_TOO_LARGE: &str = "REQUEST_TOO_LARGE";
+    pub const STREAM_AHEAD_LIMIT: &str = "STREAM_AHEAD_LIMIT";
+    pub const SHUTTING_DOWN: &str = "SHUTTING_DOWN";
+}
+
+/// A call graphrpc refuses on its own account: an ErrorInfo of domain `graphrpc.dev` whose
+/// reason is one of the ErrorReason values of proto/graphrpc/v1/errors.proto, so clients
+/// branch on the reason rather than on the words of the message.
+pub fn refused<const N: usize>(
+    code: Code,
+    message: impl Into<String>,
+    reason: &str,
+    metadata: [(&str, String); N],
+) -> Status {
+    with_info(code, message, reason, SERVICE_DOMAIN, metadata)
+}
+
+/// PERMISSION_DENIED for a principal: `reason` and the principal's name and role as metadata.
+pub fn denied(reason: &str, message: String, principal: &str, role: &str) -> Status {
+    refused(
+        Code::PermissionDenied,
+        message,
+        reason,
+        [
+            ("principal", principal.to_owned()),
+            ("role", role.to_owned()),
+        ],
     )
 }
 

@@ -126,12 +126,9 @@ async fn execute(args: QueryArgs) -> Result<(), Error> {
     while let Some(record) = records.try_next().await? {
         match args.format {
             Format::Json => {
-                let object: serde_json::Map<String, serde_json::Value> = keys
-                    .iter()
-                    .cloned()
-                    .zip(record.into_values().into_iter().map(to_json))
-                    .collect();
-                write_line(&mut out, &serde_json::Value::Object(object).to_string())?;
+                let values: Vec<serde_json::Value> =
+                    record.into_values().into_iter().map(to_json).collect();
+                write_line(&mut out, &json_object(&keys, &values))?;
             }
             Format::Csv => {
                 let cells: Vec<String> = record.into_values().into_iter().map(cell).collect();
@@ -236,6 +233,17 @@ pub fn parse_param(text: &str) -> Result<(String, Value), Error> {
 }
 
 /// JSON to a value: whole numbers that fit in 64 bits are integers, other numbers floats.
+/// One record as a JSON object whose members come in column order (serde_json's own Map
+/// sorts its keys, which would scramble `RETURN b, a`).
+fn json_object(keys: &[String], values: &[serde_json::Value]) -> String {
+    let members: Vec<String> = keys
+        .iter()
+        .zip(values)
+        .map(|(key, value)| format!("{}:{value}", serde_json::Value::from(key.as_str())))
+        .collect();
+    format!("{{{}}}", members.join(","))
+}
+
 fn from_json(json: serde_json::Value) -> Value {
     use serde_json::Value as J;
     match json {

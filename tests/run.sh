@@ -6,8 +6,11 @@
 #   2. a test database of its own (ArcadeDB with Bolt, on free ports), seeded with the
 #      demo graph; stopped on exit however the run ends
 #   3. cargo test: unit tests, in-process integration tests, process-level tests
-#   4. the interop suite: Python grpcio through reflection, against the graphrpc binary
-#   5. the client libraries (tests/clients.sh: one graphrpc, every clients/*/test.sh)
+#   4. the interop suite: Python grpcio through reflection, and the real grpcurl
+#      (deploy/local/grpcurl.sh), against the graphrpc binary
+#   5. the client libraries (tests/clients.sh: one graphrpc, every clients/*/test.sh); the
+#      committed generated code of the Go, TypeScript, Python clients is what buf.gen.yaml
+#      makes now (tests/generated.sh)
 #   6. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
 #   7. the docs: every shell command of README.md, docs/, the chart README, NOTES.txt and the
 #      text `make run` prints, run against a real graphrpc (tests/docs/run.sh); links checked
@@ -39,8 +42,9 @@ rm -rf "$book"
 echo "== building the tests"
 cargo build --tests --examples --locked
 
-echo "== installing the interop suite's Python packages into .local/pylib"
+echo "== installing the interop suite's Python packages into .local/pylib, grpcurl into .local/grpcurl"
 deploy/local/pydeps.sh
+deploy/local/grpcurl.sh --install >/dev/null
 
 echo "== starting a test database"
 free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -70,12 +74,15 @@ cargo test --locked -- --nocapture 2>&1 | grep -v '^graphdb: ' || exit "${PIPEST
 echo "== benchmark load program smoke run"
 bench/smoke.sh
 
-echo "== interop: Python grpcio through server reflection"
+echo "== interop: Python grpcio and grpcurl through server reflection"
 GRAPHRPC_BIN="$project/target/debug/graphrpc" PYTHONPATH="$project/.local/pylib" \
   "$python" -m pytest -q -p no:cacheprovider tests/interop
 
 echo "== client libraries against the real server (clients/*/test.sh)"
 GRAPHRPC_BIN="$project/target/debug/graphrpc" tests/clients.sh
+
+echo "== generated client code is fresh (buf generate with buf.gen.yaml into a temp dir)"
+tests/generated.sh
 
 echo "== Helm chart and container image"
 tests/helm/run.sh

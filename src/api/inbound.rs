@@ -69,12 +69,17 @@ where
                     // The consumer is done with the call; drain until the stream ends.
                     overflow_tx = None;
                 } else if let Some(tell) = overflow_tx.take() {
-                    let _ = tell.send(Status::resource_exhausted(format!(
-                        "more than {MAX_AHEAD} messages or {} MiB were sent ahead of their \
-                         answers on this stream; read the answers as you send (the transaction \
-                         was rolled back)",
-                        MAX_AHEAD_BYTES >> 20
-                    )));
+                    let _ = tell.send(crate::errors::refused(
+                        tonic::Code::ResourceExhausted,
+                        format!(
+                            "more than {MAX_AHEAD} messages or {} MiB were sent ahead of their \
+                             answers on this stream; read the answers as you send (the \
+                             transaction was rolled back)",
+                            MAX_AHEAD_BYTES >> 20
+                        ),
+                        crate::errors::reason::STREAM_AHEAD_LIMIT,
+                        [],
+                    ));
                 }
             }
             if last {

@@ -21,7 +21,7 @@ use crate::{
         value,
     },
     database::AccessMode,
-    errors::invalid_argument,
+    errors::{self, invalid_argument},
     proto::v1::{
         self as pb, ListNamedQueriesRequest, ListNamedQueriesResponse, RunNamedRequest,
         RunNamedStreamRequest, RunNamedStreamResponse, RunStreamResponse,
@@ -86,7 +86,12 @@ fn current(state: &ApiState) -> Result<Arc<Catalog>, Status> {
         .as_ref()
         .map(|catalog| catalog.load_full())
         .ok_or_else(|| {
-            Status::failed_precondition("no catalog configured: set GRAPHRPC_CATALOG_FILE")
+            errors::refused(
+                tonic::Code::FailedPrecondition,
+                "no catalog configured: set GRAPHRPC_CATALOG_FILE",
+                crate::errors::reason::CATALOG_NOT_CONFIGURED,
+                [],
+            )
         })
 }
 
@@ -105,9 +110,12 @@ fn lookup<'c>(
         ));
     }
     let query = catalog.get(name).ok_or_else(|| {
-        Status::not_found(format!(
-            "named query `{name}` is not in the catalog; ListNamedQueries lists the names"
-        ))
+        errors::refused(
+            tonic::Code::NotFound,
+            format!("named query `{name}` is not in the catalog; ListNamedQueries lists the names"),
+            crate::errors::reason::NAMED_QUERY_NOT_FOUND,
+            [(errors::NAME_KEY, name.to_owned())],
+        )
     })?;
     let what = format!("named query `{name}`");
     principal.check_mode(query.mode, &what)?;

@@ -35,7 +35,7 @@ use crate::{
         RunBatchRequest, RunBatchResponse, TransactionRequest, TransactionResponse,
     },
     retry::{is_transient, reported_by_database, with_retries, Failed},
-    transport::traffic::too_large,
+    transport::traffic::too_large_status,
 };
 
 use super::{
@@ -372,9 +372,7 @@ impl Conversation {
             // A message that could not be decoded (too large, malformed) is the client's
             // error to hear about; anything else means it cancelled or went away.
             Ok(Err(status)) if is_oversized(&status) => {
-                return Err(Status::resource_exhausted(too_large(
-                    self.state.limits.max_request_bytes,
-                )))
+                return Err(too_large_status(self.state.limits.max_request_bytes))
             }
             Ok(Err(status)) if status.code() == tonic::Code::InvalidArgument => return Err(status),
             Ok(Err(_)) => Next::Gone,

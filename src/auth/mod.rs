@@ -84,19 +84,25 @@ impl Principal {
         if self.raw_cypher {
             return Ok(());
         }
-        Err(Status::permission_denied(format!(
-            "principal `{}` may call named queries only (RunNamed, RunNamedStream), not {rpc}",
-            self.name
-        )))
+        Err(self.denied(
+            crate::errors::reason::RAW_CYPHER_FORBIDDEN,
+            format!(
+                "principal `{}` may call named queries only (RunNamed, RunNamedStream), not {rpc}",
+                self.name
+            ),
+        ))
     }
 
     /// A statement or named query in `mode`: readers may only read.
     pub fn check_mode(&self, mode: AccessMode, what: &str) -> Result<(), Status> {
         if mode == AccessMode::Write && self.role < Role::Writer {
-            return Err(Status::permission_denied(format!(
-                "principal `{}` has role reader and may not run {what} in WRITE mode; use access_mode READ or a writer's token",
-                self.name
-            )));
+            return Err(self.denied(
+                crate::errors::reason::READER_WRITE,
+                format!(
+                    "principal `{}` has role reader and may not run {what} in WRITE mode; use access_mode READ or a writer's token",
+                    self.name
+                ),
+            ));
         }
         Ok(())
     }
@@ -150,12 +156,21 @@ impl Principal {
              its transaction was rolled back, which undoes them only if the database did not commit them on its own"
         );
         crate::observability::reader_write_detected();
-        Status::permission_denied(format!(
-            "principal `{}` has role reader, and the database reported changes for the statement; \
-             graphrpc rolled its transaction back, which undoes them only if the database did not \
-             commit them on its own; this was logged as a security event",
-            self.name
-        ))
+        self.denied(
+            crate::errors::reason::READER_WRITE,
+            format!(
+                "principal `{}` has role reader, and the database reported changes for the statement; \
+                 graphrpc rolled its transaction back, which undoes them only if the database did not \
+                 commit them on its own; this was logged as a security event",
+                self.name
+            ),
+        )
+    }
+
+    /// PERMISSION_DENIED for this principal, with the ErrorInfo `reason` (an ErrorReason of
+    /// errors.proto) and the principal's name and role as metadata.
+    pub fn denied(&self, reason: &str, message: String) -> Status {
+        crate::errors::denied(reason, message, &self.name, self.role.as_str())
     }
 }
 

@@ -46,11 +46,14 @@ impl StatementPolicy {
             Ok(classification) => self.check_classified(principal, &classification, what),
             Err(error) => {
                 observability::statement_refused("unparsable");
-                Err(Status::permission_denied(format!(
-                    "principal `{}`: {what} was refused because graphrpc cannot classify it: {error}; \
-                     only statements it can parse reach the database",
-                    principal.name
-                )))
+                Err(principal.denied(
+                    crate::errors::reason::STATEMENT_FORBIDDEN,
+                    format!(
+                        "principal `{}`: {what} was refused because graphrpc cannot classify it: {error}; \
+                         only statements it can parse reach the database",
+                        principal.name
+                    ),
+                ))
             }
         }
     }
@@ -67,11 +70,21 @@ impl StatementPolicy {
         }
         refusal(principal, c, &self.procedures).map_or(Ok(()), |reason| {
             observability::statement_refused(c.kind.as_str());
-            Err(Status::permission_denied(format!(
-                "principal `{}` (role {}): {what}: {reason}",
-                principal.name,
-                principal.role.as_str()
-            )))
+            // A reader's plain write has its own reason; every other refusal (a command
+            // above the role, LOAD CSV, a procedure off the allow-list) is STATEMENT_FORBIDDEN.
+            let kind = if c.kind == Kind::Write && principal.role < Role::Writer {
+                crate::errors::reason::READER_WRITE
+            } else {
+                crate::errors::reason::STATEMENT_FORBIDDEN
+            };
+            Err(principal.denied(
+                kind,
+                format!(
+                    "principal `{}` (role {}): {what}: {reason}",
+                    principal.name,
+                    principal.role.as_str()
+                ),
+            ))
         })
     }
 }

@@ -19,13 +19,13 @@ use std::{
 
 use governor::{clock::Clock as _, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use http::HeaderValue;
-use tonic::Status;
+use tonic::{Code, Status};
 use tower::{Layer, Service};
 
 use crate::{
     auth::{access::AccessTable, Principal},
     configuration::RateLimit,
-    observability,
+    errors, observability,
     reload::Current,
 };
 
@@ -74,24 +74,27 @@ impl AuthLayer {
         if let Some(value) = request.headers().get(http::header::AUTHORIZATION) {
             let token = bearer_token(value).ok_or_else(|| {
                 observability::call_denied("unauthenticated");
-                Status::unauthenticated("the authorization metadata must be `Bearer <token>`")
+                invalid_credentials("the authorization metadata must be `Bearer <token>`")
             })?;
             return access.by_token(token).cloned().ok_or_else(|| {
                 observability::call_denied("unauthenticated");
-                Status::unauthenticated("the bearer token is not valid")
+                invalid_credentials("the bearer token is not valid")
             });
         }
         if let Some(subject) = client_subject(request.extensions()) {
             return access.by_subject(&subject).cloned().ok_or_else(|| {
                 observability::call_denied("unauthenticated");
-                Status::unauthenticated(format!(
+                invalid_credentials(format!(
                     "the client certificate's subject `{subject}` is not in the access file"
                 ))
             });
         }
         observability::call_denied("unauthenticated");
-        Err(Status::unauthenticated(
+        Err(errors::refused(
+            Code::Unauthenticated,
             "no credentials: send the metadata `authorization: Bearer <token>`",
+            crate::errors::reason::CREDENTIALS_MISSING,
+            [],
         ))
     }
 
@@ -104,14 +107,29 @@ impl AuthLayer {
             observability::call_denied("rate_limited");
             let wait = not_until.wait_time_from(limiter.buckets.clock().now());
             Refusal {
-                status: Status::resource_exhausted(format!(
-                    "principal `{}` is over its rate limit (GRAPHRPC_RATE_LIMIT={} calls/s, GRAPHRPC_RATE_BURST={}); retry after the pushback",
-                    principal.name, limiter.rate.per_second, limiter.rate.burst
-                )),
+                status: errors::refused(
+                    Code::ResourceExhausted,
+                    format!(
+                        "principal `{}` is over its rate limit (GRAPHRPC_RATE_LIMIT={} calls/s, GRAPHRPC_RATE_BURST={}); retry after the pushback",
+                        principal.name, limiter.rate.per_second, limiter.rate.burst
+                    ),
+                    crate::errors::reason::RATE_LIMITED,
+                    [],
+                ),
                 pushback: Some(wait),
             }
         })
     }
+}
+
+/// UNAUTHENTICATED for credentials that were sent but are malformed or unknown.
+fn invalid_credentials(message: impl Into<String>) -> Status {
+    errors::refused(
+        Code::Unauthenticated,
+        message,
+        crate::errors::reason::CREDENTIALS_INVALID,
+        [],
+    )
 }
 
 /// The token of an `authorization: Bearer <token>` value (the scheme in any case).

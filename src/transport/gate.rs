@@ -153,18 +153,28 @@ impl<S> Gate<S> {
         if let Some(token) = headers.get(http::header::AUTHORIZATION) {
             if token.len() > MAX_AUTHORIZATION_BYTES {
                 return Some(super::refusal(
-                    Status::unauthenticated(format!(
-                        "the authorization header is {} bytes; no token is longer than {} KiB",
-                        token.len(),
-                        MAX_AUTHORIZATION_BYTES >> 10
-                    )),
+                    crate::errors::refused(
+                        tonic::Code::Unauthenticated,
+                        format!(
+                            "the authorization header is {} bytes; no token is longer than {} KiB",
+                            token.len(),
+                            MAX_AUTHORIZATION_BYTES >> 10
+                        ),
+                        crate::errors::reason::CREDENTIALS_INVALID,
+                        [],
+                    ),
                     None,
                 ));
             }
         }
         if self.draining.is_on() && !request.uri().path().starts_with("/grpc.health.") {
             return Some(super::refusal(
-                Status::unavailable("graphrpc is shutting down; retry on another replica"),
+                crate::errors::refused(
+                    tonic::Code::Unavailable,
+                    "graphrpc is shutting down; retry on another replica",
+                    crate::errors::reason::SHUTTING_DOWN,
+                    [],
+                ),
                 None,
             ));
         }

@@ -100,8 +100,11 @@ where
 
 /// RESOURCE_EXHAUSTED with the retry hint, before any handler runs.
 fn shed<B: Default>(settings: TrafficSettings) -> Response<LimitedBody<B>> {
-    let status = tonic::Status::resource_exhausted(
+    let status = crate::errors::refused(
+        tonic::Code::ResourceExhausted,
         "graphrpc is at its concurrent call limit; retry after the pushback",
+        crate::errors::reason::CALL_LIMIT_REACHED,
+        [],
     );
     super::refusal(status, Some(settings.retry_pushback)).map(|inner| LimitedBody {
         inner,
@@ -123,7 +126,17 @@ fn name_the_size_limit(headers: &mut http::HeaderMap, limit: usize) {
         return;
     }
     // The status's own encoding of grpc-status and grpc-message replaces tonic's.
-    let _ = tonic::Status::resource_exhausted(too_large(limit)).add_header(headers);
+    let _ = too_large_status(limit).add_header(headers);
+}
+
+/// RESOURCE_EXHAUSTED for a request over GRAPHRPC_MAX_REQUEST_BYTES.
+pub fn too_large_status(limit: usize) -> tonic::Status {
+    crate::errors::refused(
+        tonic::Code::ResourceExhausted,
+        too_large(limit),
+        crate::errors::reason::REQUEST_TOO_LARGE,
+        [],
+    )
 }
 
 /// The message for a request over GRAPHRPC_MAX_REQUEST_BYTES.

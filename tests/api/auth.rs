@@ -378,6 +378,10 @@ async fn each_principal_has_its_own_rate_limit() {
         status.message().contains("GRAPHRPC_RATE_LIMIT"),
         "{status:?}"
     );
+    assert_eq!(
+        tonic_types::StatusExt::get_details_error_info(&status).map(|i| i.reason),
+        Some("RATE_LIMITED".to_owned())
+    );
     assert!(status.message().contains("reports"), "{status:?}");
     let pushback: u64 = status
         .metadata()

@@ -293,11 +293,14 @@ async fn parameter_count_value_size_and_message_size_are_limited_by_name() {
             .contains("GRAPHRPC_MAX_REQUEST_BYTES (4096 bytes)"),
         "{status:?}"
     );
+    let reason = |s: &tonic::Status| s.get_details_error_info().map(|i| i.reason);
+    assert_eq!(reason(&status), Some("REQUEST_TOO_LARGE".to_owned()));
     // The same inside a Transaction stream.
     let mut tx = crate::transactions::TxClient::open(&app).await;
     tx.begin(pb::Begin::default()).await;
     let status = tx.statement(&huge, vec![]).await.expect_err("too large");
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert_eq!(reason(&status), Some("REQUEST_TOO_LARGE".to_owned()));
     assert!(
         status.message().contains("GRAPHRPC_MAX_REQUEST_BYTES"),
         "{status:?}"

@@ -376,6 +376,10 @@ async fn unknown_names_and_a_missing_catalog_are_refused() {
         status.message(),
         "no catalog configured: set GRAPHRPC_CATALOG_FILE"
     );
+    assert_eq!(
+        tonic_types::StatusExt::get_details_error_info(&status).map(|i| i.reason),
+        Some("CATALOG_NOT_CONFIGURED".to_owned())
+    );
     let status = open
         .client
         .clone()

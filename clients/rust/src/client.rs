@@ -134,6 +134,22 @@ impl Client {
         ClientBuilder::new(endpoint).connect().await
     }
 
+    /// Connects as the environment says: `GRAPHRPC_ENDPOINT` (default
+    /// `http://127.0.0.1:50051`) with the bearer token `GRAPHRPC_TOKEN` when it is set, the
+    /// same variables `graphrpc query` reads.
+    pub async fn from_env() -> Result<Client> {
+        let endpoint = std::env::var("GRAPHRPC_ENDPOINT")
+            .unwrap_or_else(|_| "http://127.0.0.1:50051".to_owned());
+        let mut builder = ClientBuilder::new(endpoint);
+        if let Some(token) = std::env::var("GRAPHRPC_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty())
+        {
+            builder = builder.token(token);
+        }
+        builder.connect().await
+    }
+
     /// A builder with every option.
     pub fn builder(endpoint: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(endpoint)

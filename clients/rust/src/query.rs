@@ -76,6 +76,14 @@ impl Query {
     }
 }
 
+/// A borrowed query runs as a copy, so a managed transaction's closure can reuse one
+/// (`client.execute_write(|tx| async move { tx.run(q).await })` with `q: &Query`).
+impl From<&Query> for Query {
+    fn from(query: &Query) -> Query {
+        query.clone()
+    }
+}
+
 impl From<&str> for Query {
     fn from(cypher: &str) -> Query {
         Query::new(cypher)

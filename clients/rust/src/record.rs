@@ -116,6 +116,11 @@ impl RecordSet {
         }
     }
 
+    /// The values of one column, one per record, converted to `T`.
+    pub fn column<T: FromValue>(&self, key: &str) -> Result<Vec<T>> {
+        self.records.iter().map(|r| r.get(key)).collect()
+    }
+
     /// Every record mapped into a user struct through serde.
     pub fn to<T: serde::de::DeserializeOwned>(&self) -> Result<Vec<T>> {
         self.records.iter().map(Record::to).collect()

@@ -74,6 +74,25 @@ fn every_example_of_the_cli_page_runs_as_documented() {
 }
 
 #[test]
+fn json_output_keeps_the_column_order() {
+    let token = env("GRAPHRPC_TEST_TOKEN_WRITER");
+    let out = graphrpc(
+        "graphrpc query 'RETURN 1 AS zeta, \"x\" AS alpha, [2, 3] AS mid, {b: 1, a: 2} AS m' --format json",
+        Some(&token),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        r#"{"zeta":1,"alpha":"x","mid":[2,3],"m":{"a":2,"b":1}}"#
+    );
+}
+
+#[test]
 fn the_exit_status_is_the_grpc_code() {
     let out = graphrpc("graphrpc query 'RETURN 1 AS one'", None);
     assert_eq!(

@@ -68,6 +68,43 @@ const (
 	// Domain graphrpc.dev: a statement of a batch or transaction failed for a reason that
 	// carries no ErrorInfo of its own; metadata statement_index names it.
 	ErrorReason_STATEMENT_FAILED ErrorReason = 13
+	// Domain graphrpc.dev: RunNamed or RunNamedStream named a query the catalog does not hold
+	// (metadata name). NOT_FOUND; ListNamedQueries lists the names.
+	ErrorReason_NAMED_QUERY_NOT_FOUND ErrorReason = 14
+	// Domain graphrpc.dev: a principal of role reader sent a statement that writes, asked for
+	// WRITE access mode, or ran a statement the database reported changes for (then rolled
+	// back). PERMISSION_DENIED (metadata principal, role); use a writer's token.
+	ErrorReason_READER_WRITE ErrorReason = 15
+	// Domain graphrpc.dev: the principal may not run this statement: a schema or admin
+	// command without the admin role, LOAD CSV or a procedure its access entry does not
+	// allow, or text graphrpc cannot classify. PERMISSION_DENIED (metadata principal, role).
+	ErrorReason_STATEMENT_FORBIDDEN ErrorReason = 16
+	// Domain graphrpc.dev: the principal may call named queries only (RunNamed,
+	// RunNamedStream), not raw Cypher. PERMISSION_DENIED (metadata principal, role).
+	ErrorReason_RAW_CYPHER_FORBIDDEN ErrorReason = 17
+	// Domain graphrpc.dev: the call carries no credentials (no authorization metadata, no
+	// client certificate). UNAUTHENTICATED.
+	ErrorReason_CREDENTIALS_MISSING ErrorReason = 18
+	// Domain graphrpc.dev: the call's bearer token or client certificate is malformed or
+	// not known. UNAUTHENTICATED.
+	ErrorReason_CREDENTIALS_INVALID ErrorReason = 19
+	// Domain graphrpc.dev: the server has no catalog of named queries. FAILED_PRECONDITION.
+	ErrorReason_CATALOG_NOT_CONFIGURED ErrorReason = 20
+	// Domain graphrpc.dev: the server is at its concurrent call limit; the call did not run.
+	// RESOURCE_EXHAUSTED with grpc-retry-pushback-ms: retry after the pushback.
+	ErrorReason_CALL_LIMIT_REACHED ErrorReason = 21
+	// Domain graphrpc.dev: the principal is over its rate limit; the call did not run.
+	// RESOURCE_EXHAUSTED with grpc-retry-pushback-ms: retry after the pushback.
+	ErrorReason_RATE_LIMITED ErrorReason = 22
+	// Domain graphrpc.dev: a request message is larger than the server's limit.
+	// RESOURCE_EXHAUSTED, not retried.
+	ErrorReason_REQUEST_TOO_LARGE ErrorReason = 23
+	// Domain graphrpc.dev: a Transaction stream sent too many messages ahead of reading
+	// their answers; the transaction was rolled back. RESOURCE_EXHAUSTED.
+	ErrorReason_STREAM_AHEAD_LIMIT ErrorReason = 24
+	// Domain graphrpc.dev: the server is draining before it stops. UNAVAILABLE; retry on
+	// another replica.
+	ErrorReason_SHUTTING_DOWN ErrorReason = 25
 )
 
 // Enum value maps for ErrorReason.
@@ -87,6 +124,18 @@ var (
 		11: "TRANSACTION_PROTOCOL",
 		12: "TRANSACTION_IDLE",
 		13: "STATEMENT_FAILED",
+		14: "NAMED_QUERY_NOT_FOUND",
+		15: "READER_WRITE",
+		16: "STATEMENT_FORBIDDEN",
+		17: "RAW_CYPHER_FORBIDDEN",
+		18: "CREDENTIALS_MISSING",
+		19: "CREDENTIALS_INVALID",
+		20: "CATALOG_NOT_CONFIGURED",
+		21: "CALL_LIMIT_REACHED",
+		22: "RATE_LIMITED",
+		23: "REQUEST_TOO_LARGE",
+		24: "STREAM_AHEAD_LIMIT",
+		25: "SHUTTING_DOWN",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED": 0,
@@ -103,6 +152,18 @@ var (
 		"TRANSACTION_PROTOCOL":     11,
 		"TRANSACTION_IDLE":         12,
 		"STATEMENT_FAILED":         13,
+		"NAMED_QUERY_NOT_FOUND":    14,
+		"READER_WRITE":             15,
+		"STATEMENT_FORBIDDEN":      16,
+		"RAW_CYPHER_FORBIDDEN":     17,
+		"CREDENTIALS_MISSING":      18,
+		"CREDENTIALS_INVALID":      19,
+		"CATALOG_NOT_CONFIGURED":   20,
+		"CALL_LIMIT_REACHED":       21,
+		"RATE_LIMITED":             22,
+		"REQUEST_TOO_LARGE":        23,
+		"STREAM_AHEAD_LIMIT":       24,
+		"SHUTTING_DOWN":            25,
 	}
 )
 
@@ -137,7 +198,7 @@ var File_graphrpc_v1_errors_proto protoreflect.FileDescriptor
 
 const file_graphrpc_v1_errors_proto_rawDesc = "" +
 	"\n" +
-	"\x18graphrpc/v1/errors.proto\x12\vgraphrpc.v1*\xe3\x02\n" +
+	"\x18graphrpc/v1/errors.proto\x12\vgraphrpc.v1*\xfd\x04\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12NEO4J_CLIENT_ERROR\x10\x01\x12\x19\n" +
@@ -153,7 +214,19 @@ const file_graphrpc_v1_errors_proto_rawDesc = "" +
 	"\x12\x18\n" +
 	"\x14TRANSACTION_PROTOCOL\x10\v\x12\x14\n" +
 	"\x10TRANSACTION_IDLE\x10\f\x12\x14\n" +
-	"\x10STATEMENT_FAILED\x10\rB\x90\x01\n" +
+	"\x10STATEMENT_FAILED\x10\r\x12\x19\n" +
+	"\x15NAMED_QUERY_NOT_FOUND\x10\x0e\x12\x10\n" +
+	"\fREADER_WRITE\x10\x0f\x12\x17\n" +
+	"\x13STATEMENT_FORBIDDEN\x10\x10\x12\x18\n" +
+	"\x14RAW_CYPHER_FORBIDDEN\x10\x11\x12\x17\n" +
+	"\x13CREDENTIALS_MISSING\x10\x12\x12\x17\n" +
+	"\x13CREDENTIALS_INVALID\x10\x13\x12\x1a\n" +
+	"\x16CATALOG_NOT_CONFIGURED\x10\x14\x12\x16\n" +
+	"\x12CALL_LIMIT_REACHED\x10\x15\x12\x10\n" +
+	"\fRATE_LIMITED\x10\x16\x12\x15\n" +
+	"\x11REQUEST_TOO_LARGE\x10\x17\x12\x16\n" +
+	"\x12STREAM_AHEAD_LIMIT\x10\x18\x12\x11\n" +
+	"\rSHUTTING_DOWN\x10\x19B\x90\x01\n" +
 	"\x0eio.graphrpc.v1B\vErrorsProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\vGraphrpc.V1\xca\x02\vGraphrpc\\V1\xea\x02\fGraphrpc::V1b\x06proto3"
 
 var (

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18graphrpc/v1/errors.proto\x12\x0bgraphrpc.v1*\xe3\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12NEO4J_CLIENT_ERROR\x10\x01\x12\x19\n\x15NEO4J_TRANSIENT_ERROR\x10\x02\x12\x18\n\x14NEO4J_DATABASE_ERROR\x10\x03\x12\x0f\n\x0bNEO4J_ERROR\x10\x04\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x05\x12\x1a\n\x16\x44\x41TABASE_LOGIN_REFUSED\x10\x06\x12\x1b\n\x17PARAMETER_NOT_ENCODABLE\x10\x07\x12\x10\n\x0c\x44RIVER_ERROR\x10\x08\x12\x16\n\x12ROW_LIMIT_EXCEEDED\x10\t\x12\x15\n\x11STATEMENT_TIMEOUT\x10\n\x12\x18\n\x14TRANSACTION_PROTOCOL\x10\x0b\x12\x14\n\x10TRANSACTION_IDLE\x10\x0c\x12\x14\n\x10STATEMENT_FAILED\x10\rB\x90\x01\n\x0eio.graphrpc.v1B\x0b\x45rrorsProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\x0bGraphrpc.V1\xca\x02\x0bGraphrpc\\V1\xea\x02\x0cGraphrpc::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18graphrpc/v1/errors.proto\x12\x0bgraphrpc.v1*\xfd\x04\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12NEO4J_CLIENT_ERROR\x10\x01\x12\x19\n\x15NEO4J_TRANSIENT_ERROR\x10\x02\x12\x18\n\x14NEO4J_DATABASE_ERROR\x10\x03\x12\x0f\n\x0bNEO4J_ERROR\x10\x04\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x05\x12\x1a\n\x16\x44\x41TABASE_LOGIN_REFUSED\x10\x06\x12\x1b\n\x17PARAMETER_NOT_ENCODABLE\x10\x07\x12\x10\n\x0c\x44RIVER_ERROR\x10\x08\x12\x16\n\x12ROW_LIMIT_EXCEEDED\x10\t\x12\x15\n\x11STATEMENT_TIMEOUT\x10\n\x12\x18\n\x14TRANSACTION_PROTOCOL\x10\x0b\x12\x14\n\x10TRANSACTION_IDLE\x10\x0c\x12\x14\n\x10STATEMENT_FAILED\x10\r\x12\x19\n\x15NAMED_QUERY_NOT_FOUND\x10\x0e\x12\x10\n\x0cREADER_WRITE\x10\x0f\x12\x17\n\x13STATEMENT_FORBIDDEN\x10\x10\x12\x18\n\x14RAW_CYPHER_FORBIDDEN\x10\x11\x12\x17\n\x13\x43REDENTIALS_MISSING\x10\x12\x12\x17\n\x13\x43REDENTIALS_INVALID\x10\x13\x12\x1a\n\x16\x43\x41TALOG_NOT_CONFIGURED\x10\x14\x12\x16\n\x12\x43\x41LL_LIMIT_REACHED\x10\x15\x12\x10\n\x0cRATE_LIMITED\x10\x16\x12\x15\n\x11REQUEST_TOO_LARGE\x10\x17\x12\x16\n\x12STREAM_AHEAD_LIMIT\x10\x18\x12\x11\n\rSHUTTING_DOWN\x10\x19\x42\x90\x01\n\x0eio.graphrpc.v1B\x0b\x45rrorsProtoP\x01Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\xa2\x02\x03GXX\xaa\x02\x0bGraphrpc.V1\xca\x02\x0bGraphrpc\\V1\xea\x02\x0cGraphrpc::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\016io.graphrpc.v1B\013ErrorsProtoP\001Z>github.com/graphrpc/graphrpc/clients/go/graphrpc/v1;graphrpcv1\242\002\003GXX\252\002\013Graphrpc.V1\312\002\013Graphrpc\\V1\352\002\014Graphrpc::V1'
   _globals['_ERRORREASON']._serialized_start=42
-  _globals['_ERRORREASON']._serialized_end=397
+  _globals['_ERRORREASON']._serialized_end=679
 # @@protoc_insertion_point(module_scope)

@@ -9,7 +9,7 @@ import { enumDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
  * Describes the file graphrpc/v1/errors.proto.
  */
 export const file_graphrpc_v1_errors: GenFile = /*@__PURE__*/
-  fileDesc("ChhncmFwaHJwYy92MS9lcnJvcnMucHJvdG8SC2dyYXBocnBjLnYxKuMCCgtFcnJvclJlYXNvbhIcChhFUlJPUl9SRUFTT05fVU5TUEVDSUZJRUQQABIWChJORU80Sl9DTElFTlRfRVJST1IQARIZChVORU80Sl9UUkFOU0lFTlRfRVJST1IQAhIYChRORU80Sl9EQVRBQkFTRV9FUlJPUhADEg8KC05FTzRKX0VSUk9SEAQSGAoUREFUQUJBU0VfVU5BVkFJTEFCTEUQBRIaChZEQVRBQkFTRV9MT0dJTl9SRUZVU0VEEAYSGwoXUEFSQU1FVEVSX05PVF9FTkNPREFCTEUQBxIQCgxEUklWRVJfRVJST1IQCBIWChJST1dfTElNSVRfRVhDRUVERUQQCRIVChFTVEFURU1FTlRfVElNRU9VVBAKEhgKFFRSQU5TQUNUSU9OX1BST1RPQ09MEAsSFAoQVFJBTlNBQ1RJT05fSURMRRAMEhQKEFNUQVRFTUVOVF9GQUlMRUQQDUKQAQoOaW8uZ3JhcGhycGMudjFCC0Vycm9yc1Byb3RvUAFaPmdpdGh1Yi5jb20vZ3JhcGhycGMvZ3JhcGhycGMvY2xpZW50cy9nby9ncmFwaHJwYy92MTtncmFwaHJwY3YxogIDR1hYqgILR3JhcGhycGMuVjHKAgtHcmFwaHJwY1xWMeoCDEdyYXBocnBjOjpWMWIGcHJvdG8z");
+  fileDesc("ChhncmFwaHJwYy92MS9lcnJvcnMucHJvdG8SC2dyYXBocnBjLnYxKv0ECgtFcnJvclJlYXNvbhIcChhFUlJPUl9SRUFTT05fVU5TUEVDSUZJRUQQABIWChJORU80Sl9DTElFTlRfRVJST1IQARIZChVORU80Sl9UUkFOU0lFTlRfRVJST1IQAhIYChRORU80Sl9EQVRBQkFTRV9FUlJPUhADEg8KC05FTzRKX0VSUk9SEAQSGAoUREFUQUJBU0VfVU5BVkFJTEFCTEUQBRIaChZEQVRBQkFTRV9MT0dJTl9SRUZVU0VEEAYSGwoXUEFSQU1FVEVSX05PVF9FTkNPREFCTEUQBxIQCgxEUklWRVJfRVJST1IQCBIWChJST1dfTElNSVRfRVhDRUVERUQQCRIVChFTVEFURU1FTlRfVElNRU9VVBAKEhgKFFRSQU5TQUNUSU9OX1BST1RPQ09MEAsSFAoQVFJBTlNBQ1RJT05fSURMRRAMEhQKEFNUQVRFTUVOVF9GQUlMRUQQDRIZChVOQU1FRF9RVUVSWV9OT1RfRk9VTkQQDhIQCgxSRUFERVJfV1JJVEUQDxIXChNTVEFURU1FTlRfRk9SQklEREVOEBASGAoUUkFXX0NZUEhFUl9GT1JCSURERU4QERIXChNDUkVERU5USUFMU19NSVNTSU5HEBISFwoTQ1JFREVOVElBTFNfSU5WQUxJRBATEhoKFkNBVEFMT0dfTk9UX0NPTkZJR1VSRUQQFBIWChJDQUxMX0xJTUlUX1JFQUNIRUQQFRIQCgxSQVRFX0xJTUlURUQQFhIVChFSRVFVRVNUX1RPT19MQVJHRRAXEhYKElNUUkVBTV9BSEVBRF9MSU1JVBAYEhEKDVNIVVRUSU5HX0RPV04QGUKQAQoOaW8uZ3JhcGhycGMudjFCC0Vycm9yc1Byb3RvUAFaPmdpdGh1Yi5jb20vZ3JhcGhycGMvZ3JhcGhycGMvY2xpZW50cy9nby9ncmFwaHJwYy92MTtncmFwaHJwY3YxogIDR1hYqgILR3JhcGhycGMuVjHKAgtHcmFwaHJwY1xWMeoCDEdyYXBocnBjOjpWMWIGcHJvdG8z");
 
 /**
  * The reason of a google.rpc.ErrorInfo graphrpc sends. The value names are exactly the
@@ -129,6 +129,103 @@ export enum ErrorReason {
    * @generated from enum value: STATEMENT_FAILED = 13;
    */
   STATEMENT_FAILED = 13,
+
+  /**
+   * Domain graphrpc.dev: RunNamed or RunNamedStream named a query the catalog does not hold
+   * (metadata name). NOT_FOUND; ListNamedQueries lists the names.
+   *
+   * @generated from enum value: NAMED_QUERY_NOT_FOUND = 14;
+   */
+  NAMED_QUERY_NOT_FOUND = 14,
+
+  /**
+   * Domain graphrpc.dev: a principal of role reader sent a statement that writes, asked for
+   * WRITE access mode, or ran a statement the database reported changes for (then rolled
+   * back). PERMISSION_DENIED (metadata principal, role); use a writer's token.
+   *
+   * @generated from enum value: READER_WRITE = 15;
+   */
+  READER_WRITE = 15,
+
+  /**
+   * Domain graphrpc.dev: the principal may not run this statement: a schema or admin
+   * command without the admin role, LOAD CSV or a procedure its access entry does not
+   * allow, or text graphrpc cannot classify. PERMISSION_DENIED (metadata principal, role).
+   *
+   * @generated from enum value: STATEMENT_FORBIDDEN = 16;
+   */
+  STATEMENT_FORBIDDEN = 16,
+
+  /**
+   * Domain graphrpc.dev: the principal may call named queries only (RunNamed,
+   * RunNamedStream), not raw Cypher. PERMISSION_DENIED (metadata principal, role).
+   *
+   * @generated from enum value: RAW_CYPHER_FORBIDDEN = 17;
+   */
+  RAW_CYPHER_FORBIDDEN = 17,
+
+  /**
+   * Domain graphrpc.dev: the call carries no credentials (no authorization metadata, no
+   * client certificate). UNAUTHENTICATED.
+   *
+   * @generated from enum value: CREDENTIALS_MISSING = 18;
+   */
+  CREDENTIALS_MISSING = 18,
+
+  /**
+   * Domain graphrpc.dev: the call's bearer token or client certificate is malformed or
+   * not known. UNAUTHENTICATED.
+   *
+   * @generated from enum value: CREDENTIALS_INVALID = 19;
+   */
+  CREDENTIALS_INVALID = 19,
+
+  /**
+   * Domain graphrpc.dev: the server has no catalog of named queries. FAILED_PRECONDITION.
+   *
+   * @generated from enum value: CATALOG_NOT_CONFIGURED = 20;
+   */
+  CATALOG_NOT_CONFIGURED = 20,
+
+  /**
+   * Domain graphrpc.dev: the server is at its concurrent call limit; the call did not run.
+   * RESOURCE_EXHAUSTED with grpc-retry-pushback-ms: retry after the pushback.
+   *
+   * @generated from enum value: CALL_LIMIT_REACHED = 21;
+   */
+  CALL_LIMIT_REACHED = 21,
+
+  /**
+   * Domain graphrpc.dev: the principal is over its rate limit; the call did not run.
+   * RESOURCE_EXHAUSTED with grpc-retry-pushback-ms: retry after the pushback.
+   *
+   * @generated from enum value: RATE_LIMITED = 22;
+   */
+  RATE_LIMITED = 22,
+
+  /**
+   * Domain graphrpc.dev: a request message is larger than the server's limit.
+   * RESOURCE_EXHAUSTED, not retried.
+   *
+   * @generated from enum value: REQUEST_TOO_LARGE = 23;
+   */
+  REQUEST_TOO_LARGE = 23,
+
+  /**
+   * Domain graphrpc.dev: a Transaction stream sent too many messages ahead of reading
+   * their answers; the transaction was rolled back. RESOURCE_EXHAUSTED.
+   *
+   * @generated from enum value: STREAM_AHEAD_LIMIT = 24;
+   */
+  STREAM_AHEAD_LIMIT = 24,
+
+  /**
+   * Domain graphrpc.dev: the server is draining before it stops. UNAVAILABLE; retry on
+   * another replica.
+   *
+   * @generated from enum value: SHUTTING_DOWN = 25;
+   */
+  SHUTTING_DOWN = 25,
 }
 
 /**
