@@ -43,14 +43,9 @@ export GRAPHDB_HOME GRAPHDB_BOLT_PORT GRAPHDB_HTTP_PORT GRAPHDB_PASSWORD GRAPHDB
 deploy/local/graphdb.sh seed 2>&1 | grep -v '^graphdb: ' || true
 deploy/local/pydeps.sh
 
-# grpcurl: the project's pinned install (tests/docs/grpcurl.sh until deploy/local/grpcurl.sh lands)
-mkdir -p "$work/bin"
-grpcurl_script="$project/deploy/local/grpcurl.sh"
-[ -x "$grpcurl_script" ] || grpcurl_script="$project/tests/docs/grpcurl.sh"
-"$grpcurl_script" -version >/dev/null
-printf '#!/bin/sh\nexec %q "$@"\n' "$grpcurl_script" >"$work/bin/grpcurl"
-chmod +x "$work/bin/grpcurl"
-export PATH="$work/bin:$PATH"
+# grpcurl: the project's pinned one, on PATH as a reader puts it there
+grpcurl_bin=$(deploy/local/grpcurl.sh --install)
+export PATH="$(dirname "$grpcurl_bin"):$PATH"
 
 # The documented ports and the free ones that stand in for them.
 ports=""
