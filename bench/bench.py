@@ -50,11 +50,13 @@ WARMUP = seconds(env("BENCH_WARMUP", "2s"))
 SETTLE = seconds(env("BENCH_SETTLE", "1s"))
 CONCURRENCIES = [int(c) for c in env("BENCH_CONCURRENCIES", "1 32").split()]
 WORKLOADS = env("BENCH_WORKLOADS", "return1 point twohop stream").split()
-SYSTEMS = env("BENCH_SYSTEMS", "graphrpc direct flask flask-per-request").split()
+SYSTEMS = env("BENCH_SYSTEMS", "graphrpc floor direct flask flask-per-request").split()
 STREAM_ROWS = int(env("BENCH_STREAM_ROWS", "1000000"))
 POOL_SIZE = env("BENCH_POOL_SIZE", "16")
 LOADGEN = env("LOADGEN")
 GRPC_ADDR = env("GRPC_ADDR")
+# The floor (bench/floor): the same service with no features, the limit graphrpc is held to.
+FLOOR_ADDR = env("FLOOR_ADDR")
 BOLT_URI = env("BOLT_URI")
 DB_PASSWORD = env("GRAPHDB_PASSWORD")
 DB_NAME = env("GRAPHDB_NAME", "graph")
@@ -62,6 +64,7 @@ FLASK_URL = env("FLASK_URL")
 FLASK_PR_URL = env("FLASK_PR_URL")
 PIDS = {
     "graphrpc": int(env("GRAPHRPC_PID")),
+    "floor": int(env("FLOOR_PID")),
     "flask": int(env("FLASK_PID")),
     "flask-per-request": int(env("FLASK_PR_PID")),
 }
@@ -161,6 +164,8 @@ def loadgen_argv(system, workload, concurrency, duration, fixed_id=None):
         common += ["--fixed-id", str(fixed_id)]
     if system == "graphrpc":
         return [LOADGEN, "grpc", "--addr", GRPC_ADDR] + common
+    if system == "floor":
+        return [LOADGEN, "grpc", "--addr", FLOOR_ADDR] + common
     return [LOADGEN, "direct", "--uri", BOLT_URI, "--user", "root", "--database", DB_NAME,
             "--pool-size", POOL_SIZE] + common
 
@@ -186,7 +191,7 @@ def stream_body_bytes():
 def load(system, workload, concurrency, duration, out_json=None, fixed_id=None):
     """Runs one load program; returns its JSON result plus its own CPU and RSS."""
     secret = {"LOADGEN_NEO4J_PASSWORD": DB_PASSWORD}
-    if system in ("graphrpc", "direct"):
+    if system in ("graphrpc", "floor", "direct"):
         code, out, err, cpu, maxrss = run_child(
             loadgen_argv(system, workload, concurrency, duration, fixed_id), secret)
         try:
@@ -244,7 +249,8 @@ def measure(system, workload, concurrency):
         result["server_cpu_s"] = cpu_seconds(server_pid) - cpu_before
         result["server_rss_before_kb"] = rss_before
         result["server_rss_peak_kb"] = sampler.finish()
-        result["server"] = "graphrpc" if system == "graphrpc" else "gunicorn (master + 2 workers)"
+        result["server"] = {"graphrpc": "graphrpc", "floor": "floor (bench/floor)"}.get(
+            system, "gunicorn (master + 2 workers)")
     else:
         # The direct driver runs inside the load program: it is the "server" here.
         result["server_cpu_s"] = result["client_cpu_s"]
@@ -259,17 +265,18 @@ def measure(system, workload, concurrency):
 
 # ---- h2load cross-check ---------------------------------------------------------------
 
-def h2load(concurrency, duration):
+def h2load(concurrency, duration, system="graphrpc", workload="point"):
     """h2load driving Run with one fixed framed RunRequest (built by `loadgen frame`)."""
-    frame = os.path.join(RAW, "point-request.bin")
+    frame = os.path.join(RAW, f"{workload}-request.bin")
     with open(frame, "wb") as f:
-        subprocess.run([LOADGEN, "frame", "--workload", "point", "--id", str(FIXED_ID)],
+        subprocess.run([LOADGEN, "frame", "--workload", workload, "--id", str(FIXED_ID)],
                        stdout=f, check=True)
-    url = GRPC_ADDR.rstrip("/") + "/graphrpc.v1.GraphQueryService/Run"
+    addr = FLOOR_ADDR if system == "floor" else GRPC_ADDR
+    url = addr.rstrip("/") + "/graphrpc.v1.GraphQueryService/Run"
     argv = ["h2load", "-D", str(int(max(1, round(duration)))), "-c", "1", "-m", str(concurrency),
             "-t", "1", "-d", frame, "-H", "content-type: application/grpc",
             "-H", "te: trailers", url]
-    pid = PIDS["graphrpc"]
+    pid = PIDS[system]
     cpu_before = cpu_seconds(pid)
     db_before = cpu_seconds(DB_PID)
     code, out, err, cpu, maxrss = run_child(argv)
@@ -285,7 +292,7 @@ def h2load(concurrency, duration):
                 return float(text[:-len(unit)]) * scale
         return None
     result = {
-        "system": "graphrpc", "tool": "h2load", "workload": "point", "concurrency": concurrency,
+        "system": system, "tool": "h2load", "workload": workload, "concurrency": concurrency,
         "fixed_id": FIXED_ID, "command": " ".join(shlex.quote(a) for a in argv),
         "load_exit_code": code,
         "duration_s": float(m.group(1)) if m else None,
@@ -297,6 +304,62 @@ def h2load(concurrency, duration):
         "server_cpu_s": server_cpu, "db_cpu_s": cpu_seconds(DB_PID) - db_before,
         "client_cpu_s": cpu, "raw": out[-1500:],
     }
+    return result
+
+
+AB_ROUNDS = int(env("BENCH_AB_ROUNDS", "3"))
+AB_DURATION = seconds(env("BENCH_AB_DURATION", "5s"))
+
+
+def alternated():
+    """graphrpc against the floor, alternated (A B A B ...) on the same database with h2load
+    (whose own CPU is a fraction of the load program's, so the servers, not the client,
+    share the two cores): the ratios of the issue-19 targets come from these runs."""
+    out = []
+    for workload in ("return1", "point"):
+        for concurrency in CONCURRENCIES:
+            h2load(concurrency, 1, "graphrpc", workload)  # warm-up
+            h2load(concurrency, 1, "floor", workload)
+            for i in range(AB_ROUNDS):
+                order = ("graphrpc", "floor") if i % 2 == 0 else ("floor", "graphrpc")
+                for system in order:
+                    r = h2load(concurrency, AB_DURATION, system, workload)
+                    r.update(tool="h2load-ab", round=i)
+                    out.append(r)
+                    print(f"bench: A/B {workload:8} c={concurrency:<3} {system:9} round {i}: "
+                          f"{r['requests_per_s']:10.1f} req/s, mean "
+                          f"{r['latency_us']['mean']} us, server CPU {r['server_cpu_s']:.2f} s "
+                          f"(errors {r['errors']})", file=sys.stderr)
+                    time.sleep(SETTLE / 2)
+    return out
+
+
+IDLE_STREAMS = int(env("BENCH_IDLE_STREAMS", "1000"))
+
+
+def idle_streams_memory():
+    """graphrpc's RSS while IDLE_STREAMS Transaction calls are open and silent. Measured on
+    a second graphrpc (MEM_ADDR) whose only change is a call limit above IDLE_STREAMS: the
+    default (512) would refuse the rest."""
+    pid = int(env("MEM_PID"))
+    before = rss_kb(pid)
+    proc = subprocess.Popen([LOADGEN, "idle-streams", "--addr", env("MEM_ADDR"), "--count",
+                             str(IDLE_STREAMS), "--hold", "4s"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()
+    peak = 0
+    for _ in range(30):
+        peak = max(peak, rss_kb(pid))
+        time.sleep(0.1)
+    out, err = proc.communicate()
+    try:
+        result = json.loads(out.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        result = {"count": IDLE_STREAMS, "open": 0, "refused": IDLE_STREAMS,
+                  "first_error": (first + err).strip()[-300:]}
+    result.update(rss_kb=peak, before_kb=before)
+    print(f"bench: {result['open']} idle streams open ({result['refused']} refused): graphrpc "
+          f"RSS {before / 1024:.1f} → {peak / 1024:.1f} MiB", file=sys.stderr)
     return result
 
 
@@ -331,6 +394,9 @@ def main():
                           f"errors {r.get('errors')}"
                           + (f"  ({r.get('first_error')})" if r.get("errors") else ""),
                           file=sys.stderr)
+        if "graphrpc" in SYSTEMS and "floor" in SYSTEMS and AB_ROUNDS > 0:
+            for r in alternated():
+                runs.write(json.dumps(r) + "\n")
         if "graphrpc" in SYSTEMS and os.environ.get("BENCH_H2LOAD", "1") == "1":
             for concurrency in CONCURRENCIES:
                 same = measure_fixed(concurrency)
@@ -342,6 +408,8 @@ def main():
                       f"{same['requests_per_s']:.1f} req/s, h2load "
                       f"{h2['requests_per_s']:.1f} req/s (errors {h2['errors']})",
                       file=sys.stderr)
+    if os.environ.get("MEM_PID") and IDLE_STREAMS > 0:
+        meta["idle_streams"] = idle_streams_memory()
     meta["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     meta["peak_rss_lifetime_kb"] = {}
     for name, pid in PIDS.items():

@@ -2,7 +2,7 @@
 //!
 //! A newcomer's map, one concern per file:
 //! - `configuration`: typed settings, parsed and validated once at start-up.
-//! - `telemetry`: the tracing subscriber.
+//! - `telemetry`: the tracing subscriber; `log_writer`: its buffered stdout.
 //! - `startup`: builds the application (driver, services, listener) and runs it until shutdown.
 //! - `database`: the one pooled driver and the statements it runs; `operation`: a statement's
 //!   bounded operation name for traces.
@@ -24,6 +24,7 @@ pub mod cypher;
 pub mod database;
 pub mod errors;
 pub mod health;
+pub mod log_writer;
 pub mod observability;
 pub mod operation;
 pub mod pem;

@@ -2,10 +2,11 @@
 //! record them. Names follow Prometheus conventions (base units, `_total` for counters); the
 //! admin listener serves them at `/metrics`.
 
-use std::time::Duration;
+use std::{sync::OnceLock, time::Duration};
 
 use metrics::{
-    counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram, Unit,
+    counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram, Counter,
+    Gauge, Histogram, Unit,
 };
 
 use neo4rs::PoolStatus;
@@ -195,35 +196,78 @@ const METHODS: &[&str] = &[
     "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
 ];
 
+const OTHER: &str = "other";
+
 /// The metric label for a request path: static, so recording allocates nothing.
 pub fn method_label(path: &str) -> &'static str {
     METHODS
         .iter()
         .find(|m| **m == path)
         .copied()
-        .unwrap_or("other")
+        .unwrap_or(OTHER)
+}
+
+/// The per-call metrics of one method, looked up in the recorder once (the first call) and
+/// kept: a lookup hashes the name and labels under a lock, a handle is an atomic add.
+struct MethodHandles {
+    /// By gRPC code (0..=16).
+    calls: [Counter; 17],
+    duration: Histogram,
+    bytes: Counter,
+    rows: Counter,
+}
+
+fn method_handles(method: &'static str) -> &'static MethodHandles {
+    static HANDLES: OnceLock<Vec<MethodHandles>> = OnceLock::new();
+    let all = HANDLES.get_or_init(|| {
+        METHODS
+            .iter()
+            .chain(std::iter::once(&OTHER))
+            .map(|&method| MethodHandles {
+                calls: std::array::from_fn(|code| {
+                    let code = crate::transport::call::code_name(tonic::Code::from(code as i32));
+                    counter!(CALLS, "rpc_method" => method, "grpc_code" => code)
+                }),
+                duration: histogram!(CALL_DURATION, "rpc_method" => method),
+                bytes: counter!(RESPONSE_BYTES, "rpc_method" => method),
+                rows: counter!(ROWS_SENT, "rpc_method" => method),
+            })
+            .collect()
+    });
+    let index = METHODS
+        .iter()
+        .position(|m| std::ptr::eq(*m, method) || *m == method)
+        .unwrap_or(METHODS.len());
+    &all[index]
+}
+
+fn in_flight() -> &'static Gauge {
+    static IN_FLIGHT: OnceLock<Gauge> = OnceLock::new();
+    IN_FLIGHT.get_or_init(|| gauge!(CALLS_IN_FLIGHT))
 }
 
 /// Records a finished call: its count by code, its duration and its response bytes.
-pub fn call_finished(method: &'static str, code: &'static str, duration: Duration, bytes: u64) {
-    counter!(CALLS, "rpc_method" => method, "grpc_code" => code).increment(1);
-    histogram!(CALL_DURATION, "rpc_method" => method).record(duration.as_secs_f64());
+/// `method`: from [`method_label`].
+pub fn call_finished(method: &'static str, code: tonic::Code, duration: Duration, bytes: u64) {
+    let handles = method_handles(method);
+    handles.calls[code as usize].increment(1);
+    handles.duration.record(duration.as_secs_f64());
     if bytes > 0 {
-        counter!(RESPONSE_BYTES, "rpc_method" => method).increment(bytes);
+        handles.bytes.increment(bytes);
     }
 }
 
 pub fn call_started() {
-    gauge!(CALLS_IN_FLIGHT).increment(1.0);
+    in_flight().increment(1.0);
 }
 
 pub fn call_ended() {
-    gauge!(CALLS_IN_FLIGHT).decrement(1.0);
+    in_flight().decrement(1.0);
 }
 
 /// `method`: one of [`method`]'s constants.
 pub fn rows_sent(method: &'static str, rows: u64) {
-    counter!(ROWS_SENT, "rpc_method" => method).increment(rows);
+    method_handles(method).rows.increment(rows);
 }
 
 pub fn load_shed(method: &str) {
@@ -231,7 +275,10 @@ pub fn load_shed(method: &str) {
 }
 
 pub fn statement_finished(duration: Duration) {
-    histogram!(STATEMENT_DURATION).record(duration.as_secs_f64());
+    static HANDLE: OnceLock<Histogram> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| histogram!(STATEMENT_DURATION))
+        .record(duration.as_secs_f64());
 }
 
 pub fn database_error(code: &str) {

@@ -8,10 +8,10 @@
 pub const OTHER: &str = "QUERY";
 
 /// The statement's operation name as the parser reports it (e.g. `MATCH`, `OPTIONAL MATCH`,
-/// `CREATE INDEX`), else [`OTHER`]. It parses the statement: call it only for a span that is
-/// recorded.
+/// `CREATE INDEX`), else [`OTHER`]. It classifies the statement (through the cache the
+/// statement check filled for the same text): call it only for a span that is recorded.
 pub fn operation_name(cypher: &str) -> &'static str {
-    crate::cypher::classify(cypher).map_or(OTHER, |c| c.operation)
+    crate::cypher::cache::classify_cached(cypher).map_or(OTHER, |c| c.operation)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //!   context (`traceparent`, `tracestate`) is the propagation format.
 //! - Metrics: a Prometheus recorder for the `metrics` facade, rendered by the admin listener.
 
-use std::{sync::OnceLock, time::Duration};
+use std::{io::IsTerminal as _, sync::OnceLock, time::Duration};
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use opentelemetry::trace::TracerProvider as _;
@@ -17,7 +17,13 @@ use opentelemetry_sdk::{
     trace::{SdkTracerProvider, SpanData, SpanExporter},
     Resource,
 };
-use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer};
+use tracing_subscriber::{
+    filter::{filter_fn, FilterExt as _},
+    fmt,
+    layer::SubscriberExt,
+    util::SubscriberInitExt,
+    EnvFilter, Layer,
+};
 
 use crate::configuration::LogFormat;
 
@@ -27,8 +33,10 @@ pub struct Telemetry {
 }
 
 impl Telemetry {
-    /// Exports the spans still buffered. Call it before the runtime goes away.
+    /// Exports the spans still buffered and writes the buffered log lines. Call it before
+    /// the runtime goes away.
     pub fn shutdown(self) {
+        crate::log_writer::flush();
         if let Some(provider) = self.tracer_provider {
             if let Err(e) = provider.shutdown() {
                 eprintln!("graphrpc: flushing traces failed: {e}");
@@ -52,19 +60,50 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
                 meta.is_span() && meta.target().starts_with("graphrpc")
             }))
     });
-    let fmt_layer = match format {
-        LogFormat::Human => fmt::layer().with_target(false).boxed(),
-        LogFormat::Json => fmt::layer()
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
-            .boxed(),
+    // Lines go through a buffer written by a thread of its own (see `log_writer`); colours
+    // only on a terminal (escape codes in a log file are noise, and cost formatting).
+    let writer = crate::log_writer::BufferedStdout;
+    let ansi = std::io::stdout().is_terminal();
+    // Spans are created only for a layer that uses them. The log lines need none in JSON
+    // (no span fields are printed) and, in the human format, only the RPC span, whose
+    // fields (request id, method) prefix the lines logged during a call; the database spans
+    // are for traces. With no trace exporter, a span no layer wants is never built.
+    let (fmt_layer, spans): (_, fn(&tracing::Metadata<'_>) -> bool) = match format {
+        LogFormat::Human => (
+            fmt::layer()
+                .with_target(false)
+                .with_ansi(ansi)
+                .with_writer(writer)
+                .boxed(),
+            |meta| !meta.name().starts_with("db."),
+        ),
+        LogFormat::Json => (
+            fmt::layer()
+                .with_writer(writer)
+                .json()
+                .flatten_event(true)
+                .with_current_span(false)
+                .with_span_list(false)
+                .boxed(),
+            |_| false,
+        ),
     };
+    // (A hint, so that the pair keeps the level filter's: the spans test is level-neutral.)
+    let spans_only = filter_fn(move |meta| !meta.is_span() || spans(meta))
+        .with_max_level_hint(tracing::level_filters::LevelFilter::TRACE);
+    let fmt_filter = filter.and(spans_only);
+    // Every layer has a filter of its own. No unfiltered layer may join them (not even an
+    // absent `Option` layer, which counts as one that wants everything): one would have
+    // every span of every dependency (h2 opens dozens per call) built for nothing.
+    let mut layers = vec![
+        fmt_layer.with_filter(fmt_filter).boxed(),
+        crate::transport::refused::layer().boxed(),
+    ];
+    if let Some(otel_layer) = otel_layer {
+        layers.push(otel_layer.boxed());
+    }
     let installed = tracing_subscriber::registry()
-        .with(fmt_layer.with_filter(filter))
-        .with(otel_layer)
-        .with(crate::transport::refused::layer())
+        .with(layers)
         .try_init()
         .is_ok();
     if let (true, Some(provider)) = (installed, &tracer_provider) {

@@ -19,6 +19,7 @@
 //! command (`CREATE`, `DROP`, `SHOW`, `ALTER`, `GRANT`, ...). EXPLAIN/PROFILE prefixes and
 //! a leading `USE` are skipped.
 
+pub mod cache;
 mod lexer;
 mod parser;
 pub mod procedures;

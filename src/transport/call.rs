@@ -163,7 +163,7 @@ impl CallRecord {
         } else {
             tracing::info!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, principal, "call");
         }
-        observability::call_finished(method, name, duration, self.bytes);
+        observability::call_finished(method, code, duration, self.bytes);
         observability::call_ended();
     }
 }

@@ -28,6 +28,7 @@ use pin_project_lite::pin_project;
 use tonic::Status;
 use tower::{Layer, Service};
 
+use super::traffic::CallDeadline;
 use crate::conversions::request::grpc_timeout_value;
 
 /// Methods whose request is a stream (service, method): any number of messages is fine.
@@ -178,11 +179,15 @@ impl<S> Gate<S> {
                 None,
             ));
         }
-        let spent = headers
-            .get("grpc-timeout")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| grpc_timeout_value(v).ok())
-            .is_some_and(|t| t == Duration::ZERO);
+        // Parsed once, by the traffic layer; parsed here only for calls it leaves alone.
+        let spent = match request.extensions().get::<CallDeadline>() {
+            Some(CallDeadline(deadline)) => deadline.is_zero(),
+            None => headers
+                .get("grpc-timeout")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| grpc_timeout_value(v).ok())
+                .is_some_and(|t| t == Duration::ZERO),
+        };
         if spent {
             return Some(super::refusal(
                 Status::deadline_exceeded(

@@ -23,9 +23,12 @@ pub fn layer<S>() -> impl Layer<S>
 where
     S: Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
 {
-    MalformedRequests.with_filter(filter_fn(|meta| {
-        meta.target() == "h2::server" && *meta.level() == Level::DEBUG
-    }))
+    MalformedRequests.with_filter(
+        filter_fn(|meta| meta.target() == "h2::server" && *meta.level() == Level::DEBUG)
+            // Without the hint the process's level would be TRACE, and every trace callsite
+            // of every dependency would be asked about.
+            .with_max_level_hint(tracing::level_filters::LevelFilter::DEBUG),
+    )
 }
 
 struct MalformedRequests;

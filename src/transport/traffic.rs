@@ -12,6 +12,7 @@ use std::{
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
+    time::Duration,
 };
 
 use http::{HeaderValue, Response};
@@ -23,19 +24,37 @@ use tower::{Layer, Service};
 pub use crate::configuration::TrafficSettings;
 use crate::{conversions::request::grpc_timeout_value, observability};
 
+/// The call's deadline as graphrpc bounded it, parsed once here from `grpc-timeout` and left
+/// in the request's extensions for the gate and the handlers (the header stays, rewritten
+/// to the same value, for tonic and for what reads metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallDeadline(pub Duration);
+
 #[derive(Debug, Clone)]
 pub struct TrafficLayer {
     settings: TrafficSettings,
     permits: Arc<Semaphore>,
+    /// `grpc-timeout` values of the default and the maximum deadline, encoded once.
+    default_header: HeaderValue,
+    max_header: HeaderValue,
 }
 
 impl TrafficLayer {
     pub fn new(settings: TrafficSettings) -> Self {
         TrafficLayer {
             permits: Arc::new(Semaphore::new(settings.max_concurrent_calls)),
+            default_header: timeout_header(settings.default_deadline),
+            max_header: timeout_header(settings.max_deadline),
             settings,
         }
     }
+}
+
+/// A deadline as a `grpc-timeout` value: milliseconds, at most 8 digits as the gRPC spec
+/// allows (about 27 hours).
+fn timeout_header(deadline: Duration) -> HeaderValue {
+    let millis = deadline.as_millis().min(99_999_999);
+    HeaderValue::from_str(&format!("{millis}m")).unwrap_or(HeaderValue::from_static("99999999m"))
 }
 
 impl<S> Layer<S> for TrafficLayer {
@@ -84,7 +103,8 @@ where
             }
         };
         if !exempt {
-            bound_deadline(request.headers_mut(), settings);
+            let deadline = bound_deadline(request.headers_mut(), &self.layer);
+            request.extensions_mut().insert(CallDeadline(deadline));
         }
         let response = self.inner.call(request);
         Box::pin(async move {
@@ -146,22 +166,22 @@ pub fn too_large(limit: usize) -> String {
     )
 }
 
-/// Gives a call without a deadline the default one and caps the others.
-fn bound_deadline(headers: &mut http::HeaderMap, settings: TrafficSettings) {
+/// Gives a call without a deadline the default one and caps the others; returns the
+/// deadline the call now has.
+fn bound_deadline(headers: &mut http::HeaderMap, layer: &TrafficLayer) -> Duration {
+    let settings = &layer.settings;
     let requested = headers
         .get("grpc-timeout")
         .and_then(|v| v.to_str().ok())
         .and_then(|text| grpc_timeout_value(text).ok());
-    let deadline = match requested {
-        None => settings.default_deadline,
-        Some(d) if d > settings.max_deadline => settings.max_deadline,
-        Some(_) => return,
+    let (deadline, header) = match requested {
+        None => (settings.default_deadline, &layer.default_header),
+        Some(d) if d > settings.max_deadline => (settings.max_deadline, &layer.max_header),
+        Some(d) => return d,
     };
-    // Milliseconds, at most 8 digits as the gRPC spec allows (about 27 hours).
-    let millis = deadline.as_millis().min(99_999_999);
-    if let Ok(value) = HeaderValue::from_str(&format!("{millis}m")) {
-        headers.insert("grpc-timeout", value);
-    }
+    headers.insert("grpc-timeout", header.clone());
+    // What the header now says (whole milliseconds), as a later parse of it would read.
+    Duration::from_millis(deadline.as_millis().min(99_999_999) as u64)
 }
 
 pin_project! {
@@ -211,14 +231,21 @@ mod tests {
 
     #[test]
     fn deadlines_get_a_default_and_a_cap() {
+        let layer = TrafficLayer::new(settings());
         let mut headers = http::HeaderMap::new();
-        bound_deadline(&mut headers, settings());
+        assert_eq!(
+            bound_deadline(&mut headers, &layer),
+            Duration::from_secs(30)
+        );
         assert_eq!(headers["grpc-timeout"], "30000m");
         headers.insert("grpc-timeout", HeaderValue::from_static("2H"));
-        bound_deadline(&mut headers, settings());
+        assert_eq!(
+            bound_deadline(&mut headers, &layer),
+            Duration::from_secs(60)
+        );
         assert_eq!(headers["grpc-timeout"], "60000m");
         headers.insert("grpc-timeout", HeaderValue::from_static("5S"));
-        bound_deadline(&mut headers, settings());
+        assert_eq!(bound_deadline(&mut headers, &layer), Duration::from_secs(5));
         assert_eq!(headers["grpc-timeout"], "5S");
     }
 

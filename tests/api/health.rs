@@ -95,7 +95,8 @@ async fn shutdown_refuses_new_calls_and_lets_in_flight_calls_finish() {
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
     let shutdown = tokio::spawn(app.shutdown());
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // New calls are refused by the gate at once; the listener closes after the refusal window.
+    tokio::time::sleep(graphrpc::startup::REFUSAL_WINDOW + Duration::from_millis(200)).await;
 
     let refused = tonic::transport::Channel::from_shared(format!("http://{addr}"))
         .expect("uri")

@@ -5,6 +5,7 @@
 //!   loadgen grpc   --addr http://127.0.0.1:50051 --workload point --concurrency 32 --duration 10s
 //!   loadgen direct --uri bolt://127.0.0.1:7687 --password PW --database graph --pool-size 16 ...
 //!   loadgen frame  --workload point --id 4242 > run.bin   (a gRPC-framed RunRequest for h2load)
+//!   loadgen idle-streams --addr http://127.0.0.1:50051 --count 1000 --hold 5s
 //!
 //! It prints one JSON object (and writes it to --json when given). It exits non-zero when a
 //! request failed or none completed, so a smoke run cannot pass silently.
@@ -22,7 +23,7 @@ use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use graphrpc::proto::v1::{
     graph_query_service_client::GraphQueryServiceClient, run_stream_response::Message, value::Kind,
-    AccessMode, RunRequest, RunStreamRequest, Value,
+    AccessMode, RunRequest, RunStreamRequest, TransactionRequest, Value,
 };
 use hdrhistogram::Histogram;
 use neo4rs::{ConfigBuilder, Graph, Query};
@@ -69,6 +70,19 @@ enum Command {
         fetch_size: usize,
         #[command(flatten)]
         load: Load,
+    },
+    /// Open this many Transaction streams that send nothing (idle calls), hold them, print
+    /// `open N` on stdout once they are all answered, then one JSON object when done.
+    IdleStreams {
+        #[arg(long, default_value = "http://127.0.0.1:50051")]
+        addr: String,
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Streams per HTTP/2 connection (graphrpc allows 256 by default).
+        #[arg(long, default_value_t = 200)]
+        per_connection: usize,
+        #[arg(long, default_value = "5s", value_parser = parse_duration)]
+        hold: Duration,
     },
     /// Write a gRPC length-prefixed frame of one serialized RunRequest to stdout.
     Frame {
@@ -393,7 +407,7 @@ fn direct_exec(graph: Graph, database: String, load: &Load) -> Exec {
             while let Some(record) = result.next_record().await? {
                 std::hint::black_box(&record);
                 rows += 1;
-                if rows % 500 == 0 {
+                if rows.is_multiple_of(500) {
                     progress.store(rows, Ordering::Relaxed);
                 }
             }
@@ -401,6 +415,58 @@ fn direct_exec(graph: Graph, database: String, load: &Load) -> Exec {
             Ok(rows)
         })
     })
+}
+
+/// Idle calls: Transaction streams whose request side stays open and silent. graphrpc
+/// answers the headers at once and waits for Begin; the server's memory per idle call is
+/// what the benchmark reads while they are held.
+async fn idle_streams(
+    addr: &str,
+    count: usize,
+    per_connection: usize,
+    hold: Duration,
+) -> anyhow::Result<bool> {
+    let mut clients = Vec::new();
+    for _ in 0..count.div_ceil(per_connection.max(1)) {
+        let channel = Endpoint::from_shared(addr.to_owned())?
+            .connect()
+            .await
+            .with_context(|| format!("cannot connect to {addr}"))?;
+        clients.push(GraphQueryServiceClient::new(channel));
+    }
+    let mut calls = Vec::new();
+    let mut senders = Vec::new();
+    for i in 0..count {
+        let mut client = clients[i / per_connection.max(1)].clone();
+        let (tx, rx) = tokio::sync::mpsc::channel::<TransactionRequest>(1);
+        senders.push(tx);
+        calls.push(tokio::spawn(async move {
+            client
+                .transaction(tokio_stream::wrappers::ReceiverStream::new(rx))
+                .await
+        }));
+    }
+    let (mut open, mut refused, mut first_error) = (Vec::new(), 0usize, String::new());
+    for call in calls {
+        match call.await? {
+            Ok(response) => open.push(response.into_inner()),
+            Err(status) => {
+                refused += 1;
+                if first_error.is_empty() {
+                    first_error = format!("{:?}: {}", status.code(), status.message());
+                }
+            }
+        }
+    }
+    println!("open {}", open.len());
+    std::io::stdout().flush()?;
+    tokio::time::sleep(hold).await;
+    drop(senders);
+    let result = serde_json::json!({
+        "count": count, "open": open.len(), "refused": refused, "first_error": first_error,
+    });
+    println!("{result}");
+    Ok(refused == 0)
 }
 
 fn emit(result: &serde_json::Value, json: Option<&std::path::Path>) -> anyhow::Result<bool> {
@@ -441,6 +507,12 @@ fn main() -> anyhow::Result<()> {
                 std::io::stdout().write_all(&frame)?;
                 Ok(true)
             }
+            Command::IdleStreams {
+                addr,
+                count,
+                per_connection,
+                hold,
+            } => idle_streams(&addr, count, per_connection, hold).await,
             Command::Grpc {
                 addr,
                 connections,
