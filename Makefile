@@ -1,13 +1,14 @@
 # graphrpc: the two commands the README promises, and a few helpers.
 #   make run    local database up, demo graph loaded, graphrpc (release) serving
 #   make test   everything the tests need, started here; then every suite
+#   make docs   the docs/ book, built with a pinned mdBook into docs/book/
 
 SHELL := /bin/bash
 PYTHON ?= python3
 LISTEN ?= 127.0.0.1:50051
 GRAPHDB := deploy/local/graphdb.sh
 
-.PHONY: run test lint db-start db-stop db-status db-seed clean bench
+.PHONY: run test docs lint db-start db-stop db-status db-seed clean bench
 
 run:
 	@$(GRAPHDB) start
@@ -24,7 +25,8 @@ run:
 	@echo "  PYTHONPATH=.local/pylib $(PYTHON) deploy/local/grpcall.py $(LISTEN) graphrpc.v1.GraphQueryService/Run '{\"cypher\": \"MATCH (m:Movie) WHERE m.released > \$$year RETURN m.title AS title, m.released AS year ORDER BY year LIMIT 5\", \"json_params\": {\"year\": 2015}}'"
 	@echo "Named queries from deploy/local/catalog.yaml:"
 	@echo "  grpcurl -plaintext -d '{\"name\": \"movies.released_between\", \"json_params\": {\"from\": 2020, \"limit\": 3}}' $(LISTEN) graphrpc.v1.GraphQueryService/RunNamed"
-	@echo "Metrics: curl http://127.0.0.1:9464/metrics   (readiness: /readyz, liveness: /livez)"
+	@echo "Metrics (readiness: /readyz, liveness: /livez):"
+	@echo "  curl -s http://127.0.0.1:9464/metrics"
 	@echo "Stop with Ctrl-C; stop the database with: $(GRAPHDB) stop"
 	@echo
 	@set -a && eval "$$($(GRAPHDB) env)" && set +a && exec target/release/graphrpc serve --listen $(LISTEN) \
@@ -32,6 +34,10 @@ run:
 
 test:
 	tests/run.sh
+
+docs:
+	deploy/local/mdbook.sh build docs
+	@echo "the book: docs/book/index.html"
 
 lint:
 	$(PYTHON) tests/layout.py

@@ -13,6 +13,9 @@
 #      committed generated code of the Go, TypeScript, Python clients is what buf.gen.yaml
 #      makes now (tests/generated.sh)
 #   6. the Helm chart: lint, render, Kubernetes schema validation (tests/helm/run.sh)
+#   7. the docs: every shell command of README.md, docs/, the chart README, NOTES.txt and the
+#      text `make run` prints, run against a real graphrpc (tests/docs/run.sh); links checked
+#      first, with the linters
 #   (and a second-long smoke run of the benchmark's load program, so it cannot rot)
 # A database that cannot start fails the run; nothing is skipped.
 set -euo pipefail
@@ -29,6 +32,13 @@ echo "== lint"
 "$python" tests/layout.py
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== docs: relative links, anchors, SUMMARY.md"
+"$python" tests/docs/doctest.py links
+book=$(mktemp -d)
+deploy/local/mdbook.sh build docs --dest-dir "$book" 2>&1 | grep -v ' INFO ' || true
+[ -f "$book/index.html" ] || { echo "mdbook did not build the book" >&2; exit 1; }
+rm -rf "$book"
 
 echo "== building the tests"
 cargo build --tests --examples --locked
@@ -84,3 +94,6 @@ tests/generated.sh
 
 echo "== Helm chart and container image"
 tests/helm/run.sh
+
+echo "== docs: every documented command, against a real graphrpc"
+GRAPHRPC_BIN="$project/target/debug/graphrpc" tests/docs/run.sh
