@@ -67,14 +67,20 @@ pub async fn execute(
     let mut statement = Attempts::new(plan.statement, may_repeat && state.retry.max_attempts > 1);
     // Each attempt's future boxed once, here: the futures around it (this one, the retry
     // loop's, the handler's) hold a pointer instead of moving its few KB at every await.
+    // The box is allocated before the future is made, so that the future can be written
+    // into it directly (Box::pin would make it on the stack and copy it).
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {
-        Box::pin(run_once(
-            &state.db,
-            statement.next(),
-            plan.max_rows,
-            deadline,
-            plan.time_limit,
-            may_repeat,
+        let slot = Box::new_uninit();
+        Box::into_pin(Box::write(
+            slot,
+            run_once(
+                &state.db,
+                statement.next(),
+                plan.max_rows,
+                deadline,
+                plan.time_limit,
+                may_repeat,
+            ),
         ))
     })
     .await;
