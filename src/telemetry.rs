@@ -74,11 +74,15 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
                 .with_target(false)
                 .with_ansi(ansi)
                 .with_writer(writer);
-            // Without colours the fields take a shorter path, written alike (`log_fields`).
+            // Without colours the fields and the timestamp take a shorter path, written alike
+            // (`log_fields`, `log_time`).
             let human = if ansi {
                 human.boxed()
             } else {
-                human.fmt_fields(crate::log_fields::PlainFields).boxed()
+                human
+                    .fmt_fields(crate::log_fields::PlainFields)
+                    .with_timer(crate::log_time::UtcMicros)
+                    .boxed()
             };
             (human, |meta| !meta.name().starts_with("db."))
         }
