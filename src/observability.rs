@@ -230,7 +230,7 @@ fn method_handles(method: &'static str) -> &'static MethodHandles {
             .chain(std::iter::once(&OTHER))
             .map(|&method| MethodHandles {
                 calls: std::array::from_fn(|code| {
-                    let code = crate::transport::call::code_name(tonic::Code::from(code as i32));
+                    let code = code_name(tonic::Code::from(code as i32));
                     counter!(CALLS, "rpc_method" => method, "grpc_code" => code)
                 }),
                 duration: histogram!(CALL_DURATION, "rpc_method" => method),
@@ -348,5 +348,29 @@ pub fn record_bolt_version(version: Option<neo4rs::Version>) {
     if let Some(version) = version {
         let (major, minor) = version.major_minor();
         gauge!(BOLT_VERSION).set(f64::from(major) + f64::from(minor) / 10.0);
+    }
+}
+
+/// The canonical upper-case name, as grpcurl and the gRPC docs print it (the metrics'
+/// `grpc_code` label; here so the transport layer depends on observability, not the reverse).
+pub fn code_name(code: tonic::Code) -> &'static str {
+    match code {
+        tonic::Code::Ok => "OK",
+        tonic::Code::Cancelled => "CANCELLED",
+        tonic::Code::Unknown => "UNKNOWN",
+        tonic::Code::InvalidArgument => "INVALID_ARGUMENT",
+        tonic::Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        tonic::Code::NotFound => "NOT_FOUND",
+        tonic::Code::AlreadyExists => "ALREADY_EXISTS",
+        tonic::Code::PermissionDenied => "PERMISSION_DENIED",
+        tonic::Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        tonic::Code::FailedPrecondition => "FAILED_PRECONDITION",
+        tonic::Code::Aborted => "ABORTED",
+        tonic::Code::OutOfRange => "OUT_OF_RANGE",
+        tonic::Code::Unimplemented => "UNIMPLEMENTED",
+        tonic::Code::Internal => "INTERNAL",
+        tonic::Code::Unavailable => "UNAVAILABLE",
+        tonic::Code::DataLoss => "DATA_LOSS",
+        tonic::Code::Unauthenticated => "UNAUTHENTICATED",
     }
 }

@@ -149,7 +149,7 @@ impl CallRecord {
 
     fn finish(self, code: Code) {
         let duration = self.started.elapsed();
-        let name = code_name(code);
+        let name = observability::code_name(code);
         self.span.record("rpc.grpc.status_code", code as i64);
         if server_fault(code) {
             self.span.record("otel.status_code", "ERROR");
@@ -274,29 +274,6 @@ fn status_of(headers: &HeaderMap) -> Option<Code> {
         .parse::<i32>()
         .ok()?;
     Some(Code::from_i32(value))
-}
-
-/// The canonical upper-case name, as grpcurl and the gRPC docs print it.
-pub fn code_name(code: Code) -> &'static str {
-    match code {
-        Code::Ok => "OK",
-        Code::Cancelled => "CANCELLED",
-        Code::Unknown => "UNKNOWN",
-        Code::InvalidArgument => "INVALID_ARGUMENT",
-        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
-        Code::NotFound => "NOT_FOUND",
-        Code::AlreadyExists => "ALREADY_EXISTS",
-        Code::PermissionDenied => "PERMISSION_DENIED",
-        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
-        Code::FailedPrecondition => "FAILED_PRECONDITION",
-        Code::Aborted => "ABORTED",
-        Code::OutOfRange => "OUT_OF_RANGE",
-        Code::Unimplemented => "UNIMPLEMENTED",
-        Code::Internal => "INTERNAL",
-        Code::Unavailable => "UNAVAILABLE",
-        Code::DataLoss => "DATA_LOSS",
-        Code::Unauthenticated => "UNAUTHENTICATED",
-    }
 }
 
 #[cfg(test)]

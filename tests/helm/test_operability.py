@@ -216,7 +216,8 @@ def test_an_existing_secret_gets_no_checksum_and_the_notes_say_how_to_roll():
     rendered = render(VALUE_SETS["existing-secret"])
     assert "checksum/neo4j-password" not in annotations(rendered)
     notes = rendered.notes()
-    assert "after changing Secret neo4j-credentials, restart the pods" in notes
+    assert "after changing Secret neo4j-credentials, the pods pick it up" in notes
+    assert "restart the pods:" in notes
     assert f"rollout restart deploy/{RELEASE}-graphrpc" in notes
     assert "rolls the pods (checksum/neo4j-password)" in render(with_password()).notes()
 
