@@ -11,6 +11,8 @@
 # worker thread, default configuration, log line to a file), warm up with 200 calls, zero
 # the counters, send PROFILE_CALLS calls one at a time with h2load, dump the counters.
 # bench/layers.py turns the dumps into OUT_DIR/layers.md (instructions per call by layer).
+# PROFILE_WORKLOADS and PROFILE_SERVERS narrow the runs (an A/B of one change needs only
+# graphrpc's RETURN 1 beside a floor dump already made).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: bench/profile.sh OUT_DIR}
@@ -28,10 +30,10 @@ h2() { # PORT FRAME N
     "http://127.0.0.1:$1/graphrpc.v1.GraphQueryService/Run" >/dev/null
 }
 
-for workload in return1 point; do
+for workload in ${PROFILE_WORKLOADS:-return1 point}; do
   frame="$out/$workload-request.bin"
   "$LOADGEN" frame --workload "$workload" --id 4242 >"$frame"
-  for server in graphrpc floor; do
+  for server in ${PROFILE_SERVERS:-graphrpc floor}; do
     port=$(free_port)
     dump="$out/callgrind.$server.$workload"
     rm -f "$dump" "$dump".*

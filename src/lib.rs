@@ -26,6 +26,8 @@ pub mod cypher;
 pub mod database;
 pub mod errors;
 pub mod health;
+pub mod log_fields;
+pub mod log_time;
 pub mod log_writer;
 pub mod observability;
 pub mod operation;

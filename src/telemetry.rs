@@ -69,14 +69,23 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
     // fields (request id, method) prefix the lines logged during a call; the database spans
     // are for traces. With no trace exporter, a span no layer wants is never built.
     let (fmt_layer, spans): (_, fn(&tracing::Metadata<'_>) -> bool) = match format {
-        LogFormat::Human => (
-            fmt::layer()
+        LogFormat::Human => {
+            let human = fmt::layer()
                 .with_target(false)
                 .with_ansi(ansi)
-                .with_writer(writer)
-                .boxed(),
-            |meta| !meta.name().starts_with("db."),
-        ),
+                .with_writer(writer);
+            // Without colours the fields and the timestamp take a shorter path, written alike
+            // (`log_fields`, `log_time`).
+            let human = if ansi {
+                human.boxed()
+            } else {
+                human
+                    .fmt_fields(crate::log_fields::PlainFields)
+                    .with_timer(crate::log_time::UtcMicros)
+                    .boxed()
+            };
+            (human, |meta| !meta.name().starts_with("db."))
+        }
         LogFormat::Json => (
             fmt::layer()
                 .with_writer(writer)

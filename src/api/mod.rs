@@ -3,6 +3,7 @@
 //! ListNamedQueries). Transport concerns (logging) live in
 //! `transport`; conversions in `conversions`.
 
+mod deadline;
 mod inbound;
 mod named_api;
 pub mod query_api;

@@ -1,10 +1,10 @@
 //! `graphrpc.v1.GraphQueryService`: Run and RunStream, auto-commit statements.
 
-use std::time::Duration;
+use std::{pin::pin, time::Duration};
 
 use tokio::{
     sync::mpsc,
-    time::{timeout_at, Instant},
+    time::{sleep_until, timeout_at, Instant},
 };
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
@@ -29,7 +29,10 @@ use crate::{
     retry::{is_transient, with_retries, Failed},
 };
 
-use super::streaming::{send, Stop, StreamBounds, STREAM_BUFFER_BATCHES};
+use super::{
+    deadline::before,
+    streaming::{send, Stop, StreamBounds, STREAM_BUFFER_BATCHES},
+};
 
 pub type RunStreamStream = ReceiverStream<Result<RunStreamResponse, Status>>;
 
@@ -62,15 +65,23 @@ pub async fn execute(
     let may_repeat = plan.statement.access_mode == AccessMode::Read || plan.idempotent;
     let roll_back = plan.statement.roll_back;
     let mut statement = Attempts::new(plan.statement, may_repeat && state.retry.max_attempts > 1);
+    // Each attempt's future boxed once, here: the futures around it (this one, the retry
+    // loop's, the handler's) hold a pointer instead of moving its few KB at every await.
+    // The box is allocated before the future is made, so that the future can be written
+    // into it directly (Box::pin would make it on the stack and copy it).
     let (outcome, attempts) = with_retries(&state.retry, deadline, || {
-        run_once(
-            &state.db,
-            statement.next(),
-            plan.max_rows,
-            deadline,
-            plan.time_limit,
-            may_repeat,
-        )
+        let slot = Box::new_uninit();
+        Box::into_pin(Box::write(
+            slot,
+            run_once(
+                &state.db,
+                statement.next(),
+                plan.max_rows,
+                deadline,
+                plan.time_limit,
+                may_repeat,
+            ),
+        ))
     })
     .await;
     let (keys, rows, summary) = outcome?;
@@ -124,25 +135,37 @@ async fn run_once(
         retryable: may_repeat && is_transient(&e),
         status: from_database(&e),
     };
-    let mut result = match timeout_at(deadline, db.execute(statement)).await {
-        Err(_) => return Err(Failed::fatal(deadline_exceeded(limit))),
-        Ok(result) => result.map_err(failed)?,
+    // One timer for the whole attempt, polled beside each driver future in turn.
+    let mut timer = pin!(sleep_until(deadline));
+    let opened = {
+        let open = pin!(db.execute(statement));
+        before(timer.as_mut(), open).await
+    };
+    let mut result = match opened {
+        None => return Err(Failed::fatal(deadline_exceeded(limit))),
+        Some(result) => result.map_err(failed)?,
     };
     let mut rows = Vec::new();
     loop {
-        // Records already received are taken without a timer; the deadline is checked
-        // whenever the driver has to wait for the server.
+        // Records already received are taken without polling the timer; the deadline is
+        // checked whenever the driver has to wait for the server.
         let record = match result.next_buffered() {
             Some(record) => record,
-            None => match timeout_at(deadline, result.next_record()).await {
-                Err(_) => {
-                    result.cancel().await;
-                    return Err(Failed::fatal(deadline_exceeded(limit)));
+            None => {
+                let next = {
+                    let next = pin!(result.next_record());
+                    before(timer.as_mut(), next).await
+                };
+                match next {
+                    None => {
+                        result.cancel().await;
+                        return Err(Failed::fatal(deadline_exceeded(limit)));
+                    }
+                    Some(Err(e)) => return Err(failed(e)),
+                    Some(Ok(None)) => break,
+                    Some(Ok(Some(record))) => record,
                 }
-                Ok(Err(e)) => return Err(failed(e)),
-                Ok(Ok(None)) => break,
-                Ok(Ok(Some(record))) => record,
-            },
+            }
         };
         if rows.len() >= max_rows as usize {
             // Never truncated silently. The reset stops the statement: on Neo4j an
@@ -153,9 +176,10 @@ async fn run_once(
         rows.push(conversions::row(record));
     }
     let keys = result.take_keys();
-    match timeout_at(deadline, result.finish()).await {
-        Err(_) => Err(Failed::fatal(deadline_exceeded(limit))),
-        Ok(summary) => Ok((keys, rows, summary.map_err(failed)?)),
+    let finished = pin!(result.finish());
+    match before(timer.as_mut(), finished).await {
+        None => Err(Failed::fatal(deadline_exceeded(limit))),
+        Some(summary) => Ok((keys, rows, summary.map_err(failed)?)),
     }
 }
 

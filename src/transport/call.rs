@@ -17,7 +17,7 @@ use std::{
     time::Instant,
 };
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use http_body::{Body, Frame, SizeHint};
 use opentelemetry::trace::TraceContextExt as _;
 use pin_project_lite::pin_project;
@@ -31,6 +31,7 @@ use crate::observability;
 use super::auth::CallerName;
 
 pub const REQUEST_ID: &str = "x-request-id";
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CallLayer;
@@ -68,7 +69,7 @@ where
         Box::pin(async move {
             let mut response = response.await?;
             if let Ok(value) = HeaderValue::from_str(&record.request_id) {
-                response.headers_mut().insert(REQUEST_ID, value);
+                response.headers_mut().insert(REQUEST_ID_HEADER, value);
             }
             let header_status = status_of(response.headers());
             let mut record = record;
@@ -100,7 +101,7 @@ struct CallRecord {
 impl CallRecord {
     fn start(headers: &HeaderMap, method: &str) -> CallRecord {
         let request_id = headers
-            .get(REQUEST_ID)
+            .get(REQUEST_ID_HEADER)
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty() && v.len() <= 128)
             .map_or_else(new_request_id, str::to_owned);
@@ -267,7 +268,7 @@ impl<B: Body> Body for CallBody<B> {
 
 fn status_of(headers: &HeaderMap) -> Option<Code> {
     let value = headers
-        .get("grpc-status")?
+        .get(super::GRPC_STATUS)?
         .to_str()
         .ok()?
         .parse::<i32>()

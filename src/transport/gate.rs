@@ -183,7 +183,7 @@ impl<S> Gate<S> {
         let spent = match request.extensions().get::<CallDeadline>() {
             Some(CallDeadline(deadline)) => deadline.is_zero(),
             None => headers
-                .get("grpc-timeout")
+                .get(super::GRPC_TIMEOUT)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| grpc_timeout_value(v).ok())
                 .is_some_and(|t| t == Duration::ZERO),

@@ -12,7 +12,13 @@ pub mod traffic;
 
 use std::time::Duration;
 
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
+
+/// Header names the layers read or write on every call, made once: a `&str` key is parsed
+/// (and checked) into a name again at each lookup.
+pub(crate) const GRPC_TIMEOUT: HeaderName = HeaderName::from_static("grpc-timeout");
+pub(crate) const GRPC_STATUS: HeaderName = HeaderName::from_static("grpc-status");
+pub(crate) const GRPC_MESSAGE: HeaderName = HeaderName::from_static("grpc-message");
 
 pub use auth::AuthLayer;
 pub use call::CallLayer;

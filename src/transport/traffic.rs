@@ -137,9 +137,9 @@ fn shed<B: Default>(settings: TrafficSettings) -> Response<LimitedBody<B>> {
 /// GRAPHRPC_MAX_REQUEST_BYTES instead. Only trailers-only answers carry it in headers: a
 /// unary request refused before its handler ran. Streams report it from the handler.
 fn name_the_size_limit(headers: &mut http::HeaderMap, limit: usize) {
-    let oversized = headers.get("grpc-status").is_some_and(|v| v == "11")
+    let oversized = headers.get(super::GRPC_STATUS).is_some_and(|v| v == "11")
         && headers
-            .get("grpc-message")
+            .get(super::GRPC_MESSAGE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|m| m.contains("decoded%20message%20length%20too%20large"));
     if !oversized {
@@ -171,7 +171,7 @@ pub fn too_large(limit: usize) -> String {
 fn bound_deadline(headers: &mut http::HeaderMap, layer: &TrafficLayer) -> Duration {
     let settings = &layer.settings;
     let requested = headers
-        .get("grpc-timeout")
+        .get(super::GRPC_TIMEOUT)
         .and_then(|v| v.to_str().ok())
         .and_then(|text| grpc_timeout_value(text).ok());
     let (deadline, header) = match requested {
@@ -179,7 +179,7 @@ fn bound_deadline(headers: &mut http::HeaderMap, layer: &TrafficLayer) -> Durati
         Some(d) if d > settings.max_deadline => (settings.max_deadline, &layer.max_header),
         Some(d) => return d,
     };
-    headers.insert("grpc-timeout", header.clone());
+    headers.insert(super::GRPC_TIMEOUT, header.clone());
     // What the header now says (whole milliseconds), as a later parse of it would read.
     Duration::from_millis(deadline.as_millis().min(99_999_999) as u64)
 }
