@@ -210,9 +210,9 @@ fn as_database_user(error: neo4rs::Error, database_user: Option<&str>) -> neo4rs
             neo4rs::Error::Neo4j(neo4rs::Neo4jError::new(
                 e.code().to_owned(),
                 format!(
-                    "{}; the statement ran as database user `{user}` (the principal's database_user): \
-                     graphrpc's database login needs the IMPERSONATE ({user}) privilege, and `{user}` \
-                     the privileges this statement needs",
+                    "{}; the database refused the statement sent to run as database user `{user}` (the \
+                     principal's database_user): graphrpc's database login needs the IMPERSONATE \
+                     ({user}) privilege, and `{user}` the privileges this statement needs",
                     e.message()
                 ),
             ))

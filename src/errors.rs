@@ -102,7 +102,7 @@ pub fn from_database(error: &neo4rs::Error) -> Status {
             let hint = match code {
                 Code::Unavailable => " (transient: retry later)",
                 Code::Unauthenticated | Code::PermissionDenied => {
-                    " (raised by the database, for graphrpc's database user or the one it ran the statement as)"
+                    " (raised by the database, for graphrpc's database user or the one it asked to run the statement as)"
                 }
                 _ => "",
             };

@@ -23,6 +23,34 @@ pub struct TestDb {
     pub database: String,
 }
 
+impl TestDb {
+    /// Whether the database answers a query now, on a driver made for this one question (so
+    /// nothing graphrpc does helps or hinders it): how the suites that kill a database see
+    /// it come back.
+    #[allow(dead_code)] // the faults and routing suites use it, the api suite does not
+    pub async fn answers_a_query(&self) -> bool {
+        let Ok(config) = neo4rs::ConfigBuilder::default()
+            .uri(&self.uri)
+            .user(&self.username)
+            .password(&self.password)
+            .db(self.database.as_str())
+            .max_connections(1)
+            .connection_timeout(Duration::from_secs(2))
+            .build()
+        else {
+            return false;
+        };
+        let Ok(graph) = neo4rs::Graph::connect(config) else {
+            return false;
+        };
+        matches!(
+            tokio::time::timeout(Duration::from_secs(3), graph.run(neo4rs::query("RETURN 1")))
+                .await,
+            Ok(Ok(_))
+        )
+    }
+}
+
 /// The shared test database started by `make test`.
 pub fn test_db() -> TestDb {
     let var = |name: &str| {

@@ -15,29 +15,6 @@ use nix::{sys::signal, unistd::Pid};
 
 use crate::{figure, helpers::*};
 
-/// Whether the database answers a query now, on a connection of its own (a driver made
-/// for this one question, so nothing graphrpc does helps or hinders it).
-async fn answers_a_query(target: &TestDb) -> bool {
-    let Ok(config) = neo4rs::ConfigBuilder::default()
-        .uri(&target.uri)
-        .user(&target.username)
-        .password(&target.password)
-        .db(target.database.as_str())
-        .max_connections(1)
-        .connection_timeout(Duration::from_secs(3))
-        .build()
-    else {
-        return false;
-    };
-    let Ok(graph) = neo4rs::Graph::connect(config) else {
-        return false;
-    };
-    matches!(
-        tokio::time::timeout(Duration::from_secs(3), graph.run(neo4rs::query("RETURN 1"))).await,
-        Ok(Ok(_))
-    )
-}
-
 // Two worker threads, as the real server has: on one thread the 32 callers and the app
 // in the same runtime delay each other's timers, and the lateness measured is the test's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -100,7 +77,7 @@ async fn a_database_sigkilled_under_load_and_restarted_costs_no_late_call() {
         })
     };
     let answers_again = loop {
-        if answers_a_query(&own.target()).await {
+        if own.target().answers_a_query().await {
             break Instant::now();
         }
         assert!(

@@ -48,30 +48,6 @@ impl Member {
             .expect("a pid")
     }
 
-    /// Whether the member answers a query over Bolt now, directly (not through graphrpc).
-    async fn answers_a_query(&self) -> bool {
-        let target = self.db.target();
-        let Ok(config) = neo4rs::ConfigBuilder::default()
-            .uri(&target.uri)
-            .user(&target.username)
-            .password(&target.password)
-            .db(target.database.as_str())
-            .max_connections(1)
-            .connection_timeout(Duration::from_secs(2))
-            .build()
-        else {
-            return false;
-        };
-        let Ok(graph) = neo4rs::Graph::connect(config) else {
-            return false;
-        };
-        matches!(
-            tokio::time::timeout(Duration::from_secs(3), graph.run(neo4rs::query("RETURN 1")))
-                .await,
-            Ok(Ok(_))
-        )
-    }
-
     /// The ids of the :Ack nodes on this member, read directly (not through graphrpc).
     async fn acks(&self) -> Vec<i64> {
         let target = self.db.target();
@@ -390,7 +366,7 @@ async fn the_writer_sigkilled_under_load(app: &TestApp, members: &[Member], tabl
     // before its Bolt port answers).
     tokio::task::block_in_place(|| m1.db.script("start"));
     let restart_began = Instant::now();
-    while !m1.answers_a_query().await {
+    while !m1.db.target().answers_a_query().await {
         assert!(
             restart_began.elapsed() < Duration::from_secs(60),
             "the restarted member never answered Bolt"
