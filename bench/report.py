@@ -80,6 +80,7 @@ def main():
     main_runs = [r for r in runs if "tool" not in r]
     cross = [r for r in runs if r.get("tool") in ("h2load", "loadgen")]
     ab = [r for r in runs if r.get("tool") == "h2load-ab"]
+    ab_stream = [r for r in runs if r.get("tool") == "loadgen-ab"]
     by = {(r["system"], r["workload"], r["concurrency"]): r for r in main_runs}
     workloads = [w for w in WORKLOAD_NAMES if any(k[1] == w for k in by)]
     concurrencies = sorted({k[2] for k in by})
@@ -219,11 +220,30 @@ def main():
                     target(f"{WORKLOAD_NAMES[w]}, c={c}: graphrpc mean − floor mean ≤ 20 µs "
                            f"(alternated)", f"{extra:+.0f} µs ({g['mean']:.0f} vs "
                            f"{f['mean']:.0f} µs)", extra <= 20)
+    stream_rows = []
     for c in concurrencies:
+        need = 0.95 if c == lo else 0.90
+        medians = {}
+        for system in ("graphrpc", "floor", "direct"):
+            rs = [r for r in ab_stream if r["system"] == system and r["concurrency"] == c]
+            if rs:
+                medians[system] = {
+                    "rows_s": median([r.get("rows_per_s") or 0 for r in rs]),
+                    "cpu_us": median([r["server_cpu_s"] / r["rows"] * 1e6 if r.get("rows")
+                                      else 0 for r in rs]),
+                    "n": len(rs), "errors": sum(r.get("errors") or 0 for r in rs),
+                }
+        if "graphrpc" in medians and "direct" in medians:
+            stream_rows.append((c, medians))
+            g, d = medians["graphrpc"]["rows_s"], medians["direct"]["rows_s"]
+            rr = ratio(g, d)
+            target(f"stream, c={c}: graphrpc rows/s ≥ {need:.2f} × direct (alternated)",
+                   f"{fmt_ratio(rr)} ({num(g)} vs {num(d)} rows/s)",
+                   rr is not None and rr >= need)
+            continue
         g, d = get("graphrpc", "stream", c), get("direct", "stream", c)
         if g and d:
             rr = ratio(throughput(g), throughput(d))
-            need = 0.95 if c == lo else 0.90
             target(f"stream, c={c}: graphrpc rows/s ≥ {need:.2f} × direct",
                    f"{fmt_ratio(rr)} ({num(throughput(g))} vs {num(throughput(d))} rows/s)",
                    rr is not None and rr >= need)
@@ -267,6 +287,23 @@ def main():
                 f"{fmt_ratio(ratio(g['rps'], f['rps']))} | {g['mean']:.0f} | {f['mean']:.0f} | "
                 f"{g['mean'] - f['mean']:+.0f} | {g['cpu_us']:.0f} | {f['cpu_us']:.0f} | "
                 f"{g['errors'] + f['errors']} |")
+        add("")
+    if stream_rows:
+        add("## The 1M-row stream, alternated")
+        add("")
+        add(f"The load program streaming through graphrpc, the floor and the direct driver in "
+            f"turn (rotated order), the database idle before each run; medians of "
+            f"{stream_rows[0][1]['graphrpc']['n']} runs each. Rows of streams cut off at the "
+            f"end of a run count. CPU is µs of the process that talks Bolt per 1 000 rows.")
+        add("")
+        add("| conc. | system | rows/s | vs direct | CPU µs / 1 000 rows | errors |")
+        add("|---:|---|---:|---:|---:|---:|")
+        for c, medians in stream_rows:
+            d = medians["direct"]["rows_s"]
+            for system, m in medians.items():
+                add(f"| {c} | {SYSTEM_NAMES.get(system, system)} | {num(m['rows_s'])} | "
+                    f"{fmt_ratio(ratio(m['rows_s'], d))} | {m['cpu_us'] * 1000:.0f} | "
+                    f"{m['errors']} |")
         add("")
     layers_path = os.path.join(raw, "layers.md")
     if os.path.exists(layers_path):
