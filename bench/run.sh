@@ -22,7 +22,8 @@
 # Settings (environment): BENCH_DURATION (per measured run, default 10s), BENCH_WARMUP (2s),
 # BENCH_POOL_SIZE (graphrpc's and the direct driver's pool, 16), BENCH_WORKLOADS,
 # BENCH_CONCURRENCIES, BENCH_SYSTEMS (subsets, for a quick look), BENCH_AB_ROUNDS (3) and
-# BENCH_AB_DURATION (5s) of the alternated graphrpc/floor runs, BENCH_KEEP_DB=1 (keep the
+# BENCH_AB_DURATION (5s) of the alternated graphrpc/floor runs, BENCH_AB_STREAM_DURATION
+# (10s) of the alternated 1M-row stream runs (graphrpc, floor, direct), BENCH_KEEP_DB=1 (keep the
 # database's files afterwards), BENCH_GRAPHRPC_THREADS (graphrpc's worker threads, 1; 0: one
 # per core).
 set -euo pipefail
