@@ -120,6 +120,12 @@ struct Load {
     /// Accept point lookups that find nothing (a database without the benchmark graph).
     #[arg(long)]
     allow_empty: bool,
+    /// Let the requests in flight at the end of the run finish instead of cutting them off,
+    /// and count throughput over the time the last one took. For the 1M-row stream: a
+    /// stream cut off mid-way leaves the database working on it (ArcadeDB then served the
+    /// next system's 32 streams nothing for over 10 s), so cut-off streams skew what follows.
+    #[arg(long)]
+    complete: bool,
     /// Write the JSON result here too.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
@@ -273,7 +279,13 @@ async fn run_load(load: &Load, execs: Vec<Exec>) -> anyhow::Result<serde_json::V
                 let id = load.fixed_id.unwrap_or_else(|| rng.i64(1..=load.max_id));
                 progress.store(0, Ordering::Relaxed);
                 let began = Instant::now();
-                match timeout_at(deadline, exec(id, progress.clone())).await {
+                let cutoff = if load.complete {
+                    // Far enough never to fire: the request runs to its end.
+                    began + Duration::from_secs(24 * 3600)
+                } else {
+                    deadline
+                };
+                match timeout_at(cutoff, exec(id, progress.clone())).await {
                     // Cut off by the end of the run: not a completed request, but its rows
                     // were delivered.
                     Err(_) => {
@@ -309,7 +321,12 @@ async fn run_load(load: &Load, execs: Vec<Exec>) -> anyhow::Result<serde_json::V
             first_error = r.first_error;
         }
     }
-    let elapsed = load.duration.as_secs_f64();
+    // Requests let finish past the end (--complete) count over the time they took.
+    let elapsed = if load.complete {
+        start.elapsed().as_secs_f64().max(load.duration.as_secs_f64())
+    } else {
+        load.duration.as_secs_f64()
+    };
     let quantile = |q: f64| {
         if histogram.is_empty() {
             serde_json::Value::Null
