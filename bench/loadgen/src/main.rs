@@ -323,7 +323,10 @@ async fn run_load(load: &Load, execs: Vec<Exec>) -> anyhow::Result<serde_json::V
     }
     // Requests let finish past the end (--complete) count over the time they took.
     let elapsed = if load.complete {
-        start.elapsed().as_secs_f64().max(load.duration.as_secs_f64())
+        start
+            .elapsed()
+            .as_secs_f64()
+            .max(load.duration.as_secs_f64())
     } else {
         load.duration.as_secs_f64()
     };
