@@ -105,8 +105,9 @@ def main():
         f"gunicorn (2 gthread workers × 8 threads) with the official neo4j Python driver and "
         f"are loaded with wrk. Produced by `make bench` (bench/run.sh).")
     add("")
-    add("Throughput is requests/s (rows/s for the stream, counting the rows of streams cut off "
-        "at the end of the run). Latencies in ms. *Server CPU* is the CPU seconds of the "
+    add("Throughput is requests/s (rows/s for the stream: the load program's streams run to "
+        "their end, over the time the last one took; wrk's Flask streams are cut off at the "
+        "end of the run and count the rows they delivered). Latencies in ms. *Server CPU* is the CPU seconds of the "
         "process that talks Bolt (graphrpc; the gunicorn master and workers; for the direct "
         "driver, the load program itself) per 1000 requests (per 1M rows for the stream); "
         "*DB CPU* the same for the database. *Peak RSS* is the server's peak resident memory "
@@ -293,8 +294,9 @@ def main():
         add("")
         add(f"The load program streaming through graphrpc, the floor and the direct driver in "
             f"turn (rotated order), the database idle before each run; medians of "
-            f"{stream_rows[0][1]['graphrpc']['n']} runs each. Rows of streams cut off at the "
-            f"end of a run count. CPU is µs of the process that talks Bolt per 1 000 rows.")
+            f"{stream_rows[0][1]['graphrpc']['n']} runs each. Every stream runs to its end "
+            f"(rows/s over the time the last one took; the floor only up to the pool size). "
+            f"CPU is µs of the process that talks Bolt per 1 000 rows.")
         add("")
         add("| conc. | system | rows/s | vs direct | CPU µs / 1 000 rows | errors |")
         add("|---:|---|---:|---:|---:|---:|")

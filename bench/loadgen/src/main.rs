@@ -122,8 +122,7 @@ struct Load {
     allow_empty: bool,
     /// Let the requests in flight at the end of the run finish instead of cutting them off,
     /// and count throughput over the time the last one took. For the 1M-row stream: a
-    /// stream cut off mid-way leaves the database working on it (ArcadeDB then served the
-    /// next system's 32 streams nothing for over 10 s), so cut-off streams skew what follows.
+    /// stream cut off mid-way leaves ArcadeDB working on it into the next system's run.
     #[arg(long)]
     complete: bool,
     /// Write the JSON result here too.
