@@ -62,3 +62,45 @@ def test_a_pushback_that_is_negative_or_unreadable_means_no_retry() -> None:
         error = from_status(grpc.StatusCode.UNAVAILABLE, "x", [("grpc-retry-pushback-ms", bad)])
         assert not error.retryable, bad
     assert not from_status(shed, "too many rows", []).retryable
+
+
+class _CallWhoseWriteFailed:
+    """The status grpc.aio shows for a call whose write failed: its stand-in INTERNAL until
+    the server's own status (RESOURCE_EXHAUSTED with a pushback) replaces it, `after` seconds
+    later (never, when None)."""
+
+    def __init__(self, after: float | None) -> None:
+        import time
+
+        self._replaced_at = None if after is None else time.monotonic() + after
+
+    def _server_status_in(self) -> bool:
+        import time
+
+        return self._replaced_at is not None and time.monotonic() >= self._replaced_at
+
+    async def code(self) -> grpc.StatusCode:
+        if self._server_status_in():
+            return grpc.StatusCode.RESOURCE_EXHAUSTED
+        return grpc.StatusCode.INTERNAL
+
+    async def details(self) -> str:
+        return "rate limit reached" if self._server_status_in() else "Internal error from Core"
+
+    async def trailing_metadata(self) -> tuple[tuple[str, str], ...]:
+        return ()
+
+    async def initial_metadata(self) -> tuple[tuple[str, str], ...]:
+        return ()
+
+
+def test_a_failed_write_reports_the_servers_status_not_grpcs_stand_in() -> None:
+    import asyncio
+
+    from graphrpc.aio import _status_after_failed_write
+
+    late = asyncio.run(_status_after_failed_write(_CallWhoseWriteFailed(after=0.05)))
+    assert late.code == grpc.StatusCode.RESOURCE_EXHAUSTED, late
+    # A status that never comes: the stand-in, after a bounded wait.
+    never = asyncio.run(_status_after_failed_write(_CallWhoseWriteFailed(after=None)))
+    assert never.code == grpc.StatusCode.INTERNAL

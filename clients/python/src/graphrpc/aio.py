@@ -307,6 +307,29 @@ class AsyncClient:
                 await asyncio.sleep(pause)
 
 
+# What grpc's asyncio client makes the status of a call whose write failed, until the
+# server's own status arrives and replaces it.
+_CORE_WRITE_FAILURE = (grpc.StatusCode.INTERNAL, "Internal error from Core")
+_SERVER_STATUS_WAIT = 1.0
+
+
+async def _status_after_failed_write(call: Any) -> GraphRpcError:
+    """The GraphRpcError of a call whose write failed because the server had ended it.
+
+    When the server ends a call before reading it (a pushback at the call's start), a write
+    can fail before its status is in; grpc then sets a stand-in INTERNAL status, which the
+    server's own (RESOURCE_EXHAUSTED with the pushback, say) overwrites once it arrives. Wait
+    for that a moment, so that the caller, and a managed transaction's retry, see the
+    server's answer."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + _SERVER_STATUS_WAIT
+    while (await call.code(), await call.details()) == _CORE_WRITE_FAILURE:
+        if loop.time() >= give_up:
+            break
+        await asyncio.sleep(0.005)
+    return await call_error(call)
+
+
 async def call_error(call: Any) -> GraphRpcError:
     """The GraphRpcError of an ended aio call, from its status and metadata."""
     code = await call.code()
@@ -419,7 +442,7 @@ class AsyncTransaction:
             # A write fails when the server has ended the call (with a pushback, say): the
             # call's own status says why, not the failed write's.
             self._end("failed")
-            raise await call_error(self._call) from None
+            raise await _status_after_failed_write(self._call) from None
 
     async def _next(self) -> transaction_pb2.TransactionResponse:
         try:
