@@ -368,7 +368,7 @@ def floor_cannot_stream(system, concurrency):
 def alternated_stream():
     """The 1M-row stream through graphrpc, the floor and the direct driver in turn (rotated
     order each round), the database idle before each run: the stream targets of issue 19 come
-    from the medians of these runs. Rows of streams cut off at the end of a run count."""
+    from the medians of these runs. Every stream runs to its end (--complete)."""
     out = []
     for concurrency in CONCURRENCIES:
         systems = [s for s in ("graphrpc", "floor", "direct") if s in SYSTEMS
