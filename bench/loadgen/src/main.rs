@@ -278,13 +278,13 @@ async fn run_load(load: &Load, execs: Vec<Exec>) -> anyhow::Result<serde_json::V
                 let id = load.fixed_id.unwrap_or_else(|| rng.i64(1..=load.max_id));
                 progress.store(0, Ordering::Relaxed);
                 let began = Instant::now();
-                let cutoff = if load.complete {
-                    // Far enough never to fire: the request runs to its end.
-                    began + Duration::from_secs(24 * 3600)
+                let request = exec(id, progress.clone());
+                let outcome = if load.complete {
+                    Ok(request.await)
                 } else {
-                    deadline
+                    timeout_at(deadline, request).await
                 };
-                match timeout_at(cutoff, exec(id, progress.clone())).await {
+                match outcome {
                     // Cut off by the end of the run: not a completed request, but its rows
                     // were delivered.
                     Err(_) => {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import grpc
 import pytest
 
@@ -70,13 +73,9 @@ class _CallWhoseWriteFailed:
     later (never, when None)."""
 
     def __init__(self, after: float | None) -> None:
-        import time
-
         self._replaced_at = None if after is None else time.monotonic() + after
 
     def _server_status_in(self) -> bool:
-        import time
-
         return self._replaced_at is not None and time.monotonic() >= self._replaced_at
 
     async def code(self) -> grpc.StatusCode:
@@ -95,8 +94,6 @@ class _CallWhoseWriteFailed:
 
 
 def test_a_failed_write_reports_the_servers_status_not_grpcs_stand_in() -> None:
-    import asyncio
-
     from graphrpc.aio import _status_after_failed_write
 
     late = asyncio.run(_status_after_failed_write(_CallWhoseWriteFailed(after=0.05)))
