@@ -24,7 +24,8 @@ import sys
 # inclusive count says nothing about the layer itself. Within a row, counts are summed.
 LAYERS = [
     ("per-call log line (formatting, buffered write)",
-     ["<tracing_subscriber::fmt::fmt_layer::Layer<S,N,E,W> as tracing_subscriber::layer::Layer<S>>::on_event"]),
+     ["<tracing_subscriber::fmt::fmt_layer::Layer<S,N,E,W> as tracing_subscriber::layer::Layer<S>>::on_event",
+      "graphrpc::call_line::write"]),
     ("spans (build, record, close)",
      ["tracing::span::Span::new", "tracing::span::Span::record_all",
       "<tracing_subscriber::registry::sharded::CloseGuard as core::ops::drop::Drop>::drop"]),

@@ -18,6 +18,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod call_line;
 pub mod catalog;
 pub mod configuration;
 pub mod conversions;

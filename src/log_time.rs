@@ -18,14 +18,31 @@ pub struct UtcMicros;
 
 impl FormatTime for UtcMicros {
     fn format_time(&self, w: &mut Writer<'_>) -> fmt::Result {
-        match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(since) => match format(since.as_secs(), since.subsec_micros()) {
-                Some(stamp) => w.write_str(stamp.as_str()),
-                None => tracing_subscriber::fmt::time::SystemTime.format_time(w),
-            },
-            Err(_) => tracing_subscriber::fmt::time::SystemTime.format_time(w),
+        match now() {
+            Some(stamp) => w.write_str(stamp.as_str()),
+            None => tracing_subscriber::fmt::time::SystemTime.format_time(w),
         }
     }
+}
+
+/// Appends the current timestamp, as [`UtcMicros`] writes it (for the direct call line,
+/// `call_line`).
+pub fn write_now(out: &mut Vec<u8>) {
+    match now() {
+        Some(stamp) => out.extend_from_slice(&stamp.0),
+        None => {
+            let mut text = String::new();
+            let _ =
+                tracing_subscriber::fmt::time::SystemTime.format_time(&mut Writer::new(&mut text));
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+/// The stamp of the current time; None outside years 1970–9999.
+fn now() -> Option<Stamp> {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
+    format(since.as_secs(), since.subsec_micros())
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`: 27 ASCII bytes.

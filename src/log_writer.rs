@@ -110,6 +110,11 @@ impl Shared {
     }
 }
 
+/// Appends one INFO or DEBUG line (its newline included), as the fmt layer's writer does.
+pub fn buffered(line: &[u8]) {
+    let _ = Line { through: false }.write(line);
+}
+
 /// Writes every buffered line to stdout now.
 pub fn flush() {
     shared().write_out();

@@ -50,6 +50,7 @@ impl Telemetry {
 /// already installed (tests start several servers in one process).
 pub fn init(format: LogFormat, filter: &str) -> Telemetry {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+    let filter_text = filter;
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let tracer_provider = otlp_endpoint_configured().then(tracer_provider).flatten();
     let otel_layer = tracer_provider.as_ref().map(|provider| {
@@ -62,13 +63,66 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
     });
     // Lines go through a buffer written by a thread of its own (see `log_writer`); colours
     // only on a terminal (escape codes in a log file are noise, and cost formatting).
-    let writer = crate::log_writer::BufferedStdout;
     let ansi = std::io::stdout().is_terminal();
-    // Spans are created only for a layer that uses them. The log lines need none in JSON
-    // (no span fields are printed) and, in the human format, only the RPC span, whose
-    // fields (request id, method) prefix the lines logged during a call; the database spans
-    // are for traces. With no trace exporter, a span no layer wants is never built.
-    let (fmt_layer, spans): (_, fn(&tracing::Metadata<'_>) -> bool) = match format {
+    let (fmt_layer, spans) = fmt_layer(format, ansi, crate::log_writer::BufferedStdout);
+    // (A hint, so that the pair keeps the level filter's: the spans test is level-neutral.)
+    let spans_only = filter_fn(move |meta| !meta.is_span() || spans(meta))
+        .with_max_level_hint(tracing::level_filters::LevelFilter::TRACE);
+    let fmt_filter = filter.and(spans_only);
+    // Every layer has a filter of its own. No unfiltered layer may join them (not even an
+    // absent `Option` layer, which counts as one that wants everything): one would have
+    // every span of every dependency (h2 opens dozens per call) built for nothing.
+    let mut layers = vec![
+        fmt_layer.with_filter(fmt_filter).boxed(),
+        crate::transport::refused::layer().boxed(),
+    ];
+    if let Some(otel_layer) = otel_layer {
+        layers.push(otel_layer.boxed());
+    }
+    let installed = tracing_subscriber::registry()
+        .with(layers)
+        .try_init()
+        .is_ok();
+    if let (true, Some(provider)) = (installed, &tracer_provider) {
+        opentelemetry::global::set_tracer_provider(provider.clone());
+        tracing::info!("exporting traces with OTLP");
+    }
+    // The call line bypasses tracing only where it prints the same bytes: no spans to
+    // export, no colours, and a filter without span directives (`[...]`, which can let an
+    // event through inside one span and not another).
+    let direct = match format {
+        LogFormat::Human if !ansi => Some(crate::call_line::Format::Human),
+        LogFormat::Json => Some(crate::call_line::Format::Json),
+        LogFormat::Human => None,
+    };
+    if let (true, None, Some(direct), false) = (
+        installed,
+        &tracer_provider,
+        direct,
+        filter_text.contains('['),
+    ) {
+        crate::call_line::install(direct);
+    }
+    Telemetry {
+        tracer_provider: tracer_provider.filter(|_| installed),
+    }
+}
+
+type BoxedLayer<S> = Box<dyn Layer<S> + Send + Sync>;
+/// Whether the log layer needs a span built.
+type SpanTest = fn(&tracing::Metadata<'_>) -> bool;
+
+/// The log lines' layer, and which spans it needs. Spans are created only for a layer that
+/// uses them. The log lines need none in JSON (no span fields are printed) and, in the human
+/// format, only the RPC span, whose fields (method, request id) prefix the lines logged
+/// during a call; the database spans are for traces. With no trace exporter, a span no
+/// layer wants is never built.
+pub(crate) fn fmt_layer<S, W>(format: LogFormat, ansi: bool, writer: W) -> (BoxedLayer<S>, SpanTest)
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    W: for<'w> fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    match format {
         LogFormat::Human => {
             let human = fmt::layer()
                 .with_target(false)
@@ -96,31 +150,6 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
                 .boxed(),
             |_| false,
         ),
-    };
-    // (A hint, so that the pair keeps the level filter's: the spans test is level-neutral.)
-    let spans_only = filter_fn(move |meta| !meta.is_span() || spans(meta))
-        .with_max_level_hint(tracing::level_filters::LevelFilter::TRACE);
-    let fmt_filter = filter.and(spans_only);
-    // Every layer has a filter of its own. No unfiltered layer may join them (not even an
-    // absent `Option` layer, which counts as one that wants everything): one would have
-    // every span of every dependency (h2 opens dozens per call) built for nothing.
-    let mut layers = vec![
-        fmt_layer.with_filter(fmt_filter).boxed(),
-        crate::transport::refused::layer().boxed(),
-    ];
-    if let Some(otel_layer) = otel_layer {
-        layers.push(otel_layer.boxed());
-    }
-    let installed = tracing_subscriber::registry()
-        .with(layers)
-        .try_init()
-        .is_ok();
-    if let (true, Some(provider)) = (installed, &tracer_provider) {
-        opentelemetry::global::set_tracer_provider(provider.clone());
-        tracing::info!("exporting traces with OTLP");
-    }
-    Telemetry {
-        tracer_provider: tracer_provider.filter(|_| installed),
     }
 }
 

@@ -23,10 +23,10 @@ use opentelemetry::trace::TraceContextExt as _;
 use pin_project_lite::pin_project;
 use tonic::Code;
 use tower::{Layer, Service};
-use tracing::{field::Empty, Instrument, Span};
+use tracing::{field::Empty, Instrument, Level, Span};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
-use crate::observability;
+use crate::{call_line, observability};
 
 use super::auth::CallerName;
 
@@ -74,7 +74,9 @@ where
             let header_status = status_of(response.headers());
             let mut record = record;
             if let Some(CallerName(name)) = response.extensions().get::<CallerName>() {
-                record.span.record("enduser.id", &**name);
+                if record.direct.is_none() {
+                    record.span.record("enduser.id", &**name);
+                }
                 record.principal = Some(name.clone());
             }
             Ok(response.map(|inner| CallBody {
@@ -95,6 +97,10 @@ struct CallRecord {
     trace_id: String,
     /// Who called, once authenticated.
     principal: Option<Arc<str>>,
+    /// None: the full span, and the line through tracing. Some(true): the line written
+    /// directly (`call_line`); Some(false): a span encloses the call's, so the line goes
+    /// through tracing, which prints it.
+    direct: Option<bool>,
     span: Span,
 }
 
@@ -105,22 +111,32 @@ impl CallRecord {
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty() && v.len() <= 128)
             .map_or_else(new_request_id, str::to_owned);
-        let (service, rpc) = method
-            .trim_start_matches('/')
-            .split_once('/')
-            .unwrap_or(("", method));
-        let span = tracing::info_span!(
-            "rpc",
-            otel.name = %method.trim_start_matches('/'),
-            otel.kind = "server",
-            otel.status_code = Empty,
-            rpc.system = "grpc",
-            rpc.service = %service,
-            rpc.method = %rpc,
-            rpc.grpc.status_code = Empty,
-            request_id = %request_id,
-            enduser.id = Empty,
-        );
+        // The direct call line (no trace exporter) needs only the span's prefix for the lines
+        // logged during the call; the full span is for traces.
+        let direct = call_line::format().map(|format| {
+            format == call_line::Format::Json
+                || tracing::dispatcher::get_default(|d| d.current_span().id().is_none())
+        });
+        let span = if direct.is_some() {
+            call_line::span(method, &request_id)
+        } else {
+            let (service, rpc) = method
+                .trim_start_matches('/')
+                .split_once('/')
+                .unwrap_or(("", method));
+            tracing::info_span!(
+                "rpc",
+                otel.name = %method.trim_start_matches('/'),
+                otel.kind = "server",
+                otel.status_code = Empty,
+                rpc.system = "grpc",
+                rpc.service = %service,
+                rpc.method = %rpc,
+                rpc.grpc.status_code = Empty,
+                request_id = %request_id,
+                enduser.id = Empty,
+            )
+        };
         let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
             propagator.extract(&HeaderExtractor(headers))
         });
@@ -143,6 +159,7 @@ impl CallRecord {
                 trace_id.to_string()
             },
             principal: None,
+            direct,
             span,
         }
     }
@@ -150,19 +167,29 @@ impl CallRecord {
     fn finish(self, code: Code) {
         let duration = self.started.elapsed();
         let name = observability::code_name(code);
-        self.span.record("rpc.grpc.status_code", code as i64);
-        if server_fault(code) {
-            self.span.record("otel.status_code", "ERROR");
+        if self.direct.is_none() {
+            self.span.record("rpc.grpc.status_code", code as i64);
+            if server_fault(code) {
+                self.span.record("otel.status_code", "ERROR");
+            }
         }
         // Microsecond precision is plenty for a log line.
         let duration_ms = duration.as_micros() as f64 / 1000.0;
         let (method, request_id, trace_id) = (self.method, &self.request_id, &self.trace_id);
         let principal = self.principal.as_deref().unwrap_or("");
         // Probes and reflection are frequent and uninteresting.
-        if method.starts_with("/grpc.") {
-            tracing::debug!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, principal, "call");
-        } else {
-            tracing::info!(parent: &self.span, method, code = name, duration_ms, request_id, trace_id, principal, "call");
+        let probe = method.starts_with("/grpc.");
+        let line = call_line::Fields {
+            level: if probe { Level::DEBUG } else { Level::INFO },
+            method,
+            code: name,
+            duration_ms,
+            request_id,
+            trace_id,
+            principal,
+        };
+        if !(self.direct == Some(true) && call_line::write(&line)) {
+            call_line::through_tracing(&self.span, &line);
         }
         observability::call_finished(method, code, duration, self.bytes);
         observability::call_ended();

@@ -103,6 +103,63 @@ async fn one_json_log_line_per_call_with_method_code_and_duration_and_no_paramet
     assert_eq!(calls[1]["trace_id"], "", "an untraced call has no trace id");
 }
 
+/// The default human format, as a log file gets it (no colours): the call line carries the
+/// RPC span's prefix, the caller's request id, and no parameter; a caller's odd request id is
+/// quoted in the line's fields. (Written without tracing since issue 19: `call_line`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_human_log_line_per_call_with_the_calls_prefix() {
+    let log = tempfile::NamedTempFile::new().expect("log file");
+    let mut server = Server::start_logging_to(
+        &["--log", "info"],
+        Stdio::from(log.reopen().expect("log handle")),
+    );
+    let mut client = server.client().await;
+    let mut first = tonic::Request::new(request("RETURN 1 AS x"));
+    first
+        .metadata_mut()
+        .insert("x-request-id", "human-line-1".parse().expect("ascii"));
+    client.run(first).await.expect("ok call");
+    let mut second = tonic::Request::new(request("RETURN $missing +"));
+    second
+        .metadata_mut()
+        .insert("x-request-id", "say \"hi\"".parse().expect("ascii"));
+    client.run(second).await.expect_err("syntax error");
+    server.signal(signal::Signal::SIGTERM);
+    assert_eq!(server.wait_exit(Duration::from_secs(15)).code(), Some(0));
+
+    let text = std::fs::read_to_string(log.path()).expect("read log");
+    let calls: Vec<&str> = text.lines().filter(|l| l.contains(": call ")).collect();
+    assert_eq!(calls.len(), 2, "{text}");
+    let method = "/graphrpc.v1.GraphQueryService/Run";
+    let expected = [
+        format!(
+            " INFO rpc{{method={method} request_id=human-line-1}}: call method=\"{method}\" \
+             code=\"OK\" duration_ms="
+        ),
+        format!(
+            " INFO rpc{{method={method} request_id=say \"hi\"}}: call method=\"{method}\" \
+             code=\"INVALID_ARGUMENT\" duration_ms="
+        ),
+    ];
+    for (line, expected) in calls.iter().zip(&expected) {
+        // `2026-12-02T08:26:08.438397Z` and a space, then the level.
+        assert_eq!(
+            line.get(28..28 + expected.len()),
+            Some(expected.as_str()),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("trace_id=\"\" principal=\"anonymous\""),
+            "{line}"
+        );
+    }
+    assert!(
+        calls[1].contains(r#"request_id="say \"hi\"" "#),
+        "{}",
+        calls[1]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_read_modify_write_example_moves_money_and_then_refuses() {
     let server = Server::start(&[]);

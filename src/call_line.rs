@@ -1,0 +1,178 @@
+//! The per-call log line, written straight into the log buffer instead of through a tracing
+//! event, when no trace exporter runs and colours are off (a log file, a pipe: the default
+//! in a container). Through tracing, the line and the RPC span it sits in cost about 19k
+//! instructions a call — half of graphrpc's cost over the floor (issue 19,
+//! bench/results/issue19.md): the layered subscriber's dispatch, per-layer filters, the
+//! span registry, the fields formatted once into the span and again into the line.
+//!
+//! The bytes are the ones tracing-subscriber's formatter writes for the same event (the tests
+//! compare them): the human format with the RPC span's prefix, or the JSON object. The RPC
+//! span itself stays, with fewer fields (method and request id), so that lines logged during
+//! a call carry the same prefix. Where the line's parents or filter could differ (a span
+//! around the call, a filter with span directives), the call goes through tracing as before.
+
+use std::{io::Write as _, sync::OnceLock};
+
+use tracing::{Level, Span};
+
+/// The target the call line has (and had as a tracing event): filters name it.
+pub const TARGET: &str = "graphrpc::transport::call";
+
+/// The log formats the line can be written in directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// tracing-subscriber's full format without colours, target off, graphrpc's timestamp.
+    Human,
+    /// One JSON object: the event's fields flattened, no span fields, the target last.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Direct {
+    format: Format,
+    /// Whether the filter lets the call line through at INFO (calls) and DEBUG (probes).
+    info: bool,
+    debug: bool,
+}
+
+static DIRECT: OnceLock<Direct> = OnceLock::new();
+
+/// Turns the direct line on. Called once the process's subscriber is installed, so that the
+/// filter's answer for the call line's target can be read from it (the filter never changes
+/// while graphrpc runs).
+pub fn install(format: Format) {
+    let info = tracing::enabled!(target: TARGET, Level::INFO);
+    let debug = tracing::enabled!(target: TARGET, Level::DEBUG);
+    let _ = DIRECT.set(Direct {
+        format,
+        info,
+        debug,
+    });
+}
+
+/// The format of the direct line, if it is on.
+pub fn format() -> Option<Format> {
+    DIRECT.get().map(|direct| direct.format)
+}
+
+/// What the call line says.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    /// DEBUG for probes and reflection, INFO otherwise.
+    pub level: Level,
+    pub method: &'a str,
+    pub code: &'a str,
+    pub duration_ms: f64,
+    pub request_id: &'a str,
+    pub trace_id: &'a str,
+    pub principal: &'a str,
+}
+
+/// The RPC span when the line is written directly: only the fields of the prefix that lines
+/// logged during the call carry.
+pub fn span(method: &str, request_id: &str) -> Span {
+    tracing::info_span!(target: TARGET, "rpc", method = %method, request_id = %request_id)
+}
+
+/// The line as a tracing event in `span`, where it cannot be written directly.
+pub fn through_tracing(span: &Span, f: &Fields<'_>) {
+    let Fields {
+        method,
+        code,
+        duration_ms,
+        request_id,
+        trace_id,
+        principal,
+        ..
+    } = *f;
+    if f.level == Level::DEBUG {
+        tracing::debug!(target: TARGET, parent: span, method, code, duration_ms, request_id, trace_id, principal, "call");
+    } else {
+        tracing::info!(target: TARGET, parent: span, method, code, duration_ms, request_id, trace_id, principal, "call");
+    }
+}
+
+/// Writes the line to the log buffer if the direct line is on and the filter lets it
+/// through; false when the caller must log it through tracing instead. Kept out of line so
+/// that the profile (bench/layers.py) can name its cost.
+#[inline(never)]
+pub fn write(fields: &Fields<'_>) -> bool {
+    let Some(direct) = DIRECT.get() else {
+        return false;
+    };
+    let wanted = if fields.level == Level::DEBUG {
+        direct.debug
+    } else {
+        direct.info
+    };
+    if wanted {
+        let mut line = Vec::with_capacity(384);
+        // A Vec never refuses a write.
+        match direct.format {
+            Format::Human => {
+                let _ = human(&mut line, fields);
+            }
+            Format::Json => {
+                let _ = json(&mut line, fields);
+            }
+        }
+        crate::log_writer::buffered(&line);
+    }
+    true
+}
+
+fn level_name(level: Level) -> &'static str {
+    if level == Level::DEBUG {
+        "DEBUG"
+    } else {
+        "INFO"
+    }
+}
+
+/// The human line: timestamp, level, the RPC span's prefix, the fields.
+fn human(line: &mut Vec<u8>, f: &Fields<'_>) -> std::io::Result<()> {
+    crate::log_time::write_now(line);
+    writeln!(
+        line,
+        " {:>5} rpc{{method={} request_id={}}}: call method={:?} code={:?} \
+         duration_ms={:?} request_id={:?} trace_id={:?} principal={:?}",
+        level_name(f.level),
+        f.method,
+        f.request_id,
+        f.method,
+        f.code,
+        f.duration_ms,
+        f.request_id,
+        f.trace_id,
+        f.principal
+    )
+}
+
+/// The JSON object, as tracing-subscriber's JSON formatter writes it (serde_json's escaping
+/// and number formatting).
+fn json(line: &mut Vec<u8>, f: &Fields<'_>) -> serde_json::Result<()> {
+    // The timestamp is ASCII digits and separators: nothing to escape.
+    line.extend_from_slice(b"{\"timestamp\":\"");
+    crate::log_time::write_now(line);
+    line.extend_from_slice(b"\",\"level\":");
+    serde_json::to_writer(&mut *line, level_name(f.level))?;
+    line.extend_from_slice(b",\"message\":\"call\",\"method\":");
+    serde_json::to_writer(&mut *line, f.method)?;
+    line.extend_from_slice(b",\"code\":");
+    serde_json::to_writer(&mut *line, f.code)?;
+    line.extend_from_slice(b",\"duration_ms\":");
+    serde_json::to_writer(&mut *line, &f.duration_ms)?;
+    line.extend_from_slice(b",\"request_id\":");
+    serde_json::to_writer(&mut *line, f.request_id)?;
+    line.extend_from_slice(b",\"trace_id\":");
+    serde_json::to_writer(&mut *line, f.trace_id)?;
+    line.extend_from_slice(b",\"principal\":");
+    serde_json::to_writer(&mut *line, f.principal)?;
+    line.extend_from_slice(b",\"target\":");
+    serde_json::to_writer(&mut *line, TARGET)?;
+    line.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
