@@ -28,6 +28,7 @@ pub mod database;
 pub mod errors;
 pub mod health;
 pub mod log_fields;
+pub mod log_layer;
 pub mod log_time;
 pub mod log_writer;
 pub mod observability;

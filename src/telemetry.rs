@@ -19,7 +19,6 @@ use opentelemetry_sdk::{
 };
 use tracing_subscriber::{
     filter::{filter_fn, FilterExt as _},
-    fmt,
     layer::SubscriberExt,
     util::SubscriberInitExt,
     EnvFilter, Layer,
@@ -64,7 +63,8 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
     // Lines go through a buffer written by a thread of its own (see `log_writer`); colours
     // only on a terminal (escape codes in a log file are noise, and cost formatting).
     let ansi = std::io::stdout().is_terminal();
-    let (fmt_layer, spans) = fmt_layer(format, ansi, crate::log_writer::BufferedStdout);
+    let (fmt_layer, spans) =
+        crate::log_layer::fmt_layer(format, ansi, crate::log_writer::BufferedStdout);
     // (A hint, so that the pair keeps the level filter's: the spans test is level-neutral.)
     let spans_only = filter_fn(move |meta| !meta.is_span() || spans(meta))
         .with_max_level_hint(tracing::level_filters::LevelFilter::TRACE);
@@ -105,51 +105,6 @@ pub fn init(format: LogFormat, filter: &str) -> Telemetry {
     }
     Telemetry {
         tracer_provider: tracer_provider.filter(|_| installed),
-    }
-}
-
-type BoxedLayer<S> = Box<dyn Layer<S> + Send + Sync>;
-/// Whether the log layer needs a span built.
-type SpanTest = fn(&tracing::Metadata<'_>) -> bool;
-
-/// The log lines' layer, and which spans it needs. Spans are created only for a layer that
-/// uses them. The log lines need none in JSON (no span fields are printed) and, in the human
-/// format, only the RPC span, whose fields (method, request id) prefix the lines logged
-/// during a call; the database spans are for traces. With no trace exporter, a span no
-/// layer wants is never built.
-pub(crate) fn fmt_layer<S, W>(format: LogFormat, ansi: bool, writer: W) -> (BoxedLayer<S>, SpanTest)
-where
-    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
-    W: for<'w> fmt::MakeWriter<'w> + Send + Sync + 'static,
-{
-    match format {
-        LogFormat::Human => {
-            let human = fmt::layer()
-                .with_target(false)
-                .with_ansi(ansi)
-                .with_writer(writer);
-            // Without colours the fields and the timestamp take a shorter path, written alike
-            // (`log_fields`, `log_time`).
-            let human = if ansi {
-                human.boxed()
-            } else {
-                human
-                    .fmt_fields(crate::log_fields::PlainFields)
-                    .with_timer(crate::log_time::UtcMicros)
-                    .boxed()
-            };
-            (human, |meta| !meta.name().starts_with("db."))
-        }
-        LogFormat::Json => (
-            fmt::layer()
-                .with_writer(writer)
-                .json()
-                .flatten_event(true)
-                .with_current_span(false)
-                .with_span_list(false)
-                .boxed(),
-            |_| false,
-        ),
     }
 }
 

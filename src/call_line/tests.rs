@@ -49,7 +49,7 @@ fn cases() -> Vec<Fields<'static>> {
 /// The lines the log layer of `format` writes for the call lines through tracing.
 fn through_layer(format: LogFormat) -> Vec<String> {
     let out = Captured::default();
-    let (layer, spans) = crate::telemetry::fmt_layer(format, false, out.clone());
+    let (layer, spans) = crate::log_layer::fmt_layer(format, false, out.clone());
     let subscriber = tracing_subscriber::registry()
         .with(layer.with_filter(filter_fn(move |meta| !meta.is_span() || spans(meta))));
     tracing::subscriber::with_default(subscriber, || {
