@@ -26,9 +26,15 @@ LAYERS = [
     ("per-call log line (formatting, buffered write)",
      ["<tracing_subscriber::fmt::fmt_layer::Layer<S,N,E,W> as tracing_subscriber::layer::Layer<S>>::on_event",
       "graphrpc::call_line::write"]),
-    ("spans (build, record, close)",
+    ("spans (build, record, enter and exit, close)",
      ["tracing::span::Span::new", "tracing::span::Span::record_all",
-      "<tracing_subscriber::registry::sharded::CloseGuard as core::ops::drop::Drop>::drop"]),
+      "<tracing_subscriber::registry::sharded::CloseGuard as core::ops::drop::Drop>::drop",
+      # The subscriber's side, where the span's own code is inlined into its callers.
+      "as tracing_core::subscriber::Subscriber>::new_span",
+      "as tracing_core::subscriber::Subscriber>::record",
+      "as tracing_core::subscriber::Subscriber>::enter",
+      "as tracing_core::subscriber::Subscriber>::exit",
+      "as tracing_core::subscriber::Subscriber>::try_close"]),
     ("moving large futures (memcpy)", ["__memcpy_avx_unaligned_erms", "__memmove_avx_unaligned_erms"]),
     ("request id and trace context",
      ["graphrpc::transport::call::new_request_id",
@@ -62,9 +68,10 @@ def functions(dump):
         if "PROGRAM TOTALS" in rest:
             total = ir
             continue
-        # Only a function's own entry (it names its object file); inlined copies are listed
-        # under their callers' source files and already counted there.
-        if not rest.endswith("]"):
+        # A function is listed once as a whole and once per source file of the code inlined
+        # into it (the pieces sum to the whole); the whole is the largest. (Which entry names
+        # the object file depends on the directory callgrind_annotate runs in.)
+        if rest.startswith(("=>", "<=")):  # a call in an annotated source listing
             continue
         name = rest.split(":", 1)[1] if ":" in rest else rest
         name = re.sub(r" \[[^\]]*\]$", "", name).strip()
