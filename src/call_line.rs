@@ -132,20 +132,42 @@ fn level_name(level: Level) -> &'static str {
 /// The human line: timestamp, level, the RPC span's prefix, the fields.
 fn human(line: &mut Vec<u8>, f: &Fields<'_>) -> std::io::Result<()> {
     crate::log_time::write_now(line);
-    writeln!(
-        line,
-        " {:>5} rpc{{method={} request_id={}}}: call method={:?} code={:?} \
-         duration_ms={:?} request_id={:?} trace_id={:?} principal={:?}",
-        level_name(f.level),
-        f.method,
-        f.request_id,
-        f.method,
-        f.code,
-        f.duration_ms,
-        f.request_id,
-        f.trace_id,
-        f.principal
-    )
+    line.extend_from_slice(if f.level == Level::DEBUG {
+        b" DEBUG rpc{method="
+    } else {
+        b"  INFO rpc{method="
+    });
+    line.extend_from_slice(f.method.as_bytes());
+    line.extend_from_slice(b" request_id=");
+    line.extend_from_slice(f.request_id.as_bytes());
+    line.extend_from_slice(b"}: call method=");
+    push_debug(line, f.method)?;
+    line.extend_from_slice(b" code=");
+    push_debug(line, f.code)?;
+    write!(line, " duration_ms={:?} request_id=", f.duration_ms)?;
+    push_debug(line, f.request_id)?;
+    line.extend_from_slice(b" trace_id=");
+    push_debug(line, f.trace_id)?;
+    line.extend_from_slice(b" principal=");
+    push_debug(line, f.principal)?;
+    line.push(b'\n');
+    Ok(())
+}
+
+/// `value` as `{:?}` writes it: quoted, and escaped where it has anything but printable ASCII
+/// other than `"` and `\` (then `{:?}` itself writes it); the common case is a copy.
+fn push_debug(line: &mut Vec<u8>, value: &str) -> std::io::Result<()> {
+    if value
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        line.push(b'"');
+        line.extend_from_slice(value.as_bytes());
+        line.push(b'"');
+        Ok(())
+    } else {
+        write!(line, "{value:?}")
+    }
 }
 
 /// The JSON object, as tracing-subscriber's JSON formatter writes it (serde_json's escaping

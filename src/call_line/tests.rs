@@ -31,6 +31,13 @@ fn cases() -> Vec<Fields<'static>> {
         },
         Fields {
             duration_ms: 3.0,
+            request_id: "it's ~ {a=b}",
+            principal: "del\u{7f} e\u{301} \r",
+            ..call
+        },
+        Fields {
+            request_id: "back\\slash",
+            principal: "tab\there",
             ..call
         },
         Fields {
