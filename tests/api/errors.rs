@@ -314,10 +314,16 @@ async fn parameter_count_value_size_and_message_size_are_limited_by_name() {
 #[tokio::test]
 async fn concurrent_streams_per_connection_are_capped() {
     let app = spawn_app_with(&["--http2-max-concurrent-streams", "2"]).await;
-    let slow = "UNWIND range(1, 100000) AS i RETURN i";
+    // Held open by flow control: ~20 MB of rows, more than the client's windows (hyper's
+    // defaults: 2 MB a stream, 5 MB a connection) take unread. 100 000 bare integers fit in
+    // them, and a fast database finished both streams before the third call (seen here).
+    let slow = format!(
+        "UNWIND range(1, 100000) AS i RETURN i, '{}' AS padding",
+        "x".repeat(200)
+    );
     let mut held = Vec::new();
     for _ in 0..2 {
-        let mut message = stream_request(slow, vec![]);
+        let mut message = stream_request(&slow, vec![]);
         message.batch_size = 10;
         let stream = app
             .client
