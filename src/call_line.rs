@@ -6,10 +6,10 @@
 //! span registry, the fields formatted once into the span and again into the line.
 //!
 //! The bytes are the ones tracing-subscriber's formatter writes for the same event (the tests
-//! compare them): the human format with the RPC span's prefix, or the JSON object. The RPC
-//! span itself stays, with fewer fields (method and request id), so that lines logged during
-//! a call carry the same prefix. Where the line's parents or filter could differ (a span
-//! around the call, a filter with span directives), the call goes through tracing as before.
+//! compare them): the human format with the RPC span's prefix, or the JSON object. No RPC
+//! span is built then: the call's other lines get the same prefix from its tag
+//! (`call_scope`). Where the line's parents or filter could differ (a span around the call,
+//! a filter with span directives), the call gets a span and its line goes through tracing.
 
 use std::{io::Write as _, sync::OnceLock};
 

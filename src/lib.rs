@@ -19,6 +19,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod call_line;
+pub mod call_scope;
 pub mod catalog;
 pub mod configuration;
 pub mod conversions;

@@ -1,9 +1,19 @@
 //! The layer that writes the log lines (human or JSON), built in one place for
 //! `telemetry::init` and for the tests that compare `call_line`'s direct line with it.
 
-use tracing_subscriber::{fmt, Layer};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::{
+    fmt::{
+        self,
+        format::{Format, Full, Writer},
+        time::FormatTime as _,
+        FmtContext, FormatEvent, FormatFields, FormattedFields,
+    },
+    registry::LookupSpan,
+    Layer,
+};
 
-use crate::configuration::LogFormat;
+use crate::{call_scope, configuration::LogFormat, log_time::UtcMicros};
 
 /// A log layer, boxed.
 pub type BoxedLayer<S> = Box<dyn Layer<S> + Send + Sync>;
@@ -33,7 +43,7 @@ where
             } else {
                 human
                     .fmt_fields(crate::log_fields::PlainFields)
-                    .with_timer(crate::log_time::UtcMicros)
+                    .event_format(CallPrefixed::default())
                     .boxed()
             };
             (human, |meta| !meta.name().starts_with("db."))
@@ -50,3 +60,67 @@ where
         ),
     }
 }
+
+/// The human format without colours: tracing-subscriber's full format (target off,
+/// graphrpc's timestamp), and inside a call the call's prefix (`call_scope`) where the RPC
+/// span's was, written alike (the tests compare them).
+pub struct CallPrefixed(Format<Full, UtcMicros>);
+
+impl Default for CallPrefixed {
+    fn default() -> Self {
+        CallPrefixed(
+            fmt::format()
+                .with_target(false)
+                .with_ansi(false)
+                .with_timer(UtcMicros),
+        )
+    }
+}
+
+impl<S, N> FormatEvent<S, N> for CallPrefixed
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> std::fmt::Result {
+        call_scope::with_current(|call| {
+            let Some(call) = call else {
+                return self.0.format_event(ctx, writer, event);
+            };
+            if UtcMicros.format_time(&mut writer).is_err() {
+                writer.write_str("<unknown time>")?;
+            }
+            let level = match *event.metadata().level() {
+                Level::TRACE => "TRACE",
+                Level::DEBUG => "DEBUG",
+                Level::INFO => " INFO",
+                Level::WARN => " WARN",
+                _ => "ERROR",
+            };
+            write!(writer, " {level} {call}")?;
+            if let Some(scope) = ctx.event_scope() {
+                for span in scope.from_root() {
+                    writer.write_str(span.metadata().name())?;
+                    let extensions = span.extensions();
+                    if let Some(fields) = extensions.get::<FormattedFields<N>>() {
+                        if !fields.is_empty() {
+                            write!(writer, "{{{fields}}}")?;
+                        }
+                    }
+                    writer.write_char(':')?;
+                }
+            }
+            writer.write_char(' ')?;
+            ctx.format_fields(writer.by_ref(), event)?;
+            writeln!(writer)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

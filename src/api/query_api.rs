@@ -10,11 +10,11 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use neo4rs::summary::ResultSummary;
-use tracing::{Instrument as _, Span};
 
 use crate::{
     api::ApiState,
     auth::Principal,
+    call_scope,
     conversions::{
         self,
         request::{run_plan, RunKind, RunPlan},
@@ -246,9 +246,13 @@ pub async fn execute_stream(
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
     // The stream outlives this handler: it stays inside the call's span.
     let refuse_writes = roll_back.then(|| principal.clone());
-    tokio::spawn(
-        stream_result(result, tx, bounds, attempts, refuse_writes).instrument(Span::current()),
-    );
+    tokio::spawn(call_scope::inherit(stream_result(
+        result,
+        tx,
+        bounds,
+        attempts,
+        refuse_writes,
+    )));
     Ok(ReceiverStream::new(rx))
 }
 

@@ -15,11 +15,11 @@ use tokio::{
     time::{timeout_at, Instant},
 };
 use tonic::{Request, Response, Status, Streaming};
-use tracing::{Instrument as _, Span};
 
 use crate::{
     api::ApiState,
     auth::Principal,
+    call_scope,
     conversions::{
         self,
         request::{batch_plan, begin_plan, grpc_timeout, transaction_statement, BatchPlan},
@@ -59,30 +59,27 @@ pub async fn transaction(
     let (tx, rx) = mpsc::channel(STREAM_BUFFER_BATCHES);
     let (inbound, overflow) = read_ahead(inbound);
     let (abort, aborted) = oneshot::channel();
-    tokio::spawn(
-        async move {
-            let mut conversation = Conversation {
-                state,
-                principal,
-                inbound,
-                tx,
-            };
-            let outcome = tokio::select! {
-                outcome = conversation.drive(&metadata) => outcome,
-                Ok(refusal) = overflow => {
-                    // The conversation (and with it the transaction, rolled back as it
-                    // drops) ends here; the refusal ends the response stream.
-                    let _ = abort.send(refusal);
-                    return;
-                }
-            };
-            if let Err(status) = outcome {
-                let _ = conversation.tx.send(Err(status)).await;
+    // The conversation outlives this handler: it stays inside the call's span and tag.
+    tokio::spawn(call_scope::inherit(async move {
+        let mut conversation = Conversation {
+            state,
+            principal,
+            inbound,
+            tx,
+        };
+        let outcome = tokio::select! {
+            outcome = conversation.drive(&metadata) => outcome,
+            Ok(refusal) = overflow => {
+                // The conversation (and with it the transaction, rolled back as it
+                // drops) ends here; the refusal ends the response stream.
+                let _ = abort.send(refusal);
+                return;
             }
+        };
+        if let Err(status) = outcome {
+            let _ = conversation.tx.send(Err(status)).await;
         }
-        // The conversation outlives this handler: it stays inside the call's span.
-        .instrument(Span::current()),
-    );
+    }));
     Ok(Response::new(Abortable::new(rx, aborted)))
 }
 

@@ -26,7 +26,11 @@ use tower::{Layer, Service};
 use tracing::{field::Empty, Instrument, Level, Span};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
-use crate::{call_line, observability};
+use crate::{
+    call_line,
+    call_scope::{self, CallTag},
+    observability,
+};
 
 use super::auth::CallerName;
 
@@ -65,10 +69,12 @@ where
     fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
         let record = CallRecord::start(request.headers(), request.uri().path());
         let span = record.span.clone();
-        let response = self.inner.call(request).instrument(span);
+        // With the direct line, the call's lines are named by the call's tag, not a span.
+        let tag = (record.direct == Some(true)).then(|| record.tag.clone());
+        let response = call_scope::scoped(tag, self.inner.call(request).instrument(span));
         Box::pin(async move {
             let mut response = response.await?;
-            if let Ok(value) = HeaderValue::from_str(&record.request_id) {
+            if let Ok(value) = HeaderValue::from_str(&record.tag.request_id) {
                 response.headers_mut().insert(REQUEST_ID_HEADER, value);
             }
             let header_status = status_of(response.headers());
@@ -89,17 +95,18 @@ where
 }
 
 struct CallRecord {
-    method: &'static str,
+    /// The method's label and the request id.
+    tag: Arc<CallTag>,
     /// Response bytes so far, recorded once when the call ends.
     bytes: u64,
     started: Instant,
-    request_id: String,
     trace_id: String,
     /// Who called, once authenticated.
     principal: Option<Arc<str>>,
-    /// None: the full span, and the line through tracing. Some(true): the line written
-    /// directly (`call_line`); Some(false): a span encloses the call's, so the line goes
-    /// through tracing, which prints it.
+    /// None: the full span, and the line through tracing. Some(true): no span, the line
+    /// written directly (`call_line`), the call's other lines named by its tag
+    /// (`call_scope`); Some(false): a span encloses the call's, so the call gets a span with
+    /// the tag's fields and its line goes through tracing, which prints the enclosing spans.
     direct: Option<bool>,
     span: Span,
 }
@@ -117,8 +124,14 @@ impl CallRecord {
             format == call_line::Format::Json
                 || tracing::dispatcher::get_default(|d| d.current_span().id().is_none())
         });
-        let span = if direct.is_some() {
-            call_line::span(method, &request_id)
+        let tag = Arc::new(CallTag {
+            method: observability::method_label(method),
+            request_id,
+        });
+        let span = if direct == Some(true) {
+            Span::none()
+        } else if direct == Some(false) {
+            call_line::span(tag.method, &tag.request_id)
         } else {
             let (service, rpc) = method
                 .trim_start_matches('/')
@@ -133,7 +146,7 @@ impl CallRecord {
                 rpc.service = %service,
                 rpc.method = %rpc,
                 rpc.grpc.status_code = Empty,
-                request_id = %request_id,
+                request_id = %tag.request_id,
                 enduser.id = Empty,
             )
         };
@@ -149,10 +162,9 @@ impl CallRecord {
         }
         observability::call_started();
         CallRecord {
-            method: observability::method_label(method),
+            tag,
             bytes: 0,
             started: Instant::now(),
-            request_id,
             trace_id: if trace_id == opentelemetry::TraceId::INVALID {
                 String::new()
             } else {
@@ -175,7 +187,8 @@ impl CallRecord {
         }
         // Microsecond precision is plenty for a log line.
         let duration_ms = duration.as_micros() as f64 / 1000.0;
-        let (method, request_id, trace_id) = (self.method, &self.request_id, &self.trace_id);
+        let (method, request_id, trace_id) =
+            (self.tag.method, &self.tag.request_id, &self.trace_id);
         let principal = self.principal.as_deref().unwrap_or("");
         // Probes and reflection are frequent and uninteresting.
         let probe = method.starts_with("/grpc.");
