@@ -36,6 +36,7 @@ use super::auth::CallerName;
 
 pub const REQUEST_ID: &str = "x-request-id";
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
+const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CallLayer;
@@ -74,7 +75,9 @@ where
         let response = call_scope::scoped(tag, self.inner.call(request).instrument(span));
         Box::pin(async move {
             let mut response = response.await?;
-            if let Ok(value) = HeaderValue::from_str(&record.tag.request_id) {
+            if let Ok(mut value) = HeaderValue::from_str(&record.tag.request_id) {
+                // A new value on every call: HPACK's table would only churn with it.
+                value.set_sensitive(true);
                 response.headers_mut().insert(REQUEST_ID_HEADER, value);
             }
             let header_status = status_of(response.headers());
@@ -150,15 +153,26 @@ impl CallRecord {
                 enduser.id = Empty,
             )
         };
-        let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
-            propagator.extract(&HeaderExtractor(headers))
-        });
+        // Without a `traceparent` the W3C propagator finds no parent: it is not asked (a
+        // global lock and a context built for nothing on most calls).
+        let traced = headers.contains_key(TRACEPARENT);
+        let parent = if traced {
+            opentelemetry::global::get_text_map_propagator(|propagator| {
+                propagator.extract(&HeaderExtractor(headers))
+            })
+        } else {
+            opentelemetry::Context::new()
+        };
         // The caller's trace id even when graphrpc exports no spans itself.
         let mut trace_id = parent.span().span_context().trace_id();
-        let _ = span.set_parent(parent);
-        let own = span.context().span().span_context().trace_id();
-        if own != opentelemetry::TraceId::INVALID {
-            trace_id = own;
+        if !span.is_none() {
+            if traced {
+                let _ = span.set_parent(parent);
+            }
+            let own = span.context().span().span_context().trace_id();
+            if own != opentelemetry::TraceId::INVALID {
+                trace_id = own;
+            }
         }
         observability::call_started();
         CallRecord {
@@ -239,7 +253,17 @@ impl opentelemetry::propagation::Extractor for HeaderExtractor<'_> {
 
 /// 128 random bits in hex: unique enough to find one call in the logs.
 fn new_request_id() -> String {
-    format!("{:032x}", fastrand::u128(..))
+    hex128(fastrand::u128(..))
+}
+
+/// `value` as 32 lower-case hex digits, as `format!("{value:032x}")` writes it, without the
+/// formatting machinery.
+fn hex128(value: u128) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    (0..32)
+        .rev()
+        .map(|nibble| char::from(DIGITS[((value >> (nibble * 4)) & 0xf) as usize]))
+        .collect()
 }
 
 pin_project! {
@@ -319,6 +343,24 @@ fn status_of(headers: &HeaderMap) -> Option<Code> {
 #[cfg(test)]
 mod span_status_tests {
     use super::*;
+
+    #[test]
+    fn request_ids_are_what_format_writes() {
+        for value in [
+            0,
+            1,
+            0xf,
+            u128::MAX,
+            u128::MAX / 3,
+            0x0123_4567_89ab_cdef << 40,
+        ] {
+            assert_eq!(hex128(value), format!("{value:032x}"));
+        }
+        for _ in 0..1000 {
+            let value = fastrand::u128(..);
+            assert_eq!(hex128(value), format!("{value:032x}"));
+        }
+    }
 
     #[test]
     fn only_server_faults_fail_the_server_span() {
