@@ -62,7 +62,8 @@ pub struct Fields<'a> {
     pub level: Level,
     pub method: &'a str,
     pub code: &'a str,
-    pub duration_ms: f64,
+    /// The call's duration in microseconds (written as milliseconds).
+    pub duration_us: u64,
     pub request_id: &'a str,
     pub trace_id: &'a str,
     pub principal: &'a str,
@@ -79,17 +80,55 @@ pub fn through_tracing(span: &Span, f: &Fields<'_>) {
     let Fields {
         method,
         code,
-        duration_ms,
         request_id,
         trace_id,
         principal,
         ..
     } = *f;
+    let duration_ms = f.duration_ms();
     if f.level == Level::DEBUG {
         tracing::debug!(target: TARGET, parent: span, method, code, duration_ms, request_id, trace_id, principal, "call");
     } else {
         tracing::info!(target: TARGET, parent: span, method, code, duration_ms, request_id, trace_id, principal, "call");
     }
+}
+
+impl Fields<'_> {
+    /// The duration as the tracing event's `duration_ms` field has it.
+    pub fn duration_ms(&self) -> f64 {
+        self.duration_us as f64 / 1000.0
+    }
+}
+
+/// Below this many microseconds the milliseconds have at most 15 significant digits, and
+/// the shortest text that reads back as `duration_ms()` (what `{:?}` and serde_json write) is
+/// the exact decimal: `<ms>.<up to three digits, trailing zeros cut>`, or `<ms>.0`.
+const EXACT_BELOW_US: u64 = 1_000_000_000_000_000;
+
+/// The duration in milliseconds, as `{:?}` and serde_json write `duration_ms()`, with
+/// integer arithmetic; false (nothing written) past [`EXACT_BELOW_US`], where the two differ
+/// (`1e16`, `1e+16`) and the caller writes it its own way.
+fn push_millis(line: &mut Vec<u8>, f: &Fields<'_>) -> bool {
+    let us = f.duration_us;
+    if us >= EXACT_BELOW_US {
+        return false;
+    }
+    let _ = write!(line, "{}.", us / 1000);
+    let fraction = us % 1000;
+    if fraction == 0 {
+        line.push(b'0');
+    } else {
+        let digits = [fraction / 100, fraction / 10 % 10, fraction % 10];
+        let len = if digits[2] != 0 {
+            3
+        } else if digits[1] != 0 {
+            2
+        } else {
+            1
+        };
+        line.extend(digits[..len].iter().map(|d| b'0' + *d as u8));
+    }
+    true
 }
 
 /// Writes the line to the log buffer if the direct line is on and the filter lets it
@@ -144,7 +183,11 @@ fn human(line: &mut Vec<u8>, f: &Fields<'_>) -> std::io::Result<()> {
     push_debug(line, f.method)?;
     line.extend_from_slice(b" code=");
     push_debug(line, f.code)?;
-    write!(line, " duration_ms={:?} request_id=", f.duration_ms)?;
+    line.extend_from_slice(b" duration_ms=");
+    if !push_millis(line, f) {
+        write!(line, "{:?}", f.duration_ms())?;
+    }
+    line.extend_from_slice(b" request_id=");
     push_debug(line, f.request_id)?;
     line.extend_from_slice(b" trace_id=");
     push_debug(line, f.trace_id)?;
@@ -183,7 +226,9 @@ fn json(line: &mut Vec<u8>, f: &Fields<'_>) -> serde_json::Result<()> {
     line.extend_from_slice(b",\"code\":");
     serde_json::to_writer(&mut *line, f.code)?;
     line.extend_from_slice(b",\"duration_ms\":");
-    serde_json::to_writer(&mut *line, &f.duration_ms)?;
+    if !push_millis(line, f) {
+        serde_json::to_writer(&mut *line, &f.duration_ms())?;
+    }
     line.extend_from_slice(b",\"request_id\":");
     serde_json::to_writer(&mut *line, f.request_id)?;
     line.extend_from_slice(b",\"trace_id\":");

@@ -199,8 +199,6 @@ impl CallRecord {
                 self.span.record("otel.status_code", "ERROR");
             }
         }
-        // Microsecond precision is plenty for a log line.
-        let duration_ms = duration.as_micros() as f64 / 1000.0;
         let (method, request_id, trace_id) =
             (self.tag.method, &self.tag.request_id, &self.trace_id);
         let principal = self.principal.as_deref().unwrap_or("");
@@ -210,7 +208,8 @@ impl CallRecord {
             level: if probe { Level::DEBUG } else { Level::INFO },
             method,
             code: name,
-            duration_ms,
+            // Microsecond precision is plenty for a log line.
+            duration_us: u64::try_from(duration.as_micros()).unwrap_or(u64::MAX),
             request_id,
             trace_id,
             principal,
@@ -260,10 +259,12 @@ fn new_request_id() -> String {
 /// formatting machinery.
 fn hex128(value: u128) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    (0..32)
-        .rev()
-        .map(|nibble| char::from(DIGITS[((value >> (nibble * 4)) & 0xf) as usize]))
-        .collect()
+    let mut hex = [0u8; 32];
+    for (i, digit) in hex.iter_mut().enumerate() {
+        *digit = DIGITS[((value >> ((31 - i) * 4)) & 0xf) as usize];
+    }
+    // Only ASCII hex digits were written.
+    String::from_utf8(hex.to_vec()).unwrap_or_default()
 }
 
 pin_project! {
