@@ -69,8 +69,8 @@ pub struct Fields<'a> {
     pub principal: &'a str,
 }
 
-/// The RPC span when the line is written directly: only the fields of the prefix that lines
-/// logged during the call carry.
+/// The RPC span of a call inside another span (where the line goes through tracing, which
+/// prints the enclosing spans): only the fields of the prefix, method and request id.
 pub fn span(method: &str, request_id: &str) -> Span {
     tracing::info_span!(target: TARGET, "rpc", method = %method, request_id = %request_id)
 }

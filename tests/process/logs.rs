@@ -160,6 +160,26 @@ async fn one_human_log_line_per_call_with_the_calls_prefix() {
     );
 }
 
+/// The filter still decides with the call line written directly: at `warn` there is none,
+/// and naming the line's target brings it back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_filter_decides_whether_calls_are_logged() {
+    for (filter, lines) in [("warn", 0), ("warn,graphrpc::transport::call=info", 1)] {
+        let log = tempfile::NamedTempFile::new().expect("log file");
+        let mut server = Server::start_logging_to(
+            &["--log", filter],
+            Stdio::from(log.reopen().expect("log handle")),
+        );
+        let mut client = server.client().await;
+        client.run(request("RETURN 1 AS x")).await.expect("ok call");
+        server.signal(signal::Signal::SIGTERM);
+        assert_eq!(server.wait_exit(Duration::from_secs(15)).code(), Some(0));
+        let text = std::fs::read_to_string(log.path()).expect("read log");
+        let calls = text.lines().filter(|l| l.contains(": call ")).count();
+        assert_eq!(calls, lines, "--log {filter}: {text}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_read_modify_write_example_moves_money_and_then_refuses() {
     let server = Server::start(&[]);
