@@ -46,6 +46,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bytes(".graphrpc.v1.Value")
         // Undecodable requests are INVALID_ARGUMENT, not INTERNAL (src/transport/codec.rs).
         .codec_path("crate::transport::codec::GraphCodec")
+        // Written by hand (src/proto/row_batch.rs): it can also carry rows encoded beforehand.
+        .extern_path(".graphrpc.v1.RowBatch", "crate::proto::v1::RowBatch")
         .build_client(true)
         .build_server(true)
         .compile_fds(descriptors)?;

@@ -450,6 +450,14 @@ pub struct ResultStream {
     recorded: bool,
 }
 
+/// A record of a streamed result: the RECORD message's PackStream bytes as the driver
+/// received them (for a conversion straight into protobuf, `conversions::record`), or its
+/// values where the driver has already decoded them (a reader's rolled-back statement).
+pub enum Record<'a> {
+    Raw(&'a [u8]),
+    Values(Vec<BoltType>),
+}
+
 // Auto-commit is the hot path: it stays unboxed, the rarer rolled-back form is boxed.
 #[allow(clippy::large_enum_variant)]
 enum Source {
@@ -474,6 +482,49 @@ impl ResultStream {
                 }
             },
             Source::RolledBack(txn) => txn.next_record().await,
+        }
+    }
+
+    /// Up to `max` records already received, handed to `each` without waiting: 0 when the
+    /// next record, or the end, must be awaited with [`ResultStream::next_into`]. A stream
+    /// takes its records this way, undecoded where the driver allows it (see [`Record`]).
+    pub fn take_received(
+        &mut self,
+        max: usize,
+        each: &mut (dyn FnMut(Record<'_>) -> Result<(), neo4rs::Error> + Send),
+    ) -> Result<usize, neo4rs::Error> {
+        match self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)? {
+            Source::AutoCommit(inner) => inner
+                .raw_buffered(max, &mut |message| each(Record::Raw(message)))
+                .inspect_err(|e| record_error(&self.span, e)),
+            Source::RolledBack(txn) => {
+                let mut taken = 0;
+                while taken < max {
+                    let Some(values) = txn.next_buffered() else {
+                        break;
+                    };
+                    taken += 1;
+                    each(Record::Values(values))?;
+                }
+                Ok(taken)
+            }
+        }
+    }
+
+    /// Waits for the next record and hands it to `each`; false at the end of the result.
+    pub async fn next_into(
+        &mut self,
+        each: &mut (dyn FnMut(Record<'_>) -> Result<(), neo4rs::Error> + Send),
+    ) -> Result<bool, neo4rs::Error> {
+        match self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)? {
+            Source::AutoCommit(inner) => inner
+                .next_raw(&mut |message| each(Record::Raw(message)))
+                .await
+                .inspect_err(|e| record_error(&self.span, e)),
+            Source::RolledBack(txn) => match txn.next_record().await? {
+                Some(values) => each(Record::Values(values)).map(|()| true),
+                None => Ok(false),
+            },
         }
     }
 

@@ -301,7 +301,12 @@ impl Conversation {
                             observability::method::TRANSACTION,
                             rows.len() as u64,
                         );
-                        send(&self.tx, response(Out::Rows(pb::RowBatch { rows })), bounds).await?;
+                        send(
+                            &self.tx,
+                            response(Out::Rows(pb::RowBatch::from(rows))),
+                            bounds,
+                        )
+                        .await?;
                     }
                 }
             }
@@ -310,7 +315,7 @@ impl Conversation {
             observability::rows_sent(observability::method::TRANSACTION, batch.len() as u64);
             send(
                 &self.tx,
-                response(Out::Rows(pb::RowBatch { rows: batch })),
+                response(Out::Rows(pb::RowBatch::from(batch))),
                 bounds,
             )
             .await?;

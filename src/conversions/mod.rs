@@ -4,6 +4,7 @@
 pub mod json;
 pub mod named;
 pub mod ranges;
+pub mod record;
 pub mod request;
 pub mod summary;
 pub mod value;

@@ -132,13 +132,13 @@ async fn pump(
         count += 1;
         if batch.len() == batch_size {
             let rows = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-            tx.send(Ok(message(Message::Rows(pb::RowBatch { rows }))))
+            tx.send(Ok(message(Message::Rows(pb::RowBatch::from(rows)))))
                 .await
                 .map_err(|_| gone())?;
         }
     }
     if !batch.is_empty() {
-        tx.send(Ok(message(Message::Rows(pb::RowBatch { rows: batch }))))
+        tx.send(Ok(message(Message::Rows(pb::RowBatch::from(batch)))))
             .await
             .map_err(|_| gone())?;
     }

@@ -339,6 +339,74 @@ impl Connection {
         Ok(T::parse(bytes)?)
     }
 
+    /// graphrpc patch: the next message, dechunked but not decoded (see
+    /// [`Connection::take_buffered_records`]).
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub(crate) async fn recv_raw(&mut self) -> Result<Bytes> {
+        let bytes = tokio::time::timeout(self.recv_timeout, self.recv_bytes())
+            .await
+            .map_err(|_| Error::ConnectionTimedOut)??;
+        self.complete_response(&bytes)?;
+        Ok(bytes)
+    }
+
+    /// graphrpc patch: hands the RECORD messages that already sit whole in the read buffer
+    /// to `record`, each as its bytes (structure marker, signature, the fields' list), with
+    /// no decoding and no waiting; a read is attempted only if the buffer is empty, and
+    /// only if it completes at once. Stops after `max` records, and at the first message
+    /// that is not a RECORD, spans several chunks or has not fully arrived: those are left
+    /// for [`Connection::recv_raw`]. Returns how many records were handed over.
+    ///
+    /// A streamed result's records are small and arrive many to a read, so this takes most
+    /// of them straight out of the buffer instead of one timed, chunk-by-chunk read each.
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub(crate) fn take_buffered_records(
+        &mut self,
+        max: usize,
+        record: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    ) -> Result<usize> {
+        use std::task::{Context, Poll, Waker};
+        use tokio::io::AsyncBufRead;
+        // A read cut off midway leaves the framing unknown; nothing is expected otherwise.
+        if self.io_in_progress || self.pending_responses == 0 || max == 0 {
+            return Ok(0);
+        }
+        let mut cx = Context::from_waker(Waker::noop());
+        let buffer = match std::pin::Pin::new(&mut self.stream).poll_fill_buf(&mut cx) {
+            Poll::Ready(Ok(buffer)) => buffer,
+            // Nothing at hand yet, or an error the awaited read will report.
+            _ => return Ok(0),
+        };
+        let mut used = 0;
+        let mut taken = 0;
+        let mut outcome = Ok(());
+        while taken < max {
+            let rest = &buffer[used..];
+            let Some(&[high, low]) = rest.get(..2) else {
+                break;
+            };
+            let size = usize::from(u16::from_be_bytes([high, low]));
+            // One chunk followed by the end marker; a no-op chunk (size 0) is left to the
+            // awaited read, which skips it.
+            let Some(message) = rest.get(2..2 + size) else {
+                break;
+            };
+            if rest.get(2 + size..4 + size) != Some(&[0, 0])
+                || message.get(..2) != Some(&[0xB1, RECORD_SIGNATURE])
+            {
+                break;
+            }
+            used += size + 4;
+            taken += 1;
+            if let Err(e) = record(message) {
+                outcome = Err(e);
+                break;
+            }
+        }
+        std::pin::Pin::new(&mut self.stream).consume(used);
+        outcome.map(|()| taken)
+    }
+
     pub(crate) fn is_reusable(&self) -> bool {
         self.pending_responses == 0 && !self.io_in_progress
     }

@@ -539,6 +539,9 @@ pub use crate::graph::{Graph, PoolStatus, query};
 pub use crate::query::{Query, QueryParameter, RunResult};
 pub use crate::row::{Node, Path, Point2D, Point3D, Relation, Row, UnboundedRelation};
 pub use crate::stream::{DetachedRowStream, RowStream};
+// graphrpc patch: records read undecoded (`RowStream::raw_buffered`) decoded after all.
+#[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+pub use crate::stream::decode_record;
 pub use crate::txn::{BeginOptions, Txn};
 pub use crate::types::serde::{
     DeError, EndNodeId, Id, Indices, Keys, Labels, Nodes, Offset, Relationships, StartNodeId,

@@ -5,7 +5,7 @@ use crate::summary::{ResultSummary, Streaming};
 #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
 use crate::{
     BoltType,
-    bolt::{Bolt, Discard, Pull, Response, WrapExtra as _},
+    bolt::{Bolt, Discard, MessageResponse as _, Pull, Response, WrapExtra as _},
 };
 use crate::{
     DeError, RunResult,
@@ -178,26 +178,94 @@ impl RowStream {
                     );
                     self.buffer.push_back(record);
                 }
-                Response::Success(Streaming::HasMore) => {
-                    let discarding = self.state == State::Discarding;
-                    self.state = State::Ready;
-                    if discarding {
-                        return Err(Error::UnexpectedMessage(
-                            "Query returned has_more after a discard_all".into(),
-                        ));
+                otherwise => return self.end_of_batch(connection, otherwise),
+            }
+        }
+    }
+
+    /// The summary (or failure) that ends the response to a PULL or DISCARD.
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    fn end_of_batch(
+        &mut self,
+        connection: &mut ManagedConnection,
+        response: Response<Vec<Bolt>, Streaming>,
+    ) -> Result<()> {
+        match response {
+            Response::Success(Streaming::HasMore) => {
+                let discarding = self.state == State::Discarding;
+                self.state = State::Ready;
+                if discarding {
+                    return Err(Error::UnexpectedMessage(
+                        "Query returned has_more after a discard_all".into(),
+                    ));
+                }
+                Ok(())
+            }
+            Response::Success(Streaming::Done(mut s)) => {
+                s.set_t_first(self.available_after);
+                self.state = State::Complete(s);
+                connection.result_consumed();
+                Ok(())
+            }
+            Response::Detail(_) => Err(Error::UnexpectedMessage(
+                "a RECORD where the end of a batch was expected".into(),
+            )),
+            otherwise => {
+                let request = self.request_in_flight();
+                self.state = State::Ready;
+                Err(otherwise.into_error(request))
+            }
+        }
+    }
+
+    /// graphrpc patch: up to `max` records already received, handed to `record` undecoded
+    /// (each RECORD message's bytes: structure marker, signature, the fields' list), without
+    /// waiting. Returns how many; 0 when the next record, or the end, must be awaited with
+    /// [`RowStream::next_raw`]. For a caller that converts records straight from PackStream
+    /// into its own format instead of through [`BoltType`]; `record`'s error ends the read
+    /// (the connection stays in step: that record was consumed).
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub fn raw_buffered(
+        &mut self,
+        mut handle: impl TransactionHandle,
+        max: usize,
+        record: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    ) -> Result<usize> {
+        if !self.buffer.is_empty() || self.state != State::Pulling {
+            return Ok(0);
+        }
+        handle.connection().take_buffered_records(max, record)
+    }
+
+    /// graphrpc patch: waits for the next record and hands it to `record` undecoded (see
+    /// [`RowStream::raw_buffered`]), sending PULL for the next batch when one ends. Returns
+    /// false, without calling `record`, once the result is exhausted. Records already decoded
+    /// by [`RowStream::next_record`] must be taken with it first.
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub async fn next_raw(
+        &mut self,
+        mut handle: impl TransactionHandle,
+        record: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    ) -> Result<bool> {
+        if !self.buffer.is_empty() {
+            return Err(Error::UnexpectedMessage(
+                "decoded records are waiting: take them with next_record first".into(),
+            ));
+        }
+        loop {
+            match self.state {
+                State::Ready => self.pull(handle.connection()).await?,
+                State::Discarding => self.receive(handle.connection()).await?,
+                State::Complete(_) => return Ok(false),
+                State::Pulling => {
+                    let connection = handle.connection();
+                    let message = connection.recv_raw().await?;
+                    if message.get(1) == Some(&0x71) {
+                        record(&message)?;
+                        return Ok(true);
                     }
-                    return Ok(());
-                }
-                Response::Success(Streaming::Done(mut s)) => {
-                    s.set_t_first(self.available_after);
-                    self.state = State::Complete(s);
-                    connection.result_consumed();
-                    return Ok(());
-                }
-                otherwise => {
-                    let request = self.request_in_flight();
-                    self.state = State::Ready;
-                    return Err(otherwise.into_error(request));
+                    let response = Response::<Vec<Bolt>, Streaming>::parse(message)?;
+                    self.end_of_batch(connection, response)?;
                 }
             }
         }
@@ -404,6 +472,22 @@ impl DetachedRowStream {
         self.stream.next_buffered()
     }
 
+    /// graphrpc patch: see [`RowStream::raw_buffered`].
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub fn raw_buffered(
+        &mut self,
+        max: usize,
+        record: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    ) -> Result<usize> {
+        self.stream.raw_buffered(&mut self.connection, max, record)
+    }
+
+    /// graphrpc patch: see [`RowStream::next_raw`].
+    #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+    pub async fn next_raw(&mut self, record: &mut (dyn FnMut(&[u8]) -> Result<()> + Send)) -> Result<bool> {
+        self.stream.next_raw(&mut self.connection, record).await
+    }
+
     /// graphrpc patch: abandon the result. The responses already in flight are drained and a
     /// RESET makes the server stop the query (rolling back an unfinished auto-commit
     /// transaction) before the connection goes back to the pool, instead of leaving it
@@ -518,6 +602,22 @@ impl DetachedRowStream {
         column: &'db str,
     ) -> impl TryStream<Ok = T, Error = Error> + 'this {
         self.stream.column_into_stream(&mut self.connection, column)
+    }
+}
+
+/// graphrpc patch: decodes one RECORD message handed over by [`RowStream::raw_buffered`] or
+/// [`RowStream::next_raw`] into its values, exactly as [`RowStream::next_record`] would have.
+#[cfg(feature = "unstable-bolt-protocol-impl-v2")]
+///
+/// Upstream's decoder panics on a message cut short (it reads past the end); here that is
+/// an error, as the caller's conversion of the same bytes reports one.
+pub fn decode_record(message: &[u8]) -> Result<Vec<BoltType>> {
+    let bytes = bytes::Bytes::copy_from_slice(message);
+    let parsed = std::panic::catch_unwind(|| Response::<Vec<Bolt>, Streaming>::parse(bytes))
+        .map_err(|_| Error::UnexpectedMessage("a RECORD message cut short".into()))?;
+    match parsed? {
+        Response::Detail(record) => Ok(record.into_iter().map(BoltType::from).collect()),
+        _ => Err(Error::UnexpectedMessage("not a RECORD message".into())),
     }
 }
 
