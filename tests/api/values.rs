@@ -146,6 +146,74 @@ async fn every_value_type_round_trips_through_the_database() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The rows of a RunStream call, all batches together.
+async fn streamed_rows(app: &TestApp, req: pb::RunStreamRequest) -> Vec<pb::Row> {
+    use pb::run_stream_response::Message;
+    use tokio_stream::StreamExt as _;
+    let mut stream = app
+        .client
+        .clone()
+        .run_stream(req)
+        .await
+        .expect("stream")
+        .into_inner();
+    let mut rows = Vec::new();
+    while let Some(message) = stream.next().await {
+        if let Some(Message::Rows(batch)) = message.expect("message").message {
+            rows.extend(batch.rows);
+        }
+    }
+    rows
+}
+
+/// RunStream converts a record straight from the database's bytes (conversions::record),
+/// Run through the driver's decoded values: both must give every value alike, beside
+/// values of other kinds in the same record (a date sends the whole record the decoded way).
+#[tokio::test]
+async fn every_value_type_streams_as_run_returns_it() {
+    let app = spawn_app().await;
+    let mut failures = Vec::new();
+    for (name, value) in samples() {
+        let params = || vec![("p", value.clone())];
+        let cypher = "RETURN $p AS p, [$p, 1] AS list, {k: $p} AS map, 42 AS n";
+        let streamed = streamed_rows(&app, stream_request(cypher, params())).await;
+        let expected = vec![
+            value.clone(),
+            v(Kind::List(pb::ListValue {
+                values: vec![value.clone(), int(1)],
+            })),
+            v(Kind::Map(pb::MapValue {
+                entries: HashMap::from([("k".to_owned(), value.clone())]),
+            })),
+            int(42),
+        ];
+        if streamed.len() != 1 || streamed[0].values != expected {
+            failures.push(format!("{name}: streamed {streamed:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Many rows over several batches and PULLs: the stream's rows are Run's rows.
+#[tokio::test]
+async fn a_long_mixed_result_streams_as_run_returns_it() {
+    let app = spawn_app().await;
+    let cypher = "UNWIND range(-600, 1800) AS i \
+        RETURN i * 3037000493 AS big, toString(i) + 'é☃' AS s, [i, 'x', null, [i % 7]] AS l, \
+        {k: i, flag: i % 2 = 0} AS m, i * 1.5 AS f, i % 3 = 0 AS b, \
+        CASE WHEN i % 500 = 0 THEN date('2024-01-01') ELSE null END AS d";
+    let run = app
+        .run(pb::RunRequest {
+            max_rows: 10_000,
+            ..request(cypher, vec![])
+        })
+        .await
+        .expect("run");
+    let streamed = streamed_rows(&app, stream_request(cypher, vec![])).await;
+    assert_eq!(run.rows.len(), 2401);
+    assert!(streamed == run.rows, "the streamed rows differ from Run's");
+}
+
 #[tokio::test]
 async fn nan_round_trips() {
     let app = spawn_app().await;
