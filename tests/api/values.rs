@@ -214,6 +214,22 @@ async fn a_long_mixed_result_streams_as_run_returns_it() {
     assert!(streamed == run.rows, "the streamed rows differ from Run's");
 }
 
+/// Rows larger than a Bolt chunk (64 KiB) arrive in several chunks and are read the slow
+/// way, between rows read straight out of the driver's buffer.
+#[tokio::test]
+async fn rows_larger_than_a_bolt_chunk_stream_as_run_returns_them() {
+    let app = spawn_app().await;
+    let big = "ab☃".repeat(40_000);
+    let cypher =
+        "UNWIND range(1, 40) AS i RETURN i, CASE WHEN i % 9 = 0 THEN $big ELSE 'x' END AS s";
+    let params = || vec![("big", string(&big))];
+    let run = app.run(request(cypher, params())).await.expect("run");
+    let streamed = streamed_rows(&app, stream_request(cypher, params())).await;
+    assert_eq!(run.rows.len(), 40);
+    assert_eq!(run.rows[8].values[1], string(&big));
+    assert!(streamed == run.rows, "the streamed rows differ from Run's");
+}
+
 #[tokio::test]
 async fn nan_round_trips() {
     let app = spawn_app().await;
