@@ -450,12 +450,25 @@ pub struct ResultStream {
     recorded: bool,
 }
 
-/// A record of a streamed result: the RECORD message's PackStream bytes as the driver
-/// received them (for a conversion straight into protobuf, `conversions::record`), or its
-/// values where the driver has already decoded them (a reader's rolled-back statement).
-pub enum Record<'a> {
-    Raw(&'a [u8]),
-    Values(Vec<BoltType>),
+/// Handed each record of a streamed result: its RECORD message's PackStream bytes, as the
+/// driver received them (`conversions::record` converts them straight into protobuf).
+pub type EachRecord<'a> = dyn FnMut(&[u8]) -> Result<(), neo4rs::Error> + Send + 'a;
+
+/// The records of a statement being streamed, undecoded.
+pub trait RawRecords: Send {
+    /// Up to `max` records already received, handed to `each` without waiting: 0 when the
+    /// next record, or the end, must be awaited with [`RawRecords::next_into`].
+    fn take_received(
+        &mut self,
+        max: usize,
+        each: &mut EachRecord<'_>,
+    ) -> Result<usize, neo4rs::Error>;
+
+    /// Waits for the next record and hands it to `each`; false at the end of the result.
+    fn next_into<'a>(
+        &'a mut self,
+        each: &'a mut EachRecord<'_>,
+    ) -> futures::future::BoxFuture<'a, Result<bool, neo4rs::Error>>;
 }
 
 // Auto-commit is the hot path: it stays unboxed, the rarer rolled-back form is boxed.
@@ -482,49 +495,6 @@ impl ResultStream {
                 }
             },
             Source::RolledBack(txn) => txn.next_record().await,
-        }
-    }
-
-    /// Up to `max` records already received, handed to `each` without waiting: 0 when the
-    /// next record, or the end, must be awaited with [`ResultStream::next_into`]. A stream
-    /// takes its records this way, undecoded where the driver allows it (see [`Record`]).
-    pub fn take_received(
-        &mut self,
-        max: usize,
-        each: &mut (dyn FnMut(Record<'_>) -> Result<(), neo4rs::Error> + Send),
-    ) -> Result<usize, neo4rs::Error> {
-        match self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)? {
-            Source::AutoCommit(inner) => inner
-                .raw_buffered(max, &mut |message| each(Record::Raw(message)))
-                .inspect_err(|e| record_error(&self.span, e)),
-            Source::RolledBack(txn) => {
-                let mut taken = 0;
-                while taken < max {
-                    let Some(values) = txn.next_buffered() else {
-                        break;
-                    };
-                    taken += 1;
-                    each(Record::Values(values))?;
-                }
-                Ok(taken)
-            }
-        }
-    }
-
-    /// Waits for the next record and hands it to `each`; false at the end of the result.
-    pub async fn next_into(
-        &mut self,
-        each: &mut (dyn FnMut(Record<'_>) -> Result<(), neo4rs::Error> + Send),
-    ) -> Result<bool, neo4rs::Error> {
-        match self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)? {
-            Source::AutoCommit(inner) => inner
-                .next_raw(&mut |message| each(Record::Raw(message)))
-                .await
-                .inspect_err(|e| record_error(&self.span, e)),
-            Source::RolledBack(txn) => match txn.next_record().await? {
-                Some(values) => each(Record::Values(values)).map(|()| true),
-                None => Ok(false),
-            },
         }
     }
 
@@ -574,6 +544,36 @@ impl ResultStream {
             Some(Source::RolledBack(txn)) => txn.cancel().await,
             None => {}
         }
+    }
+}
+
+impl RawRecords for ResultStream {
+    fn take_received(
+        &mut self,
+        max: usize,
+        each: &mut EachRecord<'_>,
+    ) -> Result<usize, neo4rs::Error> {
+        match self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)? {
+            Source::AutoCommit(inner) => inner
+                .raw_buffered(max, each)
+                .inspect_err(|e| record_error(&self.span, e)),
+            Source::RolledBack(txn) => txn.take_received(max, each),
+        }
+    }
+
+    fn next_into<'a>(
+        &'a mut self,
+        each: &'a mut EachRecord<'_>,
+    ) -> futures::future::BoxFuture<'a, Result<bool, neo4rs::Error>> {
+        Box::pin(async move {
+            match self.inner.as_mut().ok_or(neo4rs::Error::NoMoreRows)? {
+                Source::AutoCommit(inner) => inner
+                    .next_raw(each)
+                    .await
+                    .inspect_err(|e| record_error(&self.span, e)),
+                Source::RolledBack(txn) => txn.next_into(each).await,
+            }
+        })
     }
 }
 
@@ -726,6 +726,38 @@ impl Drop for Transaction {
                 runtime.spawn(cancel_txn(txn));
             }
         }
+    }
+}
+
+impl RawRecords for Transaction {
+    fn take_received(
+        &mut self,
+        max: usize,
+        each: &mut EachRecord<'_>,
+    ) -> Result<usize, neo4rs::Error> {
+        let (Some((stream, span, _)), Some(txn)) = (self.current.as_mut(), self.txn.as_mut())
+        else {
+            return Ok(0);
+        };
+        stream
+            .raw_buffered(txn, max, each)
+            .inspect_err(|e| record_error(span, e))
+    }
+
+    fn next_into<'a>(
+        &'a mut self,
+        each: &'a mut EachRecord<'_>,
+    ) -> futures::future::BoxFuture<'a, Result<bool, neo4rs::Error>> {
+        Box::pin(async move {
+            let (Some((stream, span, _)), Some(txn)) = (self.current.as_mut(), self.txn.as_mut())
+            else {
+                return Ok(false);
+            };
+            stream
+                .next_raw(txn, each)
+                .await
+                .inspect_err(|e| record_error(span, e))
+        })
     }
 }
 

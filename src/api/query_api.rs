@@ -17,10 +17,9 @@ use crate::{
     call_scope,
     conversions::{
         self,
-        record::EncodedRows,
         request::{run_plan, RunKind, RunPlan},
     },
-    database::{changed_graph, AccessMode, GraphDb, Record, ResultStream, Statement},
+    database::{changed_graph, AccessMode, GraphDb, ResultStream, Statement},
     errors::{deadline_exceeded, from_database, row_limit_exceeded},
     observability,
     proto::v1::{
@@ -32,7 +31,7 @@ use crate::{
 
 use super::{
     deadline::before,
-    streaming::{send, Stop, StreamBounds, STREAM_BUFFER_BATCHES},
+    streaming::{pump_rows, send, Stop, StreamBounds, STREAM_BUFFER_BATCHES},
 };
 
 pub type RunStreamStream = ReceiverStream<Result<RunStreamResponse, Status>>;
@@ -308,56 +307,14 @@ async fn pump(result: &mut ResultStream, tx: &Sender, bounds: &StreamBounds) -> 
     };
     send(tx, response(Message::Header(header)), bounds).await?;
 
-    let mut rows = EncodedRows::with_capacity(bounds.batch_size);
-    let mut row_count = 0u64;
-    loop {
-        let room = bounds.batch_size - rows.len();
-        let mut push = |record: Record<'_>| match record {
-            Record::Raw(message) => rows.push_raw(message),
-            Record::Values(values) => {
-                rows.push_values(values);
-                Ok(())
-            }
-        };
-        // Records already received are converted without a timer or a select; the deadline
-        // and the client's departure are checked whenever the driver has to wait for the
-        // server, and at every send.
-        let taken = result
-            .take_received(room, &mut push)
-            .map_err(|e| Stop::Failed(from_database(&e)))?;
-        if taken == 0 {
-            let next = tokio::select! {
-                biased;
-                () = tx.closed() => return Err(Stop::ClientGone),
-                next = timeout_at(bounds.deadline, result.next_into(&mut push)) => next,
-            };
-            match next {
-                Err(_) => return Err(Stop::Failed(deadline_exceeded(bounds.time_limit))),
-                Ok(Err(e)) => return Err(Stop::Failed(from_database(&e))),
-                Ok(Ok(false)) => break,
-                Ok(Ok(true)) => {}
-            }
-        }
-        if rows.len() >= bounds.batch_size {
-            row_count += send_rows(tx, &mut rows, bounds).await?;
-        }
-    }
-    if !rows.is_empty() {
-        row_count += send_rows(tx, &mut rows, bounds).await?;
-    }
-    Ok(row_count)
-}
-
-async fn send_rows(
-    tx: &Sender,
-    rows: &mut EncodedRows,
-    bounds: &StreamBounds,
-) -> Result<u64, Stop> {
-    let batch = rows.take();
-    let count = batch.len() as u64;
-    observability::rows_sent(observability::method::RUN_STREAM, count);
-    send(tx, response(Message::Rows(batch)), bounds).await?;
-    Ok(count)
+    pump_rows(
+        result,
+        tx,
+        bounds,
+        observability::method::RUN_STREAM,
+        |batch| response(Message::Rows(batch)),
+    )
+    .await
 }
 
 fn response(message: Message) -> RunStreamResponse {

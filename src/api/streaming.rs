@@ -9,7 +9,13 @@ use tokio::{
 };
 use tonic::Status;
 
-use crate::errors::deadline_exceeded;
+use crate::{
+    conversions::record::EncodedRows,
+    database::RawRecords,
+    errors::{deadline_exceeded, from_database},
+    observability,
+    proto::v1 as pb,
+};
 
 /// Messages waiting to be sent per stream. With the driver's fetch size this bounds a
 /// stream's memory whatever the result's size: rows are pulled from the database only as
@@ -43,6 +49,63 @@ pub async fn send<M>(
         Ok(Err(_)) => Err(Stop::ClientGone),
         Ok(Ok(())) => Ok(()),
     }
+}
+
+/// Streams a statement's rows in batches of `bounds.batch_size`, each record converted
+/// straight from the database's bytes (`conversions::record`), each batch sent as
+/// `message(batch)`; returns how many rows were sent. Records already received are taken
+/// without a timer or a select; the deadline and the client's departure are checked
+/// whenever the driver has to wait for the server, and at every send.
+pub async fn pump_rows<M>(
+    records: &mut dyn RawRecords,
+    tx: &mpsc::Sender<Result<M, Status>>,
+    bounds: &StreamBounds,
+    method: &'static str,
+    message: fn(pb::RowBatch) -> M,
+) -> Result<u64, Stop> {
+    let failed = |e: neo4rs::Error| Stop::Failed(from_database(&e));
+    let mut rows = EncodedRows::with_capacity(bounds.batch_size);
+    let mut sent = 0u64;
+    loop {
+        let room = bounds.batch_size.saturating_sub(rows.len());
+        let mut push = |record: &[u8]| rows.push_raw(record);
+        if records.take_received(room, &mut push).map_err(failed)? == 0 {
+            let next = tokio::select! {
+                biased;
+                () = tx.closed() => return Err(Stop::ClientGone),
+                next = timeout_at(bounds.deadline, records.next_into(&mut push)) => next,
+            };
+            match next {
+                Err(_) => return Err(Stop::Failed(deadline_exceeded(bounds.time_limit))),
+                Ok(result) => {
+                    if !result.map_err(failed)? {
+                        break;
+                    }
+                }
+            }
+        }
+        if rows.len() >= bounds.batch_size {
+            sent += send_rows(&mut rows, tx, bounds, method, message).await?;
+        }
+    }
+    if !rows.is_empty() {
+        sent += send_rows(&mut rows, tx, bounds, method, message).await?;
+    }
+    Ok(sent)
+}
+
+async fn send_rows<M>(
+    rows: &mut EncodedRows,
+    tx: &mpsc::Sender<Result<M, Status>>,
+    bounds: &StreamBounds,
+    method: &'static str,
+    message: fn(pb::RowBatch) -> M,
+) -> Result<u64, Stop> {
+    let batch = rows.take();
+    let count = batch.len() as u64;
+    observability::rows_sent(method, count);
+    send(tx, message(batch), bounds).await?;
+    Ok(count)
 }
 
 /// A response stream that a refusal can cut short: once `abort` gives a status, the client

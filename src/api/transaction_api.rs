@@ -40,7 +40,7 @@ use crate::{
 
 use super::{
     inbound::{read_ahead, Inbound},
-    streaming::{send, Abortable, Stop, StreamBounds, STREAM_BUFFER_BATCHES},
+    streaming::{pump_rows, send, Abortable, Stop, StreamBounds, STREAM_BUFFER_BATCHES},
 };
 
 pub type TransactionStream = Abortable<TransactionResponse>;
@@ -281,45 +281,14 @@ impl Conversation {
             .map_err(failed)?;
         send(&self.tx, response(Out::Header(pb::Header { keys })), bounds).await?;
 
-        let mut batch = Vec::with_capacity(bounds.batch_size);
-        let mut row_count = 0u64;
-        loop {
-            let next = tokio::select! {
-                biased;
-                () = self.tx.closed() => return Err(Stop::ClientGone),
-                next = timeout_at(bounds.deadline, txn.next_record()) => next,
-            };
-            match next.map_err(|_| timed_out())?.map_err(failed)? {
-                None => break,
-                Some(record) => {
-                    batch.push(conversions::row(record));
-                    row_count += 1;
-                    if batch.len() == bounds.batch_size {
-                        let rows =
-                            std::mem::replace(&mut batch, Vec::with_capacity(bounds.batch_size));
-                        observability::rows_sent(
-                            observability::method::TRANSACTION,
-                            rows.len() as u64,
-                        );
-                        send(
-                            &self.tx,
-                            response(Out::Rows(pb::RowBatch::from(rows))),
-                            bounds,
-                        )
-                        .await?;
-                    }
-                }
-            }
-        }
-        if !batch.is_empty() {
-            observability::rows_sent(observability::method::TRANSACTION, batch.len() as u64);
-            send(
-                &self.tx,
-                response(Out::Rows(pb::RowBatch::from(batch))),
-                bounds,
-            )
-            .await?;
-        }
+        let row_count = pump_rows(
+            txn,
+            &self.tx,
+            bounds,
+            observability::method::TRANSACTION,
+            |batch| response(Out::Rows(batch)),
+        )
+        .await?;
         let summary = timeout_at(bounds.deadline, txn.finish_statement())
             .await
             .map_err(|_| timed_out())?

@@ -484,7 +484,10 @@ impl DetachedRowStream {
 
     /// graphrpc patch: see [`RowStream::next_raw`].
     #[cfg(feature = "unstable-bolt-protocol-impl-v2")]
-    pub async fn next_raw(&mut self, record: &mut (dyn FnMut(&[u8]) -> Result<()> + Send)) -> Result<bool> {
+    pub async fn next_raw(
+        &mut self,
+        record: &mut (dyn FnMut(&[u8]) -> Result<()> + Send),
+    ) -> Result<bool> {
         self.stream.next_raw(&mut self.connection, record).await
     }
 
